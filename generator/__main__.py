@@ -1,0 +1,7 @@
+"""`python -m generator` is `sitegen`."""
+
+import sys
+
+from generator.cli import main
+
+sys.exit(main())

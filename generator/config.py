@@ -1,0 +1,285 @@
+"""Load and validate site.toml into a frozen SiteConfig."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Mapping
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import Locale, UnknownLocaleError
+
+from generator.errors import BuildError, Diagnostic, line_of, suggest
+from generator.model import Section
+from generator.related import RelatedConfig
+
+CONFIG_NAME = "site.toml"
+PERMALINK_FIELDS = ("section", "year", "month", "day", "slug")
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What the command line asks for; the only place the clock and cwd enter a build."""
+
+    source: Path
+    out: Path
+    build_time: datetime
+    drafts: bool = False
+    base_url: str | None = None  # overrides site.toml, e.g. from GitHub Pages
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """The validated site configuration."""
+
+    source: Path
+    title: str
+    base_url: str  # always ends with "/"
+    language: str = "id"
+    timezone: str = "Asia/Jakarta"
+    description: str = ""
+    permalink: str = "/{section}/{year}/{month}/{slug}/"
+    per_page: int = 10
+    theme: str = "default"
+    home_latest: int = 10
+    home_per_section: int = 4
+    sections: tuple[Section, ...] = ()
+    related: RelatedConfig = field(default_factory=RelatedConfig)
+
+    @property
+    def base_path(self) -> str:
+        """The URL path the site lives under, e.g. "/" or "/arsip/"."""
+        return urlsplit(self.base_url).path or "/"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The site's timezone, for dates written without an offset."""
+        return ZoneInfo(self.timezone)
+
+    def section(self, key: str) -> Section:
+        """Return the declared section `key`, or a bare one named after the key."""
+        for section in self.sections:
+            if section.key == key:
+                return section
+        return Section(key=key, title=key.replace("-", " ").title())
+
+
+# Keys whose value is a plain scalar; the type of the default is the type required.
+_SCALAR_KEYS = {
+    "title": str,
+    "base_url": str,
+    "language": str,
+    "timezone": str,
+    "description": str,
+    "permalink": str,
+    "per_page": int,
+    "theme": str,
+    "home_latest": int,
+    "home_per_section": int,
+}
+_TABLE_KEYS = ("sections", "related")
+_SECTION_KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def load_config(options: BuildOptions) -> SiteConfig:
+    """Read `site.toml` from the source folder and validate every key."""
+    path = options.source / CONFIG_NAME
+    shown = CONFIG_NAME
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise BuildError([Diagnostic(shown, f"no {CONFIG_NAME} in {options.source}",
+                                     hint="run sitegen in a site folder or pass --source DIR")]) from None
+    except UnicodeDecodeError as exc:
+        raise BuildError([Diagnostic(shown, f"not UTF-8 text ({exc.reason})")]) from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise BuildError([_toml_diagnostic(shown, text, exc)]) from None
+    return validate_config(raw, text, options)
+
+
+def validate_config(raw: Mapping[str, Any], text: str, options: BuildOptions) -> SiteConfig:
+    """Turn a parsed TOML mapping into a SiteConfig, collecting every problem."""
+    diags: list[Diagnostic] = []
+    values: dict[str, Any] = {}
+
+    def problem(message: str, key: str, table: str | None = None, hint: str | None = None) -> None:
+        line = find_key_line(text, key, table)
+        diags.append(Diagnostic(CONFIG_NAME, message, line=line, hint=hint,
+                                source_line=line_of(text, line)))
+
+    known = list(_SCALAR_KEYS) + list(_TABLE_KEYS)
+    for key, value in raw.items():
+        if key in _SCALAR_KEYS:
+            expected = _SCALAR_KEYS[key]
+            if not _is_type(value, expected):
+                problem(f"'{key}' must be {_type_name(expected)}, not {_type_name(type(value))}", key)
+            else:
+                values[key] = value
+        elif key not in _TABLE_KEYS:
+            problem(f"unknown key '{key}'", key, hint=suggest(key, known))
+
+    if options.base_url is not None:
+        values["base_url"] = options.base_url
+    for required in ("title", "base_url"):
+        if required not in values and not any(d.message.startswith(f"'{required}'") for d in diags):
+            diags.append(Diagnostic(CONFIG_NAME, f"missing required key '{required}'", line=1))
+
+    if "base_url" in values:
+        base_url, error = normalize_base_url(values["base_url"])
+        if error:
+            problem(error, "base_url")
+        values["base_url"] = base_url
+    if "language" in values:
+        try:
+            Locale.parse(values["language"].replace("-", "_"))
+        except (UnknownLocaleError, ValueError):
+            problem(f"unknown language '{values['language']}'", "language",
+                    hint="use a language tag such as 'id' or 'en'")
+    if "timezone" in values:
+        try:
+            ZoneInfo(values["timezone"])
+        except (ZoneInfoNotFoundError, ValueError):
+            problem(f"unknown timezone '{values['timezone']}'", "timezone",
+                    hint="use an IANA name such as 'Asia/Jakarta'")
+    if "permalink" in values:
+        error = check_permalink(values["permalink"])
+        if error:
+            problem(error, "permalink")
+    for key in ("per_page", "home_latest", "home_per_section"):
+        if key in values and values[key] < 1:
+            problem(f"'{key}' must be at least 1", key)
+
+    sections = _validate_sections(raw.get("sections", {}), text, diags)
+    related = _validate_table(RelatedConfig, raw.get("related", {}), "related", text, diags)
+    if diags:
+        raise BuildError(diags)
+    return SiteConfig(source=options.source, sections=sections, related=related, **values)
+
+
+def normalize_base_url(url: str) -> tuple[str, str | None]:
+    """Return the base URL ending in "/" and an error message when it is unusable."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return url, f"base_url must be an absolute http(s) URL, not '{url}'"
+    if parts.query or parts.fragment:
+        return url, "base_url must not have a query or fragment"
+    return url if url.endswith("/") else url + "/", None
+
+
+def check_permalink(pattern: str) -> str | None:
+    """Return why a permalink pattern is unusable, or None."""
+    if not (pattern.startswith("/") and pattern.endswith("/")):
+        return "permalink must start and end with '/'"
+    names = re.findall(r"\{([^{}]*)\}", pattern)
+    for name in names:
+        if name not in PERMALINK_FIELDS:
+            hint = suggest(name, PERMALINK_FIELDS)
+            return f"unknown permalink field '{{{name}}}'" + (f" ({hint})" if hint else "")
+    if "slug" not in names:
+        return "permalink must contain {slug} so every article gets its own URL"
+    return None
+
+
+def find_key_line(text: str, key: str, table: str | None = None) -> int | None:
+    """Find the 1-based line where `key` is assigned, inside `[table]` when given."""
+    current: str | None = None
+    pattern = re.compile(r"^\s*(?:\"?)" + re.escape(key) + r"(?:\"?)\s*=")
+    header = re.compile(r"^\s*\[+\s*([^\]]+?)\s*\]+")
+    for number, line in enumerate(text.splitlines(), 1):
+        match = header.match(line)
+        if match:
+            current = match.group(1)
+            if table is None and current == key:
+                return number
+            if table is not None and current == f"{table}.{key}":
+                return number
+            continue
+        if pattern.match(line) and (current == table or (table is None and current is None)):
+            return number
+    return None
+
+
+def _validate_sections(raw: Any, text: str, diags: list[Diagnostic]) -> tuple[Section, ...]:
+    if not isinstance(raw, dict):
+        line = find_key_line(text, "sections")
+        diags.append(Diagnostic(CONFIG_NAME, "[sections] must be a table", line=line))
+        return ()
+    sections = []
+    for key, value in raw.items():
+        line = find_key_line(text, key, "sections")
+        if not _SECTION_KEY.match(key):
+            diags.append(Diagnostic(CONFIG_NAME, f"section key '{key}' is not URL-safe", line=line,
+                                    hint="use lowercase letters, digits and hyphens"))
+            continue
+        if isinstance(value, str):
+            sections.append(Section(key=key, title=value))
+        elif isinstance(value, dict):
+            unknown = [k for k in value if k not in ("title", "description")]
+            for k in unknown:
+                diags.append(Diagnostic(CONFIG_NAME, f"unknown key '{k}' in section '{key}'",
+                                        line=find_key_line(text, k, f"sections.{key}") or line,
+                                        hint=suggest(k, ("title", "description"))))
+            title = value.get("title", key.title())
+            description = value.get("description", "")
+            if not isinstance(title, str) or not isinstance(description, str):
+                diags.append(Diagnostic(CONFIG_NAME, f"section '{key}': title and description must be strings",
+                                        line=line))
+                continue
+            sections.append(Section(key=key, title=title, description=description))
+        else:
+            diags.append(Diagnostic(CONFIG_NAME, f"section '{key}' must be a title string or a table",
+                                    line=line))
+    return tuple(sections)
+
+
+def _validate_table(cls: type, raw: Any, name: str, text: str, diags: list[Diagnostic]) -> Any:
+    """Validate a sub-table against a frozen dataclass whose defaults give the types."""
+    if not isinstance(raw, dict):
+        diags.append(Diagnostic(CONFIG_NAME, f"[{name}] must be a table", line=find_key_line(text, name)))
+        return cls()
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    defaults = cls()
+    values = {}
+    for key, value in raw.items():
+        line = find_key_line(text, key, name)
+        if key not in fields:
+            diags.append(Diagnostic(CONFIG_NAME, f"unknown key '{key}' in [{name}]", line=line,
+                                    hint=suggest(key, fields), source_line=line_of(text, line)))
+            continue
+        expected = type(getattr(defaults, key))
+        if not _is_type(value, expected):
+            diags.append(Diagnostic(CONFIG_NAME, f"[{name}] {key} must be {_type_name(expected)}, "
+                                    f"not {_type_name(type(value))}", line=line, source_line=line_of(text, line)))
+            continue
+        values[key] = float(value) if expected is float else value
+    return dataclasses.replace(defaults, **values)
+
+
+def _is_type(value: Any, expected: type) -> bool:
+    if expected is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if expected is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, expected)
+
+
+def _type_name(kind: type) -> str:
+    return {str: "a string", int: "a whole number", float: "a number", bool: "true or false",
+            dict: "a table", list: "a list"}.get(kind, kind.__name__)
+
+
+def _toml_diagnostic(path: str, text: str, exc: tomllib.TOMLDecodeError) -> Diagnostic:
+    match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+    message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc)) or "invalid TOML"
+    if match:
+        line, col = int(match.group(1)), int(match.group(2))
+        return Diagnostic(path, f"invalid TOML: {message}", line=line, column=col,
+                          source_line=line_of(text, line))
+    return Diagnostic(path, f"invalid TOML: {message}")

@@ -1,0 +1,357 @@
+"""Discover source files and turn each into a validated Article or page."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path, PurePosixPath
+from typing import Any, Callable
+
+from PIL import Image as PILImage, UnidentifiedImageError
+
+from generator.config import SiteConfig
+from generator.errors import BuildError, Diagnostic, line_of, raise_if_errors, suggest
+from generator.frontmatter import FrontMatter, decode_source, parse_front_matter
+from generator.markup import first_paragraph_text
+from generator.model import Article, Content, Image, StandalonePage
+from generator.routing import article_url, page_url
+from generator.slugs import is_url_safe, slugify
+
+ARTICLE_KEYS = ("title", "date", "updated", "section", "reporter", "editor", "tags", "summary",
+                "image", "dateline", "slug", "draft", "related", "extra")
+PAGE_KEYS = ("title", "summary", "slug", "extra")
+IMAGE_KEYS = ("src", "alt", "caption", "credit")
+MAX_SOURCE_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Sources:
+    """The files a build reads, as paths relative to the site folder."""
+
+    articles: tuple[str, ...]
+    pages: tuple[str, ...]
+    media: tuple[str, ...]
+    bundle_files: tuple[str, ...]  # images and other files beside a bundle's index.md
+
+
+def discover(site: Path) -> Sources:
+    """List content files in a stable order, skipping hidden files."""
+    content = site / "content"
+    articles, bundle_files, media, pages = [], [], [], []
+    for path in sorted(_walk(content / "articles")):
+        rel = path.relative_to(site).as_posix()
+        if path.suffix == ".md":
+            articles.append(rel)
+        elif (path.parent / "index.md").is_file():
+            bundle_files.append(rel)
+    media = [p.relative_to(site).as_posix() for p in sorted(_walk(content / "media"))]
+    pages = [p.relative_to(site).as_posix() for p in sorted((content / "pages").glob("*.md"))
+             if not p.name.startswith(".")] if (content / "pages").is_dir() else []
+    return Sources(tuple(articles), tuple(pages), tuple(media), tuple(bundle_files))
+
+
+def _walk(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return [p for p in folder.rglob("*")
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)]
+
+
+def load_content(sources: Sources, config: SiteConfig, drafts: bool) -> Content:
+    """Parse every article and page, reporting all problems of the site at once."""
+    diags: list[Diagnostic] = []
+    articles: list[Article] = []
+    skipped = 0
+    for rel in sources.articles:
+        try:
+            article = parse_article(rel, read_source(config.source, rel), config)
+        except BuildError as exc:
+            diags.extend(exc.diagnostics)
+            continue
+        if article.draft and not drafts:
+            skipped += 1
+            continue
+        articles.append(article)
+    pages: list[StandalonePage] = []
+    for rel in sources.pages:
+        try:
+            pages.append(parse_page(rel, read_source(config.source, rel)))
+        except BuildError as exc:
+            diags.extend(exc.diagnostics)
+    raise_if_errors(diags)
+    articles.sort(key=lambda a: (-a.date.timestamp(), a.source))
+    return Content(articles=tuple(articles), pages=tuple(pages), skipped_drafts=skipped,
+                   media=sources.media)
+
+
+def read_source(site: Path, rel: str) -> str:
+    """Read one source file as text, with a diagnostic for anything unreadable."""
+    path = site / rel
+    try:
+        if path.is_symlink() and not _inside(path.resolve(), (site / "content").resolve()):
+            raise BuildError([Diagnostic(rel, "symlink points outside content/")])
+        size = path.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            raise BuildError([Diagnostic(rel, f"file is {size / 1048576:.1f} MB; the limit is "
+                                              f"{MAX_SOURCE_BYTES // 1048576} MB", line=1)])
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise BuildError([Diagnostic(rel, f"cannot read file: {exc.strerror}")]) from None
+    return decode_source(raw, rel)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def parse_article(rel: str, text: str, config: SiteConfig) -> Article:
+    """Validate one article's front matter against the content contract."""
+    fm = parse_front_matter(text, rel)
+    check = _Checker(rel, text, fm)
+    check.unknown_keys(ARTICLE_KEYS)
+    title = check.string("title", required=True)
+    when = check.datetime("date", config, required=True)
+    updated = check.datetime("updated", config)
+    if when and updated and updated < when:
+        check.error("updated", f"'updated' ({updated.isoformat()}) is before 'date' ({when.isoformat()})")
+    section = check.string("section", required=True)
+    keys = [s.key for s in config.sections]
+    if section and config.sections and section not in keys:
+        check.error("section", f"unknown section '{section}'",
+                    hint=suggest(section, keys) or f"sections in site.toml: {', '.join(keys)}")
+    reporters = check.names("reporter")
+    editors = check.names("editor")
+    tags = check.string_list("tags")
+    related = check.string_list("related")
+    summary = check.string("summary")
+    dateline = check.string("dateline")
+    draft = check.boolean("draft")
+    extra = check.mapping("extra")
+    slug = check.slug(_default_slug(rel))
+    body_text = fm.body
+    url = article_url(config.permalink, section or "x", when or datetime(1970, 1, 1), slug) if when else ""
+    image = check.image(config.source, rel, url)
+    check.done()
+    return Article(
+        source=rel, slug=slug, url=url, title=title, date=when, section=section, body=body_text,
+        body_line=fm.body_line, updated=updated, reporters=reporters, editors=editors,
+        tags=_dedupe(tags), summary=summary or first_paragraph_text(body_text),
+        summary_derived=not summary, image=image,
+        dateline=dateline, draft=draft, related=related, related_line=fm.lines.get("related"),
+        extra=tuple(sorted(extra.items())))
+
+
+def parse_page(rel: str, text: str) -> StandalonePage:
+    """Validate a standalone page (about, masthead)."""
+    fm = parse_front_matter(text, rel)
+    check = _Checker(rel, text, fm)
+    check.unknown_keys(PAGE_KEYS)
+    title = check.string("title", required=True)
+    summary = check.string("summary")
+    slug = check.slug(PurePosixPath(rel).stem)
+    check.mapping("extra")
+    check.done()
+    return StandalonePage(source=rel, slug=slug, url=page_url(slug), title=title, body=fm.body,
+                          body_line=fm.body_line, summary=summary or first_paragraph_text(fm.body))
+
+
+def _default_slug(rel: str) -> str:
+    path = PurePosixPath(rel)
+    return path.parent.name if path.name == "index.md" else path.stem
+
+
+def _dedupe(items: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+_TYPE_NAMES = {str: "text", int: "a number", float: "a number", bool: "true/false", list: "a list",
+               dict: "a mapping", type(None): "empty"}
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, (datetime, date)):
+        return "a date"
+    return _TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+class _Checker:
+    """Collects every problem in one file's front matter before raising."""
+
+    def __init__(self, rel: str, text: str, fm: FrontMatter):
+        self.rel, self.text, self.fm = rel, text, fm
+        self.diags: list[Diagnostic] = []
+
+    def error(self, key: str, message: str, hint: str | None = None) -> None:
+        line = self.fm.lines.get(key) or self.fm.lines.get(key.split(".")[0]) or 1
+        self.diags.append(Diagnostic(self.rel, message, line=line, hint=hint,
+                                     source_line=line_of(self.text, line)))
+
+    def done(self) -> None:
+        raise_if_errors(self.diags)
+
+    def unknown_keys(self, allowed: tuple[str, ...]) -> None:
+        for key in self.fm.data:
+            if key not in allowed:
+                hint = suggest(key, allowed)
+                self.error(key, f"unknown key '{key}'",
+                           hint=hint or "put theme-specific data under 'extra:'")
+
+    def _get(self, key: str, required: bool) -> Any:
+        if key not in self.fm.data or self.fm.data[key] is None:
+            if required:
+                self.diags.append(Diagnostic(self.rel, f"missing required key '{key}'", line=2,
+                                             hint=f"add a line '{key}: ...' to the front matter"))
+            return None
+        return self.fm.data[key]
+
+    def string(self, key: str, required: bool = False) -> str:
+        value = self._get(key, required)
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            self.error(key, f"'{key}' must be text, not {_kind(value)}",
+                       hint=f"put the value in quotes: {key}: \"{value}\"")
+            return ""
+        if required and not value.strip():
+            self.error(key, f"'{key}' is empty")
+        return value.strip()
+
+    def boolean(self, key: str) -> bool:
+        value = self._get(key, False)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self.error(key, f"'{key}' must be true or false, not {_kind(value)}")
+            return False
+        return value
+
+    def mapping(self, key: str) -> dict[str, Any]:
+        value = self._get(key, False)
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.error(key, f"'{key}' must be a mapping, not {_kind(value)}")
+            return {}
+        return value
+
+    def string_list(self, key: str) -> tuple[str, ...]:
+        value = self._get(key, False)
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.error(key, f"'{key}' must be a list, not {_kind(value)}", hint=f"write {key}: [a, b]")
+            return ()
+        items = []
+        for index, item in enumerate(value):
+            if not isinstance(item, str) or not item.strip():
+                self.error(f"{key}.{index}", f"'{key}' item {index + 1} must be non-empty text, "
+                                             f"not {_kind(item)}")
+            else:
+                items.append(item.strip())
+        return tuple(items)
+
+    def names(self, key: str) -> tuple[str, ...]:
+        value = self._get(key, False)
+        if isinstance(value, str):
+            return (value.strip(),) if value.strip() else ()
+        return self.string_list(key)
+
+    def datetime(self, key: str, config: SiteConfig, required: bool = False) -> datetime | None:
+        value = self._get(key, required)
+        if value is None:
+            return None
+        return parse_datetime_value(value, config, lambda msg, hint=None: self.error(key, msg, hint))
+
+    def slug(self, default: str) -> str:
+        value = self.string("slug") or default
+        if ".." in value or "/" in value or "\\" in value:
+            self.error("slug", f"slug '{value}' tries to leave the output folder",
+                       hint=f"use a plain slug such as '{slugify(value)}'")
+        elif not is_url_safe(value):
+            where = "slug" if "slug" in self.fm.data else "file name"
+            self.error("slug", f"{where} '{value}' is not URL-safe",
+                       hint=f"use lowercase letters, digits and hyphens, e.g. '{slugify(value)}'")
+        return value
+
+    def image(self, site: Path, rel: str, url: str) -> Image | None:
+        value = self._get("image", False)
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = {"src": value}
+        if not isinstance(value, dict):
+            self.error("image", f"'image' must be a mapping with 'src', not {_kind(value)}")
+            return None
+        for key in value:
+            if key not in IMAGE_KEYS:
+                self.error(f"image.{key}", f"unknown key 'image.{key}'", hint=suggest(key, IMAGE_KEYS))
+        fields = {}
+        for key in IMAGE_KEYS:
+            item = value.get(key)
+            if item is not None and not isinstance(item, str):
+                self.error(f"image.{key}", f"'image.{key}' must be text, not {_kind(item)}")
+                item = None
+            fields[key] = (item or "").strip()
+        src = fields["src"]
+        if not src:
+            self.error("image", "'image' needs 'src', the image file")
+            return None
+        return self._resolve_image(site, rel, url, fields)
+
+    def _resolve_image(self, site: Path, rel: str, url: str, fields: dict[str, str]) -> Image | None:
+        src = fields["src"]
+        if re.match(r"^[a-z]+://", src):
+            return Image(src=src, url=src, file="", alt=fields["alt"], caption=fields["caption"],
+                         credit=fields["credit"])
+        if ".." in PurePosixPath(src).parts or "\\" in src:
+            self.error("image.src", f"image path '{src}' must not contain '..'",
+                       hint="shared images live in content/media/ and are written /media/name.jpg")
+            return None
+        if src.startswith("/"):
+            file = "content" + src
+            image_url = src
+        else:
+            file = (PurePosixPath(rel).parent / src).as_posix()
+            image_url = url + src
+        path = site / file
+        if not path.is_file():
+            self.error("image.src", f"image file not found: {file}",
+                       hint=_nearby_hint(path))
+            return None
+        try:
+            with PILImage.open(path) as img:
+                width, height = img.size
+        except (UnidentifiedImageError, OSError) as exc:
+            self.error("image.src", f"cannot read image {file}: {exc.__class__.__name__}")
+            return None
+        return Image(src=src, url=image_url, file=file, alt=fields["alt"], caption=fields["caption"],
+                     credit=fields["credit"], width=width, height=height)
+
+
+def _nearby_hint(path: Path) -> str | None:
+    if path.parent.is_dir():
+        return suggest(path.name, [p.name for p in path.parent.iterdir()])
+    return None
+
+
+def parse_datetime_value(value: Any, config: SiteConfig,
+                         report: Callable[..., None]) -> datetime | None:
+    """Read an ISO 8601 date or datetime; without an offset it is in the site timezone."""
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, date):
+        parsed = datetime.combine(value, time())
+    elif isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+        except ValueError as exc:
+            reason = str(exc) if "out of range" in str(exc) or "must be in" in str(exc) else "not ISO 8601"
+            report(f"invalid date '{value}': {reason}", "write dates as 2023-11-09 or 2023-11-09 14:30")
+            return None
+    else:
+        report(f"a date must be text like 2023-11-09 14:30, not {_kind(value)}")
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=config.tz)
+    return parsed

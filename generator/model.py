@@ -1,0 +1,91 @@
+"""The site model: frozen records that every stage after parsing reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Image:
+    """A photo with what a newsroom must print beside it."""
+
+    src: str  # as written in front matter
+    url: str  # site path, e.g. /media/banjir.jpg
+    file: str  # path on disk relative to the source folder
+    alt: str = ""
+    caption: str = ""
+    credit: str = ""
+    width: int | None = None
+    height: int | None = None
+
+
+@dataclass(frozen=True)
+class Person:
+    """A reporter or editor, named once and linked by a stable slug."""
+
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news story as written in content/articles/."""
+
+    source: str  # path relative to the site folder, used in every diagnostic
+    slug: str
+    url: str  # site path, always starting and ending with "/"
+    title: str
+    date: datetime  # timezone-aware
+    section: str
+    body: str  # Markdown source; rendered on demand, never kept as HTML
+    body_line: int  # line of the file where the body starts
+    updated: datetime | None = None
+    reporters: tuple[str, ...] = ()
+    editors: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    summary: str = ""
+    summary_derived: bool = False  # taken from the first paragraph, so not shown twice
+    image: Image | None = None
+    dateline: str = ""
+    draft: bool = False
+    related: tuple[str, ...] = ()  # slugs pinned by hand
+    related_line: int | None = None
+    extra: tuple[tuple[str, object], ...] = ()
+
+    @property
+    def modified(self) -> datetime:
+        """The last change: `updated` when set, else `date`."""
+        return self.updated or self.date
+
+
+@dataclass(frozen=True)
+class StandalonePage:
+    """A page outside the article flow (about, masthead) from content/pages/."""
+
+    source: str
+    slug: str
+    url: str
+    title: str
+    body: str
+    body_line: int
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A desk of the newsroom, declared in site.toml `[sections]`."""
+
+    key: str
+    title: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything loaded from the content folder, in a stable order."""
+
+    articles: tuple[Article, ...] = ()
+    pages: tuple[StandalonePage, ...] = ()
+    skipped_drafts: int = 0
+    media: tuple[str, ...] = field(default=())  # files under content/media, relative

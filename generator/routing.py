@@ -1,0 +1,60 @@
+"""One rule from URL to output path, URL patterns, and collision checks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import PurePosixPath
+from typing import Iterable
+
+from generator.errors import Diagnostic
+
+
+def article_url(pattern: str, section: str, when: datetime, slug: str) -> str:
+    """Expand a permalink pattern such as /{section}/{year}/{month}/{slug}/."""
+    return pattern.format(section=section, year=f"{when.year:04d}", month=f"{when.month:02d}",
+                          day=f"{when.day:02d}", slug=slug)
+
+
+def page_url(slug: str) -> str:
+    """URL of a standalone page: /tentang/."""
+    return f"/{slug}/"
+
+
+def paged_url(first: str, page: int) -> str:
+    """URL of page `page` of a listing whose first page is `first`: /nasional/page/2/."""
+    return first if page == 1 else f"{first}page/{page}/"
+
+
+def output_path(url: str) -> PurePosixPath:
+    """Map a site URL to its file: "/" -> index.html, "/a/b/" -> a/b/index.html."""
+    if not url.startswith("/"):
+        raise ValueError(f"site URLs start with '/': {url!r}")
+    parts = [p for p in url.split("/") if p]
+    if any(p in (".", "..") for p in parts):
+        raise ValueError(f"URL leaves the output folder: {url!r}")
+    if url.endswith("/"):
+        parts.append("index.html")
+    return PurePosixPath(*parts)
+
+
+def link(base_path: str, url: str) -> str:
+    """Prefix a site URL with the base path: ("/arsip/", "/nasional/") -> "/arsip/nasional/"."""
+    if "://" in url or url.startswith("//"):
+        return url
+    return base_path.rstrip("/") + url
+
+
+def find_collisions(routes: Iterable[tuple[str, str]]) -> list[Diagnostic]:
+    """Report URLs claimed by two sources, including ones that differ only in case."""
+    seen: dict[str, tuple[str, str]] = {}
+    diags = []
+    for url, source in routes:
+        key = str(output_path(url)).lower()
+        if key in seen:
+            other_url, other = seen[key]
+            same = "the same URL" if other_url == url else "URLs that differ only in case"
+            diags.append(Diagnostic(source, f"{same} as {other}: {url}",
+                                    hint="set a different 'slug:' in one of them"))
+        else:
+            seen[key] = (url, source)
+    return diags

@@ -1,0 +1,139 @@
+"""The theme: Jinja templates, static files and UI strings, with errors as diagnostics."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Mapping
+
+import jinja2
+
+from generator.config import SiteConfig
+from generator.dates import format_date, iso
+from generator.markup import with_dateline
+from generator.errors import BuildError, Diagnostic, line_of
+from generator.routing import link
+
+PACKAGE_THEMES = Path(__file__).parent / "themes"  # inside an installed wheel
+SOURCE_THEMES = Path(__file__).parent.parent / "themes"  # in a checkout or editable install
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Where a theme's parts live; a site's own theme folder wins over the packaged one."""
+
+    name: str
+    templates: tuple[Path, ...]
+    static: tuple[Path, ...]
+    strings: Mapping[str, str]
+
+
+def theme_roots(config: SiteConfig) -> list[Path]:
+    """Folders that may hold the configured theme, most specific first."""
+    return [root / config.theme for root in (config.source / "themes", PACKAGE_THEMES, SOURCE_THEMES)
+            if (root / config.theme).is_dir()]
+
+
+def load_theme(config: SiteConfig) -> Theme:
+    """Find the theme and read its UI strings for the site language."""
+    roots = theme_roots(config)
+    if not roots:
+        raise BuildError([Diagnostic("site.toml", f"theme '{config.theme}' not found",
+                                     hint="the packaged theme is 'default'; a site theme lives in themes/NAME/")])
+    strings: dict[str, str] = {}
+    language = config.language.split("-")[0]
+    # Later roots are fallbacks: read them first so the site's own strings override.
+    for root in reversed(roots):
+        for name in ("en", language):
+            path = root / "i18n" / f"{name}.toml"
+            if path.is_file():
+                try:
+                    strings.update(tomllib.loads(path.read_text(encoding="utf-8")))
+                except tomllib.TOMLDecodeError as exc:
+                    raise BuildError([Diagnostic(str(path), f"invalid TOML: {exc}")]) from None
+    return Theme(name=config.theme,
+                 templates=tuple(r / "templates" for r in roots if (r / "templates").is_dir()),
+                 static=tuple(r / "static" for r in roots if (r / "static").is_dir()),
+                 strings=strings)
+
+
+def make_environment(theme: Theme, config: SiteConfig) -> jinja2.Environment:
+    """A Jinja environment with autoescape, strict undefined and the site helpers."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(p) for p in theme.templates]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    strings = theme.strings
+
+    def translate(key: str, **values: Any) -> str:
+        if key not in strings:
+            raise KeyError(f"no UI string '{key}' in the theme's i18n files")
+        return strings[key].format(**values) if values else strings[key]
+
+    def long_date(when: datetime) -> str:
+        return format_date(when, strings.get("date_format", "EEEE, d MMMM y HH:mm zzz"),
+                           config.language, config.timezone)
+
+    def short_date(when: datetime) -> str:
+        return format_date(when, strings.get("short_date_format", "d MMM y"),
+                           config.language, config.timezone)
+
+    env.globals.update(
+        site=config,
+        t=translate,
+        url=lambda path: link(config.base_path, path),
+        abs_url=lambda path: config.base_url.rstrip("/") + path if path.startswith("/") else path,
+    )
+    env.filters.update(long_date=long_date, short_date=short_date, iso=iso, with_dateline=with_dateline)
+    return env
+
+
+def render_template(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> str:
+    """Render a template; any template problem becomes a diagnostic naming the template line."""
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise BuildError([Diagnostic(_template_path(exc.filename, exc.name), f"template syntax error: {exc.message}",
+                                     line=exc.lineno, source_line=line_of(exc.source or "", exc.lineno))]) from None
+    except jinja2.TemplateNotFound as exc:
+        raise BuildError([Diagnostic(f"templates/{name}", f"template not found: {exc.name}",
+                                     hint="the theme folders searched: " + ", ".join(
+                                         str(p) for p in env.loader.searchpath))]) from None  # type: ignore[union-attr]
+    except Exception as exc:  # noqa: BLE001 - any runtime error inside a template
+        path, line = _template_frame(exc)
+        if path is None:
+            raise
+        raise BuildError([Diagnostic(path, f"template error: {exc.__class__.__name__}: {exc}", line=line,
+                                     source_line=_read_line(path, line))]) from None
+
+
+def _template_path(filename: str | None, name: str | None) -> str:
+    return filename or f"templates/{name}"
+
+
+def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
+    """Find the innermost template file and line in a traceback (Jinja rewrites frames)."""
+    found: tuple[str | None, int | None] = (None, None)
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".txt", ".json", ".j2")):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _read_line(path: str, line: int | None) -> str | None:
+    try:
+        return line_of(Path(path).read_text(encoding="utf-8"), line)
+    except OSError:
+        return None
+
+
+__all__ = ["Theme", "load_theme", "make_environment", "render_template"]
