@@ -49,11 +49,11 @@ def build(options: BuildOptions, safe: bool = False) -> BuildReport:
     content = report.timed("parse", lambda: load_content(sources, config, options.drafts))
     related = report.timed("related", lambda: compute_related(content.articles, config.related))
     site = build_site_data(content, config, related)
-    pages = report.timed("plan", lambda: plan_pages(content, site, config))
+    pages = report.timed("plan", lambda: plan_pages(content, site, config, options.build_time))
     theme = load_theme(config)
     report.timed("route", lambda: check_routes(pages, content, sources.bundle_files))
     with Staging(options.out) as staging:
-        report.timed("render", lambda: write_pages(pages, theme, config, staging, safe))
+        report.timed("render", lambda: write_pages(pages, site, theme, config, staging, safe))
         report.timed("copy", lambda: copy_static(theme, content, sources.bundle_files, config, staging))
         staging.commit()
     report.articles = len(content.articles)
@@ -70,12 +70,16 @@ def check_routes(pages: list[Page], content: Content, bundle_files: tuple[str, .
     raise_if_errors(find_collisions(routes))
 
 
-def write_pages(pages: list[Page], theme: Theme, config: SiteConfig, staging: Staging, safe: bool) -> None:
+def write_pages(pages: list[Page], site: SiteData, theme: Theme, config: SiteConfig, staging: Staging, safe: bool) -> None:
     """Render every page and stream it to the staging folder; errors from all pages together."""
-    env = make_environment(theme, config)
+    env = make_environment(theme, config, site)
     diags = []
     for page in pages:
-        context = dict(page.context, page_url=page.url, sections=config.sections)
+        if page.text is not None:
+            staging.write_page(page.url, page.text)
+            continue
+        assert page.template is not None
+        context = dict(page.context, page_url=page.url, sections=site.sections)
         if page.markdown is not None:
             context["content"] = render_markdown(page.markdown, config.base_path, safe)
         try:

@@ -34,6 +34,15 @@ class BuildOptions:
 
 
 @dataclass(frozen=True)
+class PathsConfig:
+    """The `[paths]` table: the first URL segment of each kind of listing."""
+
+    tags: str = "tag"
+    people: str = "orang"
+    archive: str = "arsip"
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """The validated site configuration."""
 
@@ -48,8 +57,12 @@ class SiteConfig:
     theme: str = "default"
     home_latest: int = 10
     home_per_section: int = 4
+    feed_items: int = 20
+    latest_items: int = 8
+    publisher: str = ""  # the organisation in structured data; defaults to the title
     sections: tuple[Section, ...] = ()
     related: RelatedConfig = field(default_factory=RelatedConfig)
+    paths: PathsConfig = field(default_factory=PathsConfig)
 
     @property
     def base_path(self) -> str:
@@ -81,8 +94,11 @@ _SCALAR_KEYS = {
     "theme": str,
     "home_latest": int,
     "home_per_section": int,
+    "feed_items": int,
+    "latest_items": int,
+    "publisher": str,
 }
-_TABLE_KEYS = ("sections", "related")
+_TABLE_KEYS = ("sections", "related", "paths")
 _SECTION_KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -152,15 +168,25 @@ def validate_config(raw: Mapping[str, Any], text: str, options: BuildOptions) ->
         error = check_permalink(values["permalink"])
         if error:
             problem(error, "permalink")
-    for key in ("per_page", "home_latest", "home_per_section"):
+    for key in ("per_page", "home_latest", "home_per_section", "feed_items", "latest_items"):
         if key in values and values[key] < 1:
             problem(f"'{key}' must be at least 1", key)
 
     sections = _validate_sections(raw.get("sections", {}), text, diags)
     related = _validate_table(RelatedConfig, raw.get("related", {}), "related", text, diags)
+    for key, message in related.problems():
+        line = find_key_line(text, key, "related")
+        diags.append(Diagnostic(CONFIG_NAME, message, line=line, source_line=line_of(text, line)))
+    paths = _validate_table(PathsConfig, raw.get("paths", {}), "paths", text, diags)
+    for key in ("tags", "people", "archive"):
+        value = getattr(paths, key)
+        if not _SECTION_KEY.match(value):
+            line = find_key_line(text, key, "paths")
+            diags.append(Diagnostic(CONFIG_NAME, f"[paths] {key} '{value}' is not URL-safe", line=line,
+                                    hint="use lowercase letters, digits and hyphens"))
     if diags:
         raise BuildError(diags)
-    return SiteConfig(source=options.source, sections=sections, related=related, **values)
+    return SiteConfig(source=options.source, sections=sections, related=related, paths=paths, **values)
 
 
 def normalize_base_url(url: str) -> tuple[str, str | None]:

@@ -1,12 +1,14 @@
-"""Group articles into paginated listings: home, sections and, later, tags and people."""
+"""Group articles into paginated listings: sections, tags, people and months."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import tzinfo
 from typing import Sequence
 
 from generator.model import Article
 from generator.routing import paged_url
+from generator.slugs import assign_slugs
 
 
 @dataclass(frozen=True)
@@ -51,3 +53,60 @@ def group_by_section(articles: Sequence[Article]) -> dict[str, list[Article]]:
     for article in articles:
         groups.setdefault(article.section, []).append(article)
     return groups
+
+
+@dataclass(frozen=True)
+class Group:
+    """Articles sharing a tag or a person, with the stable slug of their page."""
+
+    name: str
+    slug: str
+    articles: tuple[Article, ...]  # newest first
+
+
+def group_by_tag(articles: Sequence[Article]) -> list[Group]:
+    """One group per tag; tags differing only in case are one tag, shown as most often written."""
+    spellings: dict[str, dict[str, int]] = {}
+    members: dict[str, list[Article]] = {}
+    for article in articles:
+        for tag in article.tags:
+            key = tag.casefold()
+            counts = spellings.setdefault(key, {})
+            counts[tag] = counts.get(tag, 0) + 1
+            members.setdefault(key, []).append(article)
+    names = {key: min(counts, key=lambda s: (-counts[s], s)) for key, counts in spellings.items()}
+    return _groups({names[key]: items for key, items in members.items()})
+
+
+def group_by_person(articles: Sequence[Article]) -> list[Group]:
+    """One group per reporter or editor, whatever their role on each story."""
+    members: dict[str, list[Article]] = {}
+    for article in articles:
+        for name in dict.fromkeys(article.reporters + article.editors):
+            members.setdefault(name, []).append(article)
+    return _groups(members)
+
+
+def _groups(members: dict[str, list[Article]]) -> list[Group]:
+    slugs = assign_slugs(list(members))
+    groups = [Group(name=name, slug=slugs[name], articles=tuple(items)) for name, items in members.items()]
+    return sorted(groups, key=lambda g: (g.slug, g.name))
+
+
+@dataclass(frozen=True)
+class Month:
+    """The articles of one calendar month in the site timezone."""
+
+    year: int
+    month: int
+    articles: tuple[Article, ...]
+
+
+def group_by_month(articles: Sequence[Article], tz: tzinfo) -> list[Month]:
+    """Months that have articles, newest first; dates are taken in the site timezone."""
+    months: dict[tuple[int, int], list[Article]] = {}
+    for article in articles:
+        local = article.date.astimezone(tz)
+        months.setdefault((local.year, local.month), []).append(article)
+    return [Month(year=y, month=m, articles=tuple(items))
+            for (y, m), items in sorted(months.items(), reverse=True)]

@@ -2,67 +2,121 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Mapping, Sequence
 
 from generator.config import SiteConfig
-from generator.listings import group_by_section, paginate
+from generator.dates import iso
+from generator.feeds import render_atom
+from generator.listings import Group, Month, group_by_month, group_by_person, group_by_section, group_by_tag, paginate
 from generator.model import Article, Content, Section
+from generator.routing import link
+from generator.seo import article_jsonld
+from generator.sitemaps import SitemapEntry, render_news_sitemap, render_robots, render_sitemaps
 
 
 @dataclass(frozen=True)
 class Page:
-    """One HTML (or other text) file to render: URL, template and the data it shows."""
+    """One file to write: a template to render, or text ready as it is."""
 
     url: str
-    template: str
     source: str  # what the page is built from, named in collision errors
+    template: str | None = None
     context: Mapping[str, Any] = field(default_factory=dict)
     markdown: str | None = None  # rendered into `content` at render time, never kept
+    text: str | None = None  # feeds, sitemaps, JSON: already rendered
+    lastmod: datetime | None = None  # for the sitemap; None keeps a page out of it
+    in_sitemap: bool = True
 
 
 @dataclass(frozen=True)
 class SiteData:
-    """Whole-site facts that templates read on every page."""
+    """Whole-site facts that templates read on every page, and the links between pages."""
 
+    config: SiteConfig
     sections: tuple[Section, ...]
-    section_urls: Mapping[str, str]
     articles: tuple[Article, ...]  # newest first
     related: Mapping[str, tuple[Article, ...]]
+    tags: tuple[Group, ...]
+    people: tuple[Group, ...]
+    months: tuple[Month, ...]
+    _tag_slugs: Mapping[str, str] = field(default_factory=dict)
+    _person_slugs: Mapping[str, str] = field(default_factory=dict)
 
+    def section_url(self, key: str) -> str:
+        """First page of a section listing: /nasional/."""
+        return f"/{key}/"
 
-def section_url(key: str) -> str:
-    """First page of a section listing: /nasional/."""
-    return f"/{key}/"
+    def tag_url(self, name: str) -> str:
+        """The page of a tag, by any spelling of it: /tag/pemilu-2024/."""
+        return f"/{self.config.paths.tags}/{self._tag_slugs[name.casefold()]}/"
+
+    def person_url(self, name: str) -> str:
+        """The page of a reporter or editor: /orang/rina-wulandari/."""
+        return f"/{self.config.paths.people}/{self._person_slugs[name]}/"
+
+    def tags_url(self) -> str:
+        """The index of all tags."""
+        return f"/{self.config.paths.tags}/"
+
+    def people_url(self) -> str:
+        """The index of all people."""
+        return f"/{self.config.paths.people}/"
+
+    def archive_url(self, year: int | None = None, month: int | None = None) -> str:
+        """/arsip/, /arsip/2023/ or /arsip/2023/11/."""
+        url = f"/{self.config.paths.archive}/"
+        if year is not None:
+            url += f"{year:04d}/"
+            if month is not None:
+                url += f"{month:02d}/"
+        return url
 
 
 def build_site_data(content: Content, config: SiteConfig,
                     related: Mapping[str, tuple[str, ...]]) -> SiteData:
-    """Gather the sections in use and resolve related lists to articles."""
+    """Gather sections, tags, people and months, and resolve related lists to articles."""
     used = {a.section for a in content.articles}
-    declared = [s for s in config.sections]
+    declared = list(config.sections)
     extra = sorted(used - {s.key for s in declared})
     sections = tuple(declared + [config.section(key) for key in extra])
     by_source = {a.source: a for a in content.articles}
     resolved = {src: tuple(by_source[r] for r in refs if r in by_source) for src, refs in related.items()}
-    return SiteData(sections=sections, section_urls={s.key: section_url(s.key) for s in sections},
-                    articles=content.articles, related=resolved)
+    tags = tuple(group_by_tag(content.articles))
+    people = tuple(group_by_person(content.articles))
+    tag_slugs = {}
+    for group in tags:
+        for article in group.articles:
+            for tag in article.tags:
+                if tag.casefold() == group.name.casefold():
+                    tag_slugs[tag.casefold()] = group.slug
+    return SiteData(config=config, sections=sections, articles=content.articles, related=resolved,
+                    tags=tags, people=people, months=tuple(group_by_month(content.articles, config.tz)),
+                    _tag_slugs=tag_slugs, _person_slugs={g.name: g.slug for g in people})
 
 
-def plan_pages(content: Content, site: SiteData, config: SiteConfig) -> list[Page]:
-    """Every page of the site, in a stable order."""
-    pages: list[Page] = []
-    pages.append(plan_home(site, config))
-    pages.extend(plan_sections(site, config))
-    for article in site.articles:
-        pages.append(Page(url=article.url, template="article.html", source=article.source,
-                          context={"article": article, "section": config.section(article.section),
-                                   "related": site.related.get(article.source, ())},
-                          markdown=article.body))
+def plan_pages(content: Content, site: SiteData, config: SiteConfig, build_time: datetime) -> list[Page]:
+    """Every file of the site, in a stable order."""
+    pages: list[Page] = [plan_home(site, config)]
+    pages += plan_sections(site, config)
+    pages += plan_articles(site, config)
     for page in content.pages:
         pages.append(Page(url=page.url, template="page.html", source=page.source,
                           context={"page": page}, markdown=page.body))
-    pages.append(Page(url="/404.html", template="404.html", source="theme:404.html"))
+    pages += plan_groups(site.tags, "tag.html", "tag", site.tag_url, config)
+    pages.append(Page(url=site.tags_url(), template="tags.html", source="tags-index",
+                      context={"groups": sorted(site.tags, key=lambda g: (-len(g.articles), g.slug))}))
+    pages += plan_groups(site.people, "person.html", "person", site.person_url, config)
+    pages.append(Page(url=site.people_url(), template="people.html", source="people-index",
+                      context={"groups": site.people}))
+    pages += plan_archives(site, config)
+    pages.append(Page(url="/404.html", template="404.html", source="theme:404.html", in_sitemap=False))
+    pages += plan_feeds(site, config)
+    pages.append(plan_latest(site, config))
+    pages += plan_sitemaps(pages, site, config, build_time)
+    pages.append(Page(url="/.nojekyll", source="nojekyll", text="", in_sitemap=False))
     return pages
 
 
@@ -71,19 +125,114 @@ def plan_home(site: SiteData, config: SiteConfig) -> Page:
     groups = group_by_section(site.articles)
     blocks = [(section, tuple(groups.get(section.key, ())[:config.home_per_section]))
               for section in site.sections if groups.get(section.key)]
+    latest = site.articles[:config.home_latest]
     return Page(url="/", template="home.html", source="home",
-                context={"latest": site.articles[:config.home_latest], "blocks": blocks})
+                context={"latest": latest, "blocks": blocks}, lastmod=_newest(latest))
+
+
+def plan_articles(site: SiteData, config: SiteConfig) -> list[Page]:
+    """One page per article, with its related list and structured data."""
+    pages = []
+    for article in site.articles:
+        section = config.section(article.section)
+        pages.append(Page(url=article.url, template="article.html", source=article.source,
+                          context={"article": article, "section": section,
+                                   "related": site.related.get(article.source, ()),
+                                   "jsonld": article_jsonld(article, section, site, config)},
+                          markdown=article.body, lastmod=article.modified))
+    return pages
 
 
 def plan_sections(site: SiteData, config: SiteConfig) -> list[Page]:
-    """Paginated listing pages for every section that has articles."""
+    """Paginated listing pages for every section."""
     groups = group_by_section(site.articles)
     pages = []
     for section in site.sections:
         items: Sequence[Article] = groups.get(section.key, ())
-        if not items:
-            continue
-        for listing in paginate(items, config.per_page, section_url(section.key)):
+        # A declared section with no stories yet still gets its page: the menu links to it.
+        for listing in paginate(items, config.per_page, site.section_url(section.key)):
             pages.append(Page(url=listing.url, template="section.html", source=f"section:{section.key}",
-                              context={"section": section, "listing": listing}))
+                              context={"section": section, "listing": listing,
+                                       "feed_url": site.section_url(section.key) + "feed.xml"},
+                              lastmod=_newest(listing.items)))
     return pages
+
+
+def plan_groups(groups: Sequence[Group], template: str, kind: str, url_of: Any,
+                config: SiteConfig) -> list[Page]:
+    """Paginated pages for each tag or person."""
+    pages = []
+    for group in groups:
+        for listing in paginate(group.articles, config.per_page, url_of(group.name)):
+            pages.append(Page(url=listing.url, template=template, source=f"{kind}:{group.name}",
+                              context={"group": group, "listing": listing}, lastmod=_newest(listing.items)))
+    return pages
+
+
+def plan_archives(site: SiteData, config: SiteConfig) -> list[Page]:
+    """The archive index, a page per year and a paginated page per month."""
+    years: dict[int, list[Month]] = {}
+    for month in site.months:
+        years.setdefault(month.year, []).append(month)
+    pages = [Page(url=site.archive_url(), template="archive.html", source="archive-index",
+                  context={"years": sorted(years.items(), reverse=True)})]
+    for year, months in sorted(years.items(), reverse=True):
+        pages.append(Page(url=site.archive_url(year), template="archive_year.html", source=f"archive:{year}",
+                          context={"year": year, "months": months},
+                          lastmod=max((a.modified for m in months for a in m.articles), default=None)))
+    # site.months is newest first: the "newer" neighbour of month i is i - 1.
+    for index, month in enumerate(site.months):
+        newer = site.months[index - 1] if index > 0 else None
+        older = site.months[index + 1] if index + 1 < len(site.months) else None
+        for listing in paginate(month.articles, config.per_page, site.archive_url(month.year, month.month)):
+            pages.append(Page(url=listing.url, template="archive_month.html",
+                              source=f"archive:{month.year}-{month.month:02d}",
+                              context={"month": month, "listing": listing, "newer": newer, "older": older},
+                              lastmod=_newest(listing.items)))
+    return pages
+
+
+def plan_feeds(site: SiteData, config: SiteConfig) -> list[Page]:
+    """Atom feeds: the whole site, and one per section."""
+    titles = {s.key: s.title for s in site.sections}
+    pages = [Page(url="/feed.xml", source="feed", in_sitemap=False,
+                  text=render_atom(title=config.title, feed_path="/feed.xml", page_path="/",
+                                   articles=site.articles[:config.feed_items], config=config,
+                                   section_titles=titles))]
+    groups = group_by_section(site.articles)
+    for section in site.sections:
+        first = site.section_url(section.key)
+        pages.append(Page(url=first + "feed.xml", source=f"feed:{section.key}", in_sitemap=False,
+                          text=render_atom(title=f"{section.title} | {config.title}", feed_path=first + "feed.xml",
+                                           page_path=first, articles=groups.get(section.key, [])[:config.feed_items],
+                                           config=config, section_titles=titles)))
+    return pages
+
+
+def plan_latest(site: SiteData, config: SiteConfig) -> Page:
+    """latest.json: the newest stories, loaded in the browser so old pages need no rebuild."""
+    items = [{"title": a.title, "url": link(config.base_path, a.url), "date": iso(a.date),
+              "section": config.section(a.section).title,
+              "image": link(config.base_path, a.image.url) if a.image else None,
+              "image_width": a.image.width if a.image else None,
+              "image_height": a.image.height if a.image else None}
+             for a in site.articles[:config.latest_items]]
+    return Page(url="/latest.json", source="latest", in_sitemap=False,
+                text=json.dumps({"items": items}, ensure_ascii=False, indent=1) + "\n")
+
+
+def plan_sitemaps(pages: Sequence[Page], site: SiteData, config: SiteConfig, build_time: datetime) -> list[Page]:
+    """sitemap.xml (split past the protocol's limits), the news sitemap and robots.txt."""
+    entries = [SitemapEntry(path=p.url, lastmod=p.lastmod) for p in pages
+               if p.in_sitemap and p.template is not None]
+    result = [Page(url=f"/{name}", source="sitemap", text=text, in_sitemap=False)
+              for name, text in render_sitemaps(entries, config.base_url).items()]
+    result.append(Page(url="/sitemap-news.xml", source="sitemap-news", in_sitemap=False,
+                       text=render_news_sitemap(site.articles, config, build_time,
+                                                publication_name=config.publisher or config.title)))
+    result.append(Page(url="/robots.txt", source="robots", in_sitemap=False, text=render_robots(config.base_url)))
+    return result
+
+
+def _newest(articles: Sequence[Article]) -> datetime | None:
+    return max((a.modified for a in articles), default=None)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Mapping
 
 import jinja2
+from babel.dates import format_date as format_babel_date
 
 from generator.config import SiteConfig
 from generator.dates import format_date, iso
@@ -59,7 +60,7 @@ def load_theme(config: SiteConfig) -> Theme:
                  strings=strings)
 
 
-def make_environment(theme: Theme, config: SiteConfig) -> jinja2.Environment:
+def make_environment(theme: Theme, config: SiteConfig, links: Any = None) -> jinja2.Environment:
     """A Jinja environment with autoescape, strict undefined and the site helpers."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(p) for p in theme.templates]),
@@ -80,15 +81,21 @@ def make_environment(theme: Theme, config: SiteConfig) -> jinja2.Environment:
         return format_date(when, strings.get("date_format", "EEEE, d MMMM y HH:mm zzz"),
                            config.language, config.timezone)
 
+    def month_label(year: int, month: int) -> str:
+        return format_babel_date(date(year, month, 1), strings.get("month_format", "LLLL y"),
+                                 locale=config.language.replace("-", "_"))
+
     def short_date(when: datetime) -> str:
         return format_date(when, strings.get("short_date_format", "d MMM y"),
                            config.language, config.timezone)
 
     env.globals.update(
         site=config,
+        links=links,
         t=translate,
         url=lambda path: link(config.base_path, path),
         abs_url=lambda path: config.base_url.rstrip("/") + path if path.startswith("/") else path,
+        month_label=month_label,
     )
     env.filters.update(long_date=long_date, short_date=short_date, iso=iso, with_dateline=with_dateline)
     return env

@@ -44,7 +44,8 @@ def test_article_page_shows_credits_figure_and_localized_date(basic_site: Path, 
 def test_two_reporters_are_both_credited(basic_site: Path, tmp_path: Path) -> None:
     build_into(basic_site, tmp_path / "p")
     html = (tmp_path / "p/kota/2023/11/pasar-apung-bersolek/index.html").read_text()
-    assert "Sari Lestari, Yudi Pratama" in html
+    assert ('<a href="/orang/sari-lestari/" rel="author">Sari Lestari</a>, '
+            '<a href="/orang/yudi-pratama/" rel="author">Yudi Pratama</a>') in html
 
 
 def test_raw_html_in_markdown_is_kept_and_front_matter_is_escaped(basic_site: Path, tmp_path: Path) -> None:
@@ -131,4 +132,16 @@ def test_cli_reports_errors_with_exit_status_1(basic_site: Path, tmp_path: Path,
     assert "content/articles/2023/11/rusak.md:2: error: unknown key 'titel'" in err
     assert "did you mean 'title'?" in err
     assert "1 error" not in err or "2 errors" in err  # missing title is reported too
+    assert not (tmp_path / "p").exists()
+
+
+def test_template_syntax_error_names_template_and_line(basic_site: Path, tmp_path: Path) -> None:
+    theme = basic_site / "themes/default/templates"
+    theme.mkdir(parents=True)
+    (theme / "404.html").write_text("{% extends 'base.html' %}\n{% block main %}\n{% if %}\n{% endblock %}\n")
+    with pytest.raises(BuildError) as info:
+        build_into(basic_site, tmp_path / "p")
+    [diag] = info.value.diagnostics
+    assert diag.path.endswith("templates/404.html") and diag.line == 3
+    assert diag.message.startswith("template syntax error:")
     assert not (tmp_path / "p").exists()

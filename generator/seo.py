@@ -1,0 +1,62 @@
+"""Structured data and social metadata for search engines and link previews."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from generator.config import SiteConfig
+from generator.dates import iso
+from generator.model import Article, Section
+
+if TYPE_CHECKING:  # pages.py imports this module; the type is only for annotations
+    from generator.pages import SiteData
+
+
+def absolute(config: SiteConfig, path: str) -> str:
+    """An absolute URL under base_url for a site path."""
+    if "://" in path:
+        return path
+    return config.base_url.rstrip("/") + path
+
+
+def article_jsonld(article: Article, section: Section, site: "SiteData", config: SiteConfig) -> dict[str, Any]:
+    """schema.org NewsArticle for one article; serialised with Jinja's HTML-safe tojson."""
+    url = absolute(config, article.url)
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "description": article.summary,
+        "url": url,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "datePublished": iso(article.date),
+        "dateModified": iso(article.modified),
+        "inLanguage": config.language,
+        "articleSection": section.title,
+        "author": [_person(name, site, config) for name in article.reporters],
+        "publisher": {"@type": "Organization", "name": config.publisher or config.title,
+                      "url": config.base_url},
+    }
+    if not article.reporters:
+        # Google asks for an author; a story without a byline is the newsroom's own.
+        data["author"] = [{"@type": "Organization", "name": config.publisher or config.title,
+                           "url": config.base_url}]
+    if article.editors:
+        data["editor"] = [_person(name, site, config) for name in article.editors]
+    if article.tags:
+        data["keywords"] = list(article.tags)
+    if article.image:
+        image: dict[str, Any] = {"@type": "ImageObject", "url": absolute(config, article.image.url)}
+        if article.image.width:
+            image["width"] = article.image.width
+            image["height"] = article.image.height
+        if article.image.caption:
+            image["caption"] = article.image.caption
+        if article.image.credit:
+            image["creditText"] = article.image.credit
+        data["image"] = image
+    return data
+
+
+def _person(name: str, site: "SiteData", config: SiteConfig) -> dict[str, str]:
+    return {"@type": "Person", "name": name, "url": absolute(config, site.person_url(name))}
