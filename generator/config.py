@@ -55,7 +55,7 @@ class SiteConfig:
     permalink: str = "/{section}/{year}/{month}/{slug}/"
     per_page: int = 10
     theme: str = "default"
-    home_latest: int = 10
+    home_latest: int = 9
     home_per_section: int = 4
     feed_items: int = 20
     latest_items: int = 8

@@ -1,0 +1,82 @@
+/* sitegen default theme: relative times and the latest-stories box.
+   Runs after the page is parsed (defer). Without JavaScript the absolute dates and a
+   link to the home page stand in, so nothing here is needed to read the archive. */
+(function () {
+  "use strict";
+  var lang = document.documentElement.lang || "en";
+  var style = document.body.getAttribute("data-relative-style") || "long";
+  var RECENT_DAYS = 7;
+  var UNITS = [["year", 31536000], ["month", 2592000], ["week", 604800], ["day", 86400],
+               ["hour", 3600], ["minute", 60]];
+
+  function relative(date, now) {
+    var seconds = (now - date.getTime()) / 1000;
+    if (!(seconds >= 0) || seconds > RECENT_DAYS * 86400) return null;
+    var rtf = new Intl.RelativeTimeFormat(lang, { numeric: "auto", style: style });
+    for (var i = 0; i < UNITS.length; i++) {
+      if (seconds >= UNITS[i][1]) return rtf.format(-Math.floor(seconds / UNITS[i][1]), UNITS[i][0]);
+    }
+    return rtf.format(0, "minute");
+  }
+
+  function humanize(root) {
+    var now = Date.now();
+    var times = root.querySelectorAll("time[data-relative]");
+    for (var i = 0; i < times.length; i++) {
+      var el = times[i];
+      var text = relative(new Date(el.getAttribute("datetime")), now);
+      if (text === null) continue;
+      if (!el.title) el.title = el.textContent;  // the absolute date stays one hover away
+      el.textContent = text;
+    }
+  }
+
+  function fillLatest(box) {
+    var list = box.querySelector("ul");
+    var current = box.getAttribute("data-current");
+    fetch(box.getAttribute("data-latest"), { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.json();
+      })
+      .then(function (data) {
+        var shown = 0;
+        data.items.forEach(function (item) {
+          if (item.url === current || shown >= 5) return;
+          shown++;
+          var li = document.createElement("li");
+          var a = document.createElement("a");
+          a.href = item.url;
+          if (item.image) {
+            var img = document.createElement("img");
+            img.src = item.image;
+            img.alt = "";
+            img.loading = "lazy";
+            img.decoding = "async";
+            if (item.image_width) { img.width = item.image_width; img.height = item.image_height; }
+            a.appendChild(img);
+          }
+          var title = document.createElement("span");
+          title.className = "latest-title";
+          title.textContent = item.title;
+          a.appendChild(title);
+          li.appendChild(a);
+          var time = document.createElement("time");
+          time.setAttribute("datetime", item.date);
+          time.setAttribute("data-relative", "");
+          time.textContent = new Date(item.date).toLocaleString(lang);
+          li.appendChild(time);
+          list.appendChild(li);
+        });
+        humanize(list);
+        list.hidden = false;
+        var fallback = box.querySelector(".latest-fallback");
+        if (fallback && shown > 0) fallback.hidden = true;
+      })
+      .catch(function () { /* keep the link to the home page */ });
+  }
+
+  humanize(document);
+  var boxes = document.querySelectorAll("[data-latest]");
+  for (var i = 0; i < boxes.length; i++) fillLatest(boxes[i]);
+})();
