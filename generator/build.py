@@ -1,24 +1,39 @@
-"""`sitegen build`: the pipeline, one stage after another."""
+"""`sitegen build`: the pipeline, one stage after another.
+
+    load config -> discover -> parse -> related -> plan pages -> route -> fingerprint
+    -> render changed pages (in workers) -> copy changed files -> search index -> switch output
+
+A build writes only what changed since the last build into the same output folder
+(`.sitegen/` remembers what each file was built from); the first build, `--clean`, or
+any doubt about the cache writes a whole new folder instead. Either way the output is
+switched only when everything succeeded.
+"""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterator, TypeVar
+from typing import Any, Callable, Mapping, Sequence, TypeVar
 
+from generator import __version__
+from generator.cache import BuildCache, Manifest
 from generator.config import BuildOptions, SiteConfig, load_config
-from generator.content import discover, load_content
-from generator.errors import BuildError, raise_if_errors
+from generator.content import Sources, discover, load_content
+from generator.errors import BuildError, Diagnostic, raise_if_errors
+from generator.fingerprint import Fingerprinter, digest_files
 from generator.markup import render_markdown
 from generator.model import Content
-from generator.output import Staging, check_output_folder
-from generator.pages import Page, SiteData, build_site_data, plan_pages
+from generator.output import Staging, Update, check_output_folder, recover
+from generator.pages import Page, SiteData, build_site_data, next_change, plan_pages
+from generator.parallel import default_jobs, map_chunks
 from generator.related import compute_related
-from generator.routing import find_collisions
+from generator.routing import find_collisions, output_path
 from generator.templates import Theme, load_theme, make_environment, render_template
 
 T = TypeVar("T")
+SEARCH_DIR = "pagefind"
 
 
 @dataclass
@@ -27,9 +42,18 @@ class BuildReport:
 
     articles: int = 0
     pages: int = 0
-    files: int = 0
+    written: int = 0  # files rendered or copied anew
+    unchanged: int = 0  # files left as they were
+    removed: int = 0
+    clean: bool = False  # a whole new output folder was written
     drafts_skipped: int = 0
+    search: Any = None  # generator.search.SearchReport when the index was built
     timings: list[tuple[str, float]] = field(default_factory=list)
+
+    @property
+    def files(self) -> int:
+        """Files in the output that this build is responsible for."""
+        return self.written + self.unchanged
 
     def timed(self, stage: str, run: Callable[[], T]) -> T:
         """Run one stage and remember how long it took."""
@@ -40,71 +64,223 @@ class BuildReport:
             self.timings.append((stage, time.perf_counter() - start))
 
 
-def build(options: BuildOptions, safe: bool = False) -> BuildReport:
+@dataclass(frozen=True)
+class Output:
+    """One file of the site: a page to render or a file to copy, and its fingerprint."""
+
+    rel: str
+    fingerprint: str
+    page: Page | None = None
+    copy_from: Path | None = None
+
+
+def build(options: BuildOptions) -> BuildReport:
     """Build the site into `options.out`; on any error the old output stays untouched."""
     report = BuildReport()
+    jobs = options.jobs or default_jobs()
     config = report.timed("config", lambda: load_config(options))
     check_output_folder(options.out, options.source)
+    cache = BuildCache(options.source, options.out)
+    recover(cache.journal_path)  # a build that died while switching files is undone first
     sources = report.timed("discover", lambda: discover(options.source))
-    content = report.timed("parse", lambda: load_content(sources, config, options.drafts))
-    related = report.timed("related", lambda: compute_related(content.articles, config.related))
+    theme = load_theme(config)
+    fp = Fingerprinter()
+    settings = fp.digest(__version__, config, theme_digest(theme), options.safe, options.drafts, options.search)
+    inputs = fp.digest(settings, sources.stamps)
+    manifest = None if options.clean else cache.load_manifest()
+    if manifest is not None and not options.out.is_dir():
+        manifest = None
+    if manifest is not None and manifest.inputs == inputs and _still_valid(manifest, options.build_time):
+        report.unchanged = len(manifest.files)
+        return report
+
+    content = report.timed("parse", lambda: parse(sources, config, options, cache, settings, jobs))
+    related = report.timed("related", lambda: related_lists(content, config, cache, fp))
     site = build_site_data(content, config, related)
     pages = report.timed("plan", lambda: plan_pages(content, site, config, options.build_time))
-    theme = load_theme(config)
-    report.timed("route", lambda: check_routes(pages, content, sources.bundle_files))
-    with Staging(options.out) as staging:
-        report.timed("render", lambda: write_pages(pages, site, theme, config, staging, safe))
-        report.timed("copy", lambda: copy_static(theme, content, sources.bundle_files, config, staging))
-        staging.commit()
+    report.timed("route", lambda: check_routes(pages, content))
+    outputs = report.timed("fingerprint", lambda: fingerprint_outputs(pages, content, sources, theme, config, settings, fp))
+    search_fp = fp.digest(settings, sorted((o.rel, o.fingerprint) for o in outputs if o.rel.endswith(".html"))) \
+        if options.search else None
+    renderer = Renderer(theme, config, site, options.safe)
+
+    if manifest is None:
+        report.clean = True
+        cache.forget_manifest()  # the old manifest no longer describes what will be there
+        with Staging(options.out) as staging:
+            write_outputs(outputs, renderer, staging, jobs, report)
+            if options.search:
+                report.search = report.timed("search", lambda: index(staging.root, config, content))
+            report.timed("switch", staging.commit)
+        cache.save_manifest(_manifest(inputs, outputs, search_fp, content, options))
+    else:
+        changed = [o for o in outputs if manifest.files.get(o.rel) != o.fingerprint]
+        current = {o.rel for o in outputs}
+        removed = [rel for rel in manifest.files if rel not in current]
+        reindex = options.search and (manifest.search != search_fp or not (options.out / SEARCH_DIR).is_dir())
+        stale_index = [SEARCH_DIR] if (reindex or not options.search) and (options.out / SEARCH_DIR).exists() else []
+        with Update(options.out, cache.journal_path) as update:
+            write_outputs(changed, renderer, update, jobs, report)
+            report.timed("switch", lambda: update.apply(removed + stale_index))
+            if reindex:
+                report.search = report.timed("search", lambda: index(options.out, config, content))
+            # Saved before the journal goes: a crash in between undoes the update on the next run.
+            cache.save_manifest(_manifest(inputs, outputs, search_fp, content, options))
+        report.unchanged = len(outputs) - len(changed)
+        report.removed = len(removed)
     report.articles = len(content.articles)
     report.pages = len(pages)
-    report.files = staging.written
     report.drafts_skipped = content.skipped_drafts
     return report
 
 
-def check_routes(pages: list[Page], content: Content, bundle_files: tuple[str, ...]) -> None:
+def parse(sources: Sources, config: SiteConfig, options: BuildOptions, cache: BuildCache,
+          settings: str, jobs: int) -> Content:
+    """Parse the content, reusing what the cache holds for files that did not change."""
+    key = Fingerprinter().digest(__version__, config)
+    parsed = cache.load_pickle(cache.parse_path, key) or {}
+    before = dict(parsed)
+    content = load_content(sources, config, options.drafts, cache=parsed, jobs=jobs)
+    if parsed.keys() != before.keys() or any(parsed[k] is not before[k] for k in parsed):
+        cache.save_pickle(cache.parse_path, key, parsed)
+    return content
+
+
+def related_lists(content: Content, config: SiteConfig, cache: BuildCache,
+                  fp: Fingerprinter) -> Mapping[str, tuple[str, ...]]:
+    """Related lists, recomputed only when an article or the [related] settings changed."""
+    key = fp.digest(config.related, content.articles)
+    lists = cache.load_pickle(cache.related_path, key)
+    if lists is None:
+        lists = compute_related(content.articles, config.related)
+        cache.save_pickle(cache.related_path, key, lists)
+    return lists
+
+
+def theme_digest(theme: Theme) -> str:
+    """Digest of every file of the theme: a template change may touch any page."""
+    files = []
+    for folder in theme.templates + theme.static:
+        files += [(folder, p) for p in folder.rglob("*") if p.is_file()]
+    return Fingerprinter().digest(
+        [(str(folder), digest_files([p], folder)) for folder, p in sorted(files)], dict(theme.strings))
+
+
+def check_routes(pages: Sequence[Page], content: Content) -> None:
     """Fail when two sources claim one output file."""
     routes = [(page.url, page.source) for page in pages]
     routes += [("/" + m.removeprefix("content/"), m) for m in content.media]
     raise_if_errors(find_collisions(routes))
 
 
-def write_pages(pages: list[Page], site: SiteData, theme: Theme, config: SiteConfig, staging: Staging, safe: bool) -> None:
-    """Render every page and stream it to the staging folder; errors from all pages together."""
-    env = make_environment(theme, config, site)
-    diags = []
-    for page in pages:
-        if page.text is not None:
-            staging.write_page(page.url, page.text)
-            continue
-        assert page.template is not None
-        context = dict(page.context, page_url=page.url, sections=site.sections)
-        if page.markdown is not None:
-            context["content"] = render_markdown(page.markdown, config.base_path, safe)
-        try:
-            staging.write_page(page.url, render_template(env, page.template, context))
-        except BuildError as exc:
-            diags.extend(d for d in exc.diagnostics if d not in diags)
-    raise_if_errors(diags)
+def fingerprint_outputs(pages: Sequence[Page], content: Content, sources: Sources, theme: Theme,
+                        config: SiteConfig, settings: str, fp: Fingerprinter) -> list[Output]:
+    """Every output file with a digest of everything it is made from."""
+    outputs = [Output(rel=str(output_path(page.url)), page=page,
+                      fingerprint=fp.digest(settings, page.url, page.template, page.text, page.markdown,
+                                            page.context))
+               for page in pages]
+    for src, rel in static_files(theme, content, sources, config):
+        outputs.append(Output(rel=rel, copy_from=src, fingerprint=fp.digest(settings, str(src), _stamp(src, sources, config))))
+    return outputs
 
 
-def copy_static(theme: Theme, content: Content, bundle_files: tuple[str, ...], config: SiteConfig,
-                staging: Staging) -> None:
-    """Copy theme assets, shared media and bundle files next to their pages."""
-    # Fallback theme roots first, so a site's own files overwrite the packaged ones.
+def _stamp(src: Path, sources: Sources, config: SiteConfig) -> tuple[int, int]:
+    try:
+        rel = src.relative_to(config.source).as_posix()
+        if rel in sources.stamps:
+            return sources.stamps[rel]
+    except ValueError:
+        pass
+    stat = src.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+def static_files(theme: Theme, content: Content, sources: Sources, config: SiteConfig) -> list[tuple[Path, str]]:
+    """Theme assets, shared media and bundle files, each with its output path."""
+    chosen: dict[str, Path] = {}
+    # Fallback theme roots first, so a site's own files replace the packaged ones.
     for root in reversed(theme.static):
-        for path in sorted(_files(root)):
-            staging.copy_file(path, "static/" + path.relative_to(root).as_posix())
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            chosen["static/" + path.relative_to(root).as_posix()] = path
     for rel in content.media:
-        staging.copy_file(config.source / rel, rel.removeprefix("content/"))
-    bundles = {Path(a.source).parent.as_posix(): a for a in content.articles if a.source.endswith("/index.md")}
-    for rel in bundle_files:
-        article = bundles.get(Path(rel).parent.as_posix())
+        chosen[rel.removeprefix("content/")] = config.source / rel
+    bundles = {a.source.rsplit("/", 1)[0]: a for a in content.articles if a.source.endswith("/index.md")}
+    for rel in sources.bundle_files:
+        article = bundles.get(rel.rsplit("/", 1)[0])
         if article is not None:
-            target = article.url.lstrip("/") + Path(rel).name
-            staging.copy_file(config.source / rel, target)
+            chosen[article.url.lstrip("/") + rel.rsplit("/", 1)[1]] = config.source / rel
+    return [(src, rel) for rel, src in sorted(chosen.items())]
 
 
-def _files(root: Path) -> Iterator[Path]:
-    return (p for p in root.rglob("*") if p.is_file())
+class Renderer:
+    """Renders pages with one Jinja environment per process."""
+
+    def __init__(self, theme: Theme, config: SiteConfig, site: SiteData, safe: bool):
+        self.config, self.site, self.safe = config, site, safe
+        self.env = make_environment(theme, config, site)
+
+    def render(self, page: Page) -> str:
+        """The text of one page."""
+        if page.text is not None:
+            return page.text
+        assert page.template is not None
+        context = dict(page.context, page_url=page.url, sections=self.site.sections)
+        if page.markdown is not None:
+            context["content"] = render_markdown(page.markdown, self.config.base_path, self.safe)
+        return render_template(self.env, page.template, context)
+
+
+def write_outputs(outputs: Sequence[Output], renderer: Renderer, writer: Staging | Update,
+                  jobs: int, report: BuildReport) -> None:
+    """Render pages (in worker processes) and copy files into the writer's folder."""
+    pages = [o for o in outputs if o.page is not None]
+    results = report.timed("render", lambda: map_chunks(_render_chunk, pages, jobs, shared=(renderer, writer.root)))
+    diags: list[Diagnostic] = []
+    for rel, problems in results:
+        if problems:
+            diags.extend(d for d in problems if d not in diags)
+        else:
+            writer.register(rel)
+    raise_if_errors(diags)
+    copies = [o for o in outputs if o.copy_from is not None]
+    report.timed("copy", lambda: [writer.copy_file(o.copy_from, o.rel) for o in copies])  # type: ignore[arg-type]
+    report.written += len(pages) + len(copies)
+
+
+def _render_chunk(outputs: list[Output], shared: tuple[Renderer, Path]) -> list[tuple[str, tuple[Diagnostic, ...]]]:
+    renderer, root = shared
+    made: set[Path] = set()
+    results = []
+    for output in outputs:
+        assert output.page is not None
+        try:
+            data = renderer.render(output.page).encode("utf-8")
+        except BuildError as exc:
+            results.append((output.rel, exc.diagnostics))
+            continue
+        path = root / output.rel
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        path.write_bytes(data)
+        results.append((output.rel, ()))
+    return results
+
+
+def index(root: Path, config: SiteConfig, content: Content) -> Any:
+    """Build the Pagefind index of the finished folder."""
+    from generator.search import index_site
+
+    return index_site(root, config, content.articles)
+
+
+def _still_valid(manifest: Manifest, build_time: datetime) -> bool:
+    return manifest.valid_until is None or build_time < datetime.fromisoformat(manifest.valid_until)
+
+
+def _manifest(inputs: str, outputs: Sequence[Output], search_fp: str | None, content: Content,
+              options: BuildOptions) -> Manifest:
+    horizon = next_change(content.articles, options.build_time)
+    return Manifest(inputs=inputs, valid_until=horizon.isoformat() if horizon else None,
+                    files={o.rel: o.fingerprint for o in outputs}, search=search_fp)

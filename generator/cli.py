@@ -8,11 +8,14 @@ import sys
 import traceback
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from generator import __version__
 from generator.config import BuildOptions
 from generator.errors import BuildError
+
+if TYPE_CHECKING:
+    from generator.build import BuildReport
 
 
 
@@ -51,7 +54,18 @@ def make_parser() -> argparse.ArgumentParser:
     add_common(build)
     build.add_argument("--out", type=Path, default=None, help="output folder (default: SOURCE/public)")
     build.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+    build.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
+    build.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                       help="worker processes (default: one per core)")
+    build.add_argument("--clean", action="store_true",
+                       help="ignore the cache in .sitegen/ and write a whole new output folder")
     build.set_defaults(run=run_build)
+
+    serve = commands.add_parser("serve", help="preview the site locally, rebuilding and reloading on changes")
+    add_common(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    serve.set_defaults(run=run_serve)
     return parser
 
 
@@ -70,7 +84,9 @@ def options_from(args: argparse.Namespace) -> BuildOptions:
     source = args.source
     out = args.out if getattr(args, "out", None) is not None else source / "public"
     return BuildOptions(source=source, out=out, build_time=build_time(), drafts=args.drafts,
-                        base_url=args.base_url)
+                        base_url=args.base_url, safe=args.safe,
+                        search=not getattr(args, "no_search", False), jobs=getattr(args, "jobs", None),
+                        clean=getattr(args, "clean", False))
 
 
 def build_time() -> datetime:
@@ -86,14 +102,33 @@ def run_build(args: argparse.Namespace) -> int:
     from generator.build import build
 
     options = options_from(args)
-    report = build(options, safe=args.safe)
+    report = build(options)
     if not args.quiet:
-        total = sum(seconds for _, seconds in report.timings)
-        stages = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in report.timings)
-        drafts = f", {report.drafts_skipped} drafts skipped" if report.drafts_skipped else ""
-        print(f"Built {report.articles} articles into {options.out}: {report.pages} pages, "
-              f"{report.files} files{drafts} in {total:.2f}s ({stages})")
+        print(summarize(report, options.out))
     return 0
+
+
+def summarize(report: "BuildReport", out: Path) -> str:
+    """One paragraph: what was written and kept, and the time of each stage."""
+    total = sum(seconds for _, seconds in report.timings)
+    stages = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in report.timings)
+    if not report.written and not report.removed and not report.articles:
+        return f"Nothing changed: {report.unchanged} files in {out} are up to date ({total:.2f}s)."
+    kind = "clean build" if report.clean else "incremental build"
+    lines = [f"Built {report.articles} articles into {out} ({kind}): {report.pages} pages; "
+             f"{report.written} files written, {report.unchanged} unchanged, {report.removed} removed"
+             + (f"; {report.drafts_skipped} drafts skipped" if report.drafts_skipped else "") + ".",
+             f"Time {total:.2f}s: {stages}."]
+    if report.search is not None:
+        lines.append(report.search.summary())
+    return "\n".join(lines)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """`sitegen serve` (generator/serve.py)."""
+    from generator.serve import run
+
+    return run(args)
 
 
 def format_errors(exc: BuildError) -> str:

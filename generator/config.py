@@ -17,6 +17,7 @@ from babel import Locale, UnknownLocaleError
 from generator.errors import BuildError, Diagnostic, line_of, suggest
 from generator.model import Section
 from generator.related import RelatedConfig
+from generator.search import SearchConfig
 
 CONFIG_NAME = "site.toml"
 PERMALINK_FIELDS = ("section", "year", "month", "day", "slug")
@@ -31,6 +32,10 @@ class BuildOptions:
     build_time: datetime
     drafts: bool = False
     base_url: str | None = None  # overrides site.toml, e.g. from GitHub Pages
+    safe: bool = False  # escape raw HTML in Markdown bodies
+    search: bool = True  # build the Pagefind index
+    jobs: int | None = None  # worker processes; None: one per core
+    clean: bool = False  # ignore the cache and write a whole new output folder
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,7 @@ class PathsConfig:
     tags: str = "tag"
     people: str = "orang"
     archive: str = "arsip"
+    search: str = "cari"
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,7 @@ class SiteConfig:
     sections: tuple[Section, ...] = ()
     related: RelatedConfig = field(default_factory=RelatedConfig)
     paths: PathsConfig = field(default_factory=PathsConfig)
+    search: SearchConfig = field(default_factory=SearchConfig)
 
     @property
     def base_path(self) -> str:
@@ -98,7 +105,7 @@ _SCALAR_KEYS = {
     "latest_items": int,
     "publisher": str,
 }
-_TABLE_KEYS = ("sections", "related", "paths")
+_TABLE_KEYS = ("sections", "related", "paths", "search")
 _SECTION_KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -178,15 +185,20 @@ def validate_config(raw: Mapping[str, Any], text: str, options: BuildOptions) ->
         line = find_key_line(text, key, "related")
         diags.append(Diagnostic(CONFIG_NAME, message, line=line, source_line=line_of(text, line)))
     paths = _validate_table(PathsConfig, raw.get("paths", {}), "paths", text, diags)
-    for key in ("tags", "people", "archive"):
+    for key in ("tags", "people", "archive", "search"):
         value = getattr(paths, key)
         if not _SECTION_KEY.match(value):
             line = find_key_line(text, key, "paths")
             diags.append(Diagnostic(CONFIG_NAME, f"[paths] {key} '{value}' is not URL-safe", line=line,
                                     hint="use lowercase letters, digits and hyphens"))
+    search = _validate_table(SearchConfig, raw.get("search", {}), "search", text, diags)
+    for key, message in search.problems():
+        line = find_key_line(text, key, "search")
+        diags.append(Diagnostic(CONFIG_NAME, message, line=line, source_line=line_of(text, line)))
     if diags:
         raise BuildError(diags)
-    return SiteConfig(source=options.source, sections=sections, related=related, paths=paths, **values)
+    return SiteConfig(source=options.source, sections=sections, related=related, paths=paths, search=search,
+                      **values)
 
 
 def normalize_base_url(url: str) -> tuple[str, str | None]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from PIL import Image as PILImage, UnidentifiedImageError
 
@@ -27,48 +28,85 @@ MAX_SOURCE_BYTES = 5 * 1024 * 1024
 
 @dataclass(frozen=True)
 class Sources:
-    """The files a build reads, as paths relative to the site folder."""
+    """The files a build reads, as paths relative to the site folder, with their stamps."""
 
     articles: tuple[str, ...]
     pages: tuple[str, ...]
     media: tuple[str, ...]
     bundle_files: tuple[str, ...]  # images and other files beside a bundle's index.md
+    stamps: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # size, mtime_ns
 
 
 def discover(site: Path) -> Sources:
     """List content files in a stable order, skipping hidden files."""
-    content = site / "content"
-    articles, bundle_files, media, pages = [], [], [], []
-    for path in sorted(_walk(content / "articles")):
-        rel = path.relative_to(site).as_posix()
-        if path.suffix == ".md":
+    stamps: dict[str, tuple[int, int]] = {}
+    articles, bundle_files = [], []
+    found = _walk(site, "content/articles", stamps)
+    folders_with_index = {rel.rsplit("/", 1)[0] for rel in found if rel.endswith("/index.md")}
+    for rel in found:
+        if rel.endswith(".md"):
             articles.append(rel)
-        elif (path.parent / "index.md").is_file():
+        elif rel.rsplit("/", 1)[0] in folders_with_index:
             bundle_files.append(rel)
-    media = [p.relative_to(site).as_posix() for p in sorted(_walk(content / "media"))]
-    pages = [p.relative_to(site).as_posix() for p in sorted((content / "pages").glob("*.md"))
-             if not p.name.startswith(".")] if (content / "pages").is_dir() else []
-    return Sources(tuple(articles), tuple(pages), tuple(media), tuple(bundle_files))
+    media = _walk(site, "content/media", stamps)
+    pages = [rel for rel in _walk(site, "content/pages", stamps, recursive=False) if rel.endswith(".md")]
+    return Sources(tuple(articles), tuple(pages), tuple(media), tuple(bundle_files), stamps)
 
 
-def _walk(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return [p for p in folder.rglob("*")
-            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)]
+def _walk(site: Path, folder: str, stamps: dict[str, tuple[int, int]], recursive: bool = True) -> list[str]:
+    """Files below `folder` (relative paths, sorted), recording each one's size and mtime."""
+    found: list[str] = []
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            entries = list(os.scandir(site / current))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            rel = f"{current}/{entry.name}"
+            if entry.is_dir():
+                if recursive:
+                    pending.append(rel)
+            elif entry.is_file():
+                stat = entry.stat()
+                stamps[rel] = (stat.st_size, stat.st_mtime_ns)
+                found.append(rel)
+    return sorted(found)
 
 
-def load_content(sources: Sources, config: SiteConfig, drafts: bool) -> Content:
-    """Parse every article and page, reporting all problems of the site at once."""
+# What the parse cache keeps per article: the file's stamp, the stamps of the files it
+# reads besides itself (its lead image), and the parsed article.
+ParsedEntry = tuple[tuple[int, int], tuple[tuple[str, tuple[int, int]], ...], Article]
+
+
+def load_content(sources: Sources, config: SiteConfig, drafts: bool,
+                 cache: dict[str, ParsedEntry] | None = None, jobs: int = 1) -> Content:
+    """Parse every article and page, reporting all problems of the site at once.
+
+    `cache` (rel -> ParsedEntry) is read for files whose stamps are unchanged and updated
+    with what was parsed anew; articles not in the cache are parsed in `jobs` processes.
+    """
+    cache = cache if cache is not None else {}
     diags: list[Diagnostic] = []
+    fresh = [rel for rel in sources.articles if not _cache_valid(cache.get(rel), rel, sources, config.source)]
+    for rel, entry, problems in parse_many(fresh, config, jobs):
+        diags.extend(problems)
+        if entry is not None:
+            cache[rel] = entry
+        else:
+            cache.pop(rel, None)
+    for rel in set(cache) - set(sources.articles):
+        del cache[rel]
     articles: list[Article] = []
     skipped = 0
     for rel in sources.articles:
-        try:
-            article = parse_article(rel, read_source(config.source, rel), config)
-        except BuildError as exc:
-            diags.extend(exc.diagnostics)
+        entry = cache.get(rel)
+        if entry is None:
             continue
+        article = entry[2]
         if article.draft and not drafts:
             skipped += 1
             continue
@@ -83,6 +121,51 @@ def load_content(sources: Sources, config: SiteConfig, drafts: bool) -> Content:
     articles.sort(key=lambda a: (-a.date.timestamp(), a.source))
     return Content(articles=tuple(articles), pages=tuple(pages), skipped_drafts=skipped,
                    media=sources.media)
+
+
+def _cache_valid(entry: ParsedEntry | None, rel: str, sources: Sources, site: Path) -> bool:
+    if entry is None or entry[0] != sources.stamps.get(rel):
+        return False
+    for dep, stamp in entry[1]:
+        current = sources.stamps.get(dep)
+        if current is None:
+            try:
+                stat = (site / dep).stat()
+            except OSError:
+                return False
+            current = (stat.st_size, stat.st_mtime_ns)
+        if current != stamp:
+            return False
+    return True
+
+
+def parse_one(rel: str, config: SiteConfig) -> tuple[str, ParsedEntry | None, tuple[Diagnostic, ...]]:
+    """Parse one article file into a cache entry, or its diagnostics."""
+    path = config.source / rel
+    try:
+        stat = path.stat()
+        article = parse_article(rel, read_source(config.source, rel), config)
+    except BuildError as exc:
+        return rel, None, exc.diagnostics
+    except OSError as exc:
+        return rel, None, (Diagnostic(rel, f"cannot read file: {exc.strerror}"),)
+    deps: tuple[tuple[str, tuple[int, int]], ...] = ()
+    if article.image is not None and article.image.file:
+        image_stat = (config.source / article.image.file).stat()
+        deps = ((article.image.file, (image_stat.st_size, image_stat.st_mtime_ns)),)
+    return rel, ((stat.st_size, stat.st_mtime_ns), deps, article), ()
+
+
+def parse_many(rels: list[str], config: SiteConfig,
+               jobs: int) -> list[tuple[str, ParsedEntry | None, tuple[Diagnostic, ...]]]:
+    """Parse articles, in worker processes when there are many."""
+    from generator.parallel import map_chunks
+
+    return map_chunks(_parse_chunk, rels, jobs, shared=config)
+
+
+def _parse_chunk(rels: list[str], config: SiteConfig) -> list[tuple[str, ParsedEntry | None, tuple[Diagnostic, ...]]]:
+    return [parse_one(rel, config) for rel in rels]
 
 
 def read_source(site: Path, rel: str) -> str:

@@ -39,6 +39,21 @@ class ListingPage:
         """URL of page `number` of the same listing."""
         return paged_url(self.first_url, number)
 
+    def window(self, radius: int = 2) -> list[int | None]:
+        """Page numbers to link: first, last and a few around this one; None marks a gap.
+
+        Linking every page would make each page of a 300-page tag list 300 links long,
+        and the whole listing quadratic to render.
+        """
+        shown = sorted({1, self.total, *range(max(1, self.number - radius),
+                                                 min(self.total, self.number + radius) + 1)})
+        result: list[int | None] = []
+        for number in shown:
+            if result and number - (result[-1] or 0) > 1:
+                result.append(None)
+            result.append(number)
+        return result
+
 
 def paginate(items: Sequence[Article], per_page: int, first_url: str) -> list[ListingPage]:
     """Split `items` into pages of `per_page`; an empty listing still has one page."""

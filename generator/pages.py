@@ -13,8 +13,9 @@ from generator.feeds import render_atom
 from generator.listings import Group, Month, group_by_month, group_by_person, group_by_section, group_by_tag, paginate
 from generator.model import Article, Content, Section
 from generator.routing import link
+from generator.search import bundle_paths
 from generator.seo import article_jsonld
-from generator.sitemaps import SitemapEntry, render_news_sitemap, render_robots, render_sitemaps
+from generator.sitemaps import NEWS_WINDOW, SitemapEntry, render_news_sitemap, render_robots, render_sitemaps
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,10 @@ class SiteData:
         """The index of all people."""
         return f"/{self.config.paths.people}/"
 
+    def search_url(self) -> str:
+        """The search page: /cari/."""
+        return f"/{self.config.paths.search}/"
+
     def archive_url(self, year: int | None = None, month: int | None = None) -> str:
         """/arsip/, /arsip/2023/ or /arsip/2023/11/."""
         url = f"/{self.config.paths.archive}/"
@@ -107,12 +112,15 @@ def plan_pages(content: Content, site: SiteData, config: SiteConfig, build_time:
                           context={"page": page}, markdown=page.body))
     pages += plan_groups(site.tags, "tag.html", "tag", site.tag_url, config)
     pages.append(Page(url=site.tags_url(), template="tags.html", source="tags-index",
-                      context={"groups": sorted(site.tags, key=lambda g: (-len(g.articles), g.slug))}))
+                      context={"groups": [(g, site.tag_url(g.name))
+                                 for g in sorted(site.tags, key=lambda g: (-len(g.articles), g.slug))]}))
     pages += plan_groups(site.people, "person.html", "person", site.person_url, config)
     pages.append(Page(url=site.people_url(), template="people.html", source="people-index",
-                      context={"groups": site.people}))
+                      context={"groups": [(g, site.person_url(g.name)) for g in site.people]}))
     pages += plan_archives(site, config)
     pages.append(Page(url="/404.html", template="404.html", source="theme:404.html", in_sitemap=False))
+    pages.append(Page(url=site.search_url(), template="search.html", source="search", in_sitemap=False,
+                      context={"bundles": bundle_paths(site.articles, config)}))
     pages += plan_feeds(site, config)
     pages.append(plan_latest(site, config))
     pages += plan_sitemaps(pages, site, config, build_time)
@@ -138,7 +146,12 @@ def plan_articles(site: SiteData, config: SiteConfig) -> list[Page]:
         pages.append(Page(url=article.url, template="article.html", source=article.source,
                           context={"article": article, "section": section,
                                    "related": site.related.get(article.source, ()),
-                                   "jsonld": article_jsonld(article, section, site, config)},
+                                   "jsonld": article_jsonld(article, section, site, config),
+                                   # Link targets are part of the page's data (and so of its
+                                   # fingerprint): a slug can change when a look-alike name appears.
+                                   "person_urls": {name: site.person_url(name)
+                                                   for name in article.reporters + article.editors},
+                                   "tag_urls": {tag: site.tag_url(tag) for tag in article.tags}},
                           markdown=article.body, lastmod=article.modified))
     return pages
 
@@ -232,6 +245,12 @@ def plan_sitemaps(pages: Sequence[Page], site: SiteData, config: SiteConfig, bui
                                                 publication_name=config.publisher or config.title)))
     result.append(Page(url="/robots.txt", source="robots", in_sitemap=False, text=render_robots(config.base_url)))
     return result
+
+
+def next_change(articles: Sequence[Article], build_time: datetime) -> datetime | None:
+    """The next moment the output changes with no edit: a story leaving the news sitemap."""
+    moments = [a.date + NEWS_WINDOW for a in articles if a.date <= build_time < a.date + NEWS_WINDOW]
+    return min(moments, default=None)
 
 
 def _newest(articles: Sequence[Article]) -> datetime | None:

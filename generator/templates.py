@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Mapping
 
 import jinja2
+from markupsafe import Markup
 from babel.dates import format_date as format_babel_date
 
 from generator.config import SiteConfig
@@ -19,6 +21,7 @@ from generator.routing import link
 
 PACKAGE_THEMES = Path(__file__).parent / "themes"  # inside an installed wheel
 SOURCE_THEMES = Path(__file__).parent.parent / "themes"  # in a checkout or editable install
+CACHE_SIZE = 50_000
 
 
 @dataclass(frozen=True)
@@ -71,15 +74,31 @@ def make_environment(theme: Theme, config: SiteConfig, links: Any = None) -> jin
         keep_trailing_newline=True,
     )
     strings = theme.strings
+    base_path = config.base_path
 
     def translate(key: str, **values: Any) -> str:
         if key not in strings:
             raise KeyError(f"no UI string '{key}' in the theme's i18n files")
         return strings[key].format(**values) if values else strings[key]
 
+    # Each article's date and card appear on many listing pages; format and render once.
+    @lru_cache(maxsize=CACHE_SIZE)
     def long_date(when: datetime) -> str:
         return format_date(when, strings.get("date_format", "EEEE, d MMMM y HH:mm zzz"),
                            config.language, config.timezone)
+
+    card_cache: dict[tuple[str, str, bool], Markup] = {}
+
+    def render_card(article: Any, heading: str = "h3", show_summary: bool = True) -> Markup:
+        key = (article.source, heading, show_summary)
+        html = card_cache.get(key)
+        if html is None:
+            if len(card_cache) >= CACHE_SIZE:
+                card_cache.clear()
+            html = Markup(env.get_template("partials/card.html").render(
+                a=article, heading=heading, show_summary=show_summary))
+            card_cache[key] = html
+        return html
 
     def month_label(year: int, month: int) -> str:
         return format_babel_date(date(year, month, 1), strings.get("month_format", "LLLL y"),
@@ -93,7 +112,8 @@ def make_environment(theme: Theme, config: SiteConfig, links: Any = None) -> jin
         site=config,
         links=links,
         t=translate,
-        url=lambda path: link(config.base_path, path),
+        url=lambda path: link(base_path, path),
+        render_card=render_card,
         abs_url=lambda path: config.base_url.rstrip("/") + path if path.startswith("/") else path,
         month_label=month_label,
     )

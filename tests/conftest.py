@@ -24,7 +24,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def copy_site(name: str, dest: Path) -> Path:
     """Copy a fixture site (without its expected output) into `dest`."""
     target = dest / name
-    shutil.copytree(SITES / name, target, ignore=shutil.ignore_patterns("expected"))
+    shutil.copytree(SITES / name, target, ignore=shutil.ignore_patterns("expected", ".sitegen", "public"))
     return target
 
 
@@ -38,7 +38,8 @@ def copy_sample_site(dest: Path) -> Path:
 
 
 def build_into(source: Path, out: Path, **options: object) -> BuildReport:
-    """Build `source` into `out` with a fixed clock."""
+    """Build `source` into `out` with a fixed clock; no search index unless asked (it is slow)."""
+    options.setdefault("search", False)
     return build(BuildOptions(source=source, out=out, build_time=BUILD_TIME, **options))  # type: ignore[arg-type]
 
 
@@ -52,7 +53,7 @@ def basic_site(tmp_path: Path) -> Path:
 def sample_public(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample archive built once at the root base URL."""
     out = tmp_path_factory.mktemp("sample") / "public"
-    build_into(REPO, out)
+    build_into(REPO, out, search=True)
     return out
 
 
@@ -60,5 +61,5 @@ def sample_public(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def sample_public_subpath(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample archive built for https://example.github.io/arsip/."""
     out = tmp_path_factory.mktemp("sample-arsip") / "public"
-    build_into(REPO, out, base_url="https://example.github.io/arsip/")
+    build_into(REPO, out, base_url="https://example.github.io/arsip/", search=True)
     return out

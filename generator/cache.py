@@ -1,0 +1,91 @@
+"""The build cache under `.sitegen/`: what each output file was built from, and parsed sources.
+
+Anything doubtful (missing, corrupt, another sitegen version, another output folder)
+reads as an empty cache, which means a clean build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator import __version__
+
+CACHE_DIR = ".sitegen"
+FORMAT = 1
+
+
+@dataclass
+class Manifest:
+    """What the output folder holds: each file's input fingerprint, and the site's inputs."""
+
+    inputs: str = ""  # digest of every source stamp, the config, theme and options
+    valid_until: str | None = None  # ISO time at which time-dependent output changes
+    files: dict[str, str] = field(default_factory=dict)  # output path -> input fingerprint
+    search: str | None = None  # fingerprint of the HTML the search index was built from
+
+
+class BuildCache:
+    """Reads and writes the cache files of one site and one output folder."""
+
+    def __init__(self, source: Path, out: Path):
+        self.root = source / CACHE_DIR
+        key = hashlib.blake2b(str(out.resolve()).encode(), digest_size=8).hexdigest()
+        self.manifest_path = self.root / f"manifest-{key}.json"
+        self.journal_path = self.root / f"journal-{key}.json"
+        self.parse_path = self.root / "parsed.pickle"
+        self.related_path = self.root / "related.pickle"
+
+    def load_manifest(self) -> Manifest | None:
+        """The manifest of the last successful build into this output folder, or None."""
+        try:
+            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+            if data.get("format") != FORMAT or data.get("version") != __version__:
+                return None
+            return Manifest(inputs=data["inputs"], valid_until=data.get("valid_until"),
+                            files=dict(data["files"]), search=data.get("search"))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def save_manifest(self, manifest: Manifest) -> None:
+        """Write the manifest atomically."""
+        data = {"format": FORMAT, "version": __version__, "inputs": manifest.inputs,
+                "valid_until": manifest.valid_until, "search": manifest.search, "files": manifest.files}
+        self._write(self.manifest_path, json.dumps(data, sort_keys=True).encode())
+
+    def forget_manifest(self) -> None:
+        """Drop the manifest so the next build is clean (before touching the output)."""
+        try:
+            self.manifest_path.unlink()
+        except FileNotFoundError:
+            pass
+
+    def load_pickle(self, path: Path, key: str) -> Any:
+        """A cached value stored under `key`, or None when absent, stale or unreadable."""
+        try:
+            with path.open("rb") as handle:
+                stored_key, version, value = pickle.load(handle)
+        except Exception:  # noqa: BLE001 - a corrupt or foreign cache is simply not used
+            return None
+        return value if stored_key == key and version == __version__ else None
+
+    def save_pickle(self, path: Path, key: str, value: Any) -> None:
+        """Store `value` under `key`, atomically."""
+        self._write(path, pickle.dumps((key, __version__, value), protocol=pickle.HIGHEST_PROTOCOL))
+
+    def _write(self, path: Path, data: bytes) -> None:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            gitignore = self.root / ".gitignore"
+            if not gitignore.exists():
+                gitignore.write_text("*\n")
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only site folder still builds, only without a cache

@@ -1,0 +1,59 @@
+"""Spread per-item work (parsing, rendering) over worker processes.
+
+Workers are forked, so they start with the parent's site model already in memory and
+receive only lists of ids or paths; results come back in input order, so the output
+is the same for any number of workers.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from typing import Any, Callable, Sequence, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+MIN_ITEMS_PER_WORKER = 64  # below this, starting processes costs more than it saves
+CHUNK = 64
+
+# The work of the pool being run. Set in the parent just before forking and cleared
+# after; the children read their copy. It never holds anything between two calls.
+_WORK: tuple[Callable[[Any, Any], Any], Any] | None = None
+
+
+def default_jobs() -> int:
+    """The machine's cores, as the default for --jobs."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    """Workers need fork (Linux, and macOS with care); elsewhere everything runs in-process."""
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+def map_chunks(func: Callable[[list[T], Any], list[R]], items: Sequence[T], jobs: int,
+               shared: Any = None) -> list[R]:
+    """Apply `func(chunk, shared)` to chunks of `items`; the results, flattened, in order."""
+    items = list(items)
+    if jobs <= 1 or len(items) < 2 * MIN_ITEMS_PER_WORKER or not can_fork():
+        return func(items, shared) if items else []
+    global _WORK
+    chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
+    _WORK = (func, shared)
+    try:
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(chunks))) as pool:
+            parts = pool.map(_run, chunks, chunksize=1)
+    finally:
+        _WORK = None
+    return [result for part in parts for result in part]
+
+
+def _run(chunk: list[Any]) -> list[Any]:
+    assert _WORK is not None
+    func, shared = _WORK
+    return func(chunk, shared)
