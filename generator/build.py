@@ -82,19 +82,28 @@ def build(options: BuildOptions) -> BuildReport:
     check_output_folder(options.out, options.source)
     cache = BuildCache(options.source, options.out)
     recover(cache.journal_path)  # a build that died while switching files is undone first
-    sources = report.timed("discover", lambda: discover(options.source))
+    manifest = None if options.clean else cache.load_manifest()
+    parse_key = Fingerprinter().digest(__version__, config)
+    parsed = None if options.clean else cache.load_pickle(cache.parse_path, parse_key)
+    previous_scans = [n for n in (manifest and manifest.scanned_ns, parsed and parsed["scanned_ns"]) if n]
+    scanned_ns = cache.mark_scan()
+    sources = report.timed("discover", lambda: discover(options.source, min(previous_scans, default=None)))
     theme = load_theme(config)
     fp = Fingerprinter()
     settings = fp.digest(__version__, config, theme_digest(theme), options.safe, options.drafts, options.search)
     inputs = fp.digest(settings, sources.stamps)
-    manifest = None if options.clean else cache.load_manifest()
     if manifest is not None and not options.out.is_dir():
         manifest = None
     if manifest is not None and manifest.inputs == inputs and _still_valid(manifest, options.build_time):
         report.unchanged = len(manifest.files)
         return report
 
-    content = report.timed("parse", lambda: parse(sources, config, options, cache, settings, jobs))
+    entries = dict(parsed["entries"]) if parsed else {}
+    before = dict(entries)
+    content = report.timed("parse", lambda: load_content(sources, config, options.drafts, cache=entries, jobs=jobs))
+    if scanned_ns is not None and (entries.keys() != before.keys()
+                                   or any(entries[k] is not before[k] for k in entries)):
+        cache.save_pickle(cache.parse_path, parse_key, {"scanned_ns": scanned_ns, "entries": entries})
     related = report.timed("related", lambda: related_lists(content, config, cache, fp))
     site = build_site_data(content, config, related)
     pages = report.timed("plan", lambda: plan_pages(content, site, config, options.build_time))
@@ -112,7 +121,7 @@ def build(options: BuildOptions) -> BuildReport:
             if options.search:
                 report.search = report.timed("search", lambda: index(staging.root, config, content))
             report.timed("switch", staging.commit)
-        cache.save_manifest(_manifest(inputs, outputs, search_fp, content, options))
+        cache.save_manifest(_manifest(inputs, outputs, search_fp, content, options, scanned_ns))
     else:
         changed = [o for o in outputs if manifest.files.get(o.rel) != o.fingerprint]
         current = {o.rel for o in outputs}
@@ -125,25 +134,13 @@ def build(options: BuildOptions) -> BuildReport:
             if reindex:
                 report.search = report.timed("search", lambda: index(options.out, config, content))
             # Saved before the journal goes: a crash in between undoes the update on the next run.
-            cache.save_manifest(_manifest(inputs, outputs, search_fp, content, options))
+            cache.save_manifest(_manifest(inputs, outputs, search_fp, content, options, scanned_ns))
         report.unchanged = len(outputs) - len(changed)
         report.removed = len(removed)
     report.articles = len(content.articles)
     report.pages = len(pages)
     report.drafts_skipped = content.skipped_drafts
     return report
-
-
-def parse(sources: Sources, config: SiteConfig, options: BuildOptions, cache: BuildCache,
-          settings: str, jobs: int) -> Content:
-    """Parse the content, reusing what the cache holds for files that did not change."""
-    key = Fingerprinter().digest(__version__, config)
-    parsed = cache.load_pickle(cache.parse_path, key) or {}
-    before = dict(parsed)
-    content = load_content(sources, config, options.drafts, cache=parsed, jobs=jobs)
-    if parsed.keys() != before.keys() or any(parsed[k] is not before[k] for k in parsed):
-        cache.save_pickle(cache.parse_path, key, parsed)
-    return content
 
 
 def related_lists(content: Content, config: SiteConfig, cache: BuildCache,
@@ -280,7 +277,7 @@ def _still_valid(manifest: Manifest, build_time: datetime) -> bool:
 
 
 def _manifest(inputs: str, outputs: Sequence[Output], search_fp: str | None, content: Content,
-              options: BuildOptions) -> Manifest:
+              options: BuildOptions, scanned_ns: int | None) -> Manifest:
     horizon = next_change(content.articles, options.build_time)
     return Manifest(inputs=inputs, valid_until=horizon.isoformat() if horizon else None,
-                    files={o.rel: o.fingerprint for o in outputs}, search=search_fp)
+                    files={o.rel: o.fingerprint for o in outputs}, search=search_fp, scanned_ns=scanned_ns)

@@ -28,6 +28,7 @@ class Manifest:
     valid_until: str | None = None  # ISO time at which time-dependent output changes
     files: dict[str, str] = field(default_factory=dict)  # output path -> input fingerprint
     search: str | None = None  # fingerprint of the HTML the search index was built from
+    scanned_ns: int | None = None  # file-system time when that build listed the sources
 
 
 class BuildCache:
@@ -48,14 +49,16 @@ class BuildCache:
             if data.get("format") != FORMAT or data.get("version") != __version__:
                 return None
             return Manifest(inputs=data["inputs"], valid_until=data.get("valid_until"),
-                            files=dict(data["files"]), search=data.get("search"))
+                            files=dict(data["files"]), search=data.get("search"),
+                            scanned_ns=data.get("scanned_ns"))
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
     def save_manifest(self, manifest: Manifest) -> None:
         """Write the manifest atomically."""
         data = {"format": FORMAT, "version": __version__, "inputs": manifest.inputs,
-                "valid_until": manifest.valid_until, "search": manifest.search, "files": manifest.files}
+                "valid_until": manifest.valid_until, "search": manifest.search,
+                "scanned_ns": manifest.scanned_ns, "files": manifest.files}
         self._write(self.manifest_path, json.dumps(data, sort_keys=True).encode())
 
     def forget_manifest(self) -> None:
@@ -64,6 +67,20 @@ class BuildCache:
             self.manifest_path.unlink()
         except FileNotFoundError:
             pass
+
+    def mark_scan(self) -> int | None:
+        """Touch a marker and return its mtime: "now" on the file system's own clock.
+
+        Sources modified after this moment are compared by content on the next build,
+        since their stamps may not differ from the ones this build saw.
+        """
+        marker = self.root / "scan"
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            marker.write_bytes(b"")
+            return marker.stat().st_mtime_ns
+        except OSError:
+            return None
 
     def load_pickle(self, path: Path, key: str) -> Any:
         """A cached value stored under `key`, or None when absent, stale or unreadable."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -34,12 +35,22 @@ class Sources:
     pages: tuple[str, ...]
     media: tuple[str, ...]
     bundle_files: tuple[str, ...]  # images and other files beside a bundle's index.md
-    stamps: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # size, mtime_ns
+    stamps: Mapping[str, Stamp] = field(default_factory=dict)
 
 
-def discover(site: Path) -> Sources:
-    """List content files in a stable order, skipping hidden files."""
-    stamps: dict[str, tuple[int, int]] = {}
+# A file's size and mtime in ns, plus a digest of its content when the mtime is too
+# recent to tell two edits apart (file systems stamp times in ticks of a few ms).
+Stamp = tuple[int, ...]
+RACY_MARGIN_NS = 2_000_000_000
+
+
+def discover(site: Path, racy_after_ns: int | None = None) -> Sources:
+    """List content files in a stable order, skipping hidden files.
+
+    Files modified after `racy_after_ns` (less a margin), the moment the previous build
+    looked at the files, are stamped with a digest of their content too.
+    """
+    stamps: dict[str, Stamp] = {}
     articles, bundle_files = [], []
     found = _walk(site, "content/articles", stamps)
     folders_with_index = {rel.rsplit("/", 1)[0] for rel in found if rel.endswith("/index.md")}
@@ -50,10 +61,21 @@ def discover(site: Path) -> Sources:
             bundle_files.append(rel)
     media = _walk(site, "content/media", stamps)
     pages = [rel for rel in _walk(site, "content/pages", stamps, recursive=False) if rel.endswith(".md")]
+    if racy_after_ns is not None:
+        for rel, stamp in stamps.items():
+            if stamp[1] >= racy_after_ns - RACY_MARGIN_NS:
+                stamps[rel] = stamp + (_content_digest(site / rel),)
     return Sources(tuple(articles), tuple(pages), tuple(media), tuple(bundle_files), stamps)
 
 
-def _walk(site: Path, folder: str, stamps: dict[str, tuple[int, int]], recursive: bool = True) -> list[str]:
+def _content_digest(path: Path) -> int:
+    try:
+        return int.from_bytes(hashlib.blake2b(path.read_bytes(), digest_size=8).digest(), "big")
+    except OSError:
+        return -1
+
+
+def _walk(site: Path, folder: str, stamps: dict[str, Stamp], recursive: bool = True) -> list[str]:
     """Files below `folder` (relative paths, sorted), recording each one's size and mtime."""
     found: list[str] = []
     pending = [folder]
@@ -79,7 +101,7 @@ def _walk(site: Path, folder: str, stamps: dict[str, tuple[int, int]], recursive
 
 # What the parse cache keeps per article: the file's stamp, the stamps of the files it
 # reads besides itself (its lead image), and the parsed article.
-ParsedEntry = tuple[tuple[int, int], tuple[tuple[str, tuple[int, int]], ...], Article]
+ParsedEntry = tuple[Stamp, tuple[tuple[str, Stamp], ...], Article]
 
 
 def load_content(sources: Sources, config: SiteConfig, drafts: bool,
@@ -92,7 +114,7 @@ def load_content(sources: Sources, config: SiteConfig, drafts: bool,
     cache = cache if cache is not None else {}
     diags: list[Diagnostic] = []
     fresh = [rel for rel in sources.articles if not _cache_valid(cache.get(rel), rel, sources, config.source)]
-    for rel, entry, problems in parse_many(fresh, config, jobs):
+    for rel, entry, problems in parse_many(fresh, config, sources.stamps, jobs):
         diags.extend(problems)
         if entry is not None:
             cache[rel] = entry
@@ -139,33 +161,35 @@ def _cache_valid(entry: ParsedEntry | None, rel: str, sources: Sources, site: Pa
     return True
 
 
-def parse_one(rel: str, config: SiteConfig) -> tuple[str, ParsedEntry | None, tuple[Diagnostic, ...]]:
+def parse_one(rel: str, config: SiteConfig,
+              stamps: Mapping[str, Stamp]) -> tuple[str, ParsedEntry | None, tuple[Diagnostic, ...]]:
     """Parse one article file into a cache entry, or its diagnostics."""
-    path = config.source / rel
     try:
-        stat = path.stat()
         article = parse_article(rel, read_source(config.source, rel), config)
     except BuildError as exc:
         return rel, None, exc.diagnostics
-    except OSError as exc:
-        return rel, None, (Diagnostic(rel, f"cannot read file: {exc.strerror}"),)
-    deps: tuple[tuple[str, tuple[int, int]], ...] = ()
+    deps: tuple[tuple[str, Stamp], ...] = ()
     if article.image is not None and article.image.file:
-        image_stat = (config.source / article.image.file).stat()
-        deps = ((article.image.file, (image_stat.st_size, image_stat.st_mtime_ns)),)
-    return rel, ((stat.st_size, stat.st_mtime_ns), deps, article), ()
+        stamp = stamps.get(article.image.file)
+        if stamp is None:
+            image_stat = (config.source / article.image.file).stat()
+            stamp = (image_stat.st_size, image_stat.st_mtime_ns)
+        deps = ((article.image.file, stamp),)
+    return rel, (stamps[rel], deps, article), ()
 
 
-def parse_many(rels: list[str], config: SiteConfig,
+def parse_many(rels: list[str], config: SiteConfig, stamps: Mapping[str, Stamp],
                jobs: int) -> list[tuple[str, ParsedEntry | None, tuple[Diagnostic, ...]]]:
     """Parse articles, in worker processes when there are many."""
     from generator.parallel import map_chunks
 
-    return map_chunks(_parse_chunk, rels, jobs, shared=config)
+    return map_chunks(_parse_chunk, rels, jobs, shared=(config, stamps))
 
 
-def _parse_chunk(rels: list[str], config: SiteConfig) -> list[tuple[str, ParsedEntry | None, tuple[Diagnostic, ...]]]:
-    return [parse_one(rel, config) for rel in rels]
+def _parse_chunk(rels: list[str], shared: tuple[SiteConfig, Mapping[str, Stamp]]
+                 ) -> list[tuple[str, ParsedEntry | None, tuple[Diagnostic, ...]]]:
+    config, stamps = shared
+    return [parse_one(rel, config, stamps) for rel in rels]
 
 
 def read_source(site: Path, rel: str) -> str:
