@@ -28,6 +28,7 @@ from generator.model import Content
 from generator.output import Staging, Update, check_output_folder, recover
 from generator.pages import Page, SiteData, build_site_data, next_change, plan_pages
 from generator.parallel import default_jobs, map_chunks
+from generator.progress import Progress
 from generator.related import compute_related
 from generator.routing import find_collisions, output_path
 from generator.templates import Theme, load_theme, make_environment, render_template
@@ -74,9 +75,10 @@ class Output:
     copy_from: Path | None = None
 
 
-def build(options: BuildOptions) -> BuildReport:
+def build(options: BuildOptions, progress: Progress | None = None) -> BuildReport:
     """Build the site into `options.out`; on any error the old output stays untouched."""
     report = BuildReport()
+    progress = progress or Progress()
     jobs = options.jobs or default_jobs()
     config = report.timed("config", lambda: load_config(options))
     check_output_folder(options.out, options.source)
@@ -117,7 +119,7 @@ def build(options: BuildOptions) -> BuildReport:
         report.clean = True
         cache.forget_manifest()  # the old manifest no longer describes what will be there
         with Staging(options.out) as staging:
-            write_outputs(outputs, renderer, staging, jobs, report)
+            write_outputs(outputs, renderer, staging, jobs, report, progress)
             if options.search:
                 report.search = report.timed("search", lambda: index(staging.root, config, content))
             report.timed("switch", staging.commit)
@@ -129,7 +131,7 @@ def build(options: BuildOptions) -> BuildReport:
         reindex = options.search and (manifest.search != search_fp or not (options.out / SEARCH_DIR).is_dir())
         stale_index = [SEARCH_DIR] if (reindex or not options.search) and (options.out / SEARCH_DIR).exists() else []
         with Update(options.out, cache.journal_path) as update:
-            write_outputs(changed, renderer, update, jobs, report)
+            write_outputs(changed, renderer, update, jobs, report, progress)
             report.timed("switch", lambda: update.apply(removed + stale_index))
             if reindex:
                 report.search = report.timed("search", lambda: index(options.out, config, content))
@@ -229,10 +231,15 @@ class Renderer:
 
 
 def write_outputs(outputs: Sequence[Output], renderer: Renderer, writer: Staging | Update,
-                  jobs: int, report: BuildReport) -> None:
+                  jobs: int, report: BuildReport, progress: Progress) -> None:
     """Render pages (in worker processes) and copy files into the writer's folder."""
     pages = [o for o in outputs if o.page is not None]
-    results = report.timed("render", lambda: map_chunks(_render_chunk, pages, jobs, shared=(renderer, writer.root)))
+    progress.start("render", len(pages))
+    try:
+        results = report.timed("render", lambda: map_chunks(_render_chunk, pages, jobs, shared=(renderer, writer.root),
+                                                            progress=progress.advance))
+    finally:
+        progress.finish()
     diags: list[Diagnostic] = []
     for rel, problems in results:
         if problems:

@@ -101,8 +101,10 @@ def run_build(args: argparse.Namespace) -> int:
     """`sitegen build`."""
     from generator.build import build
 
+    from generator.progress import progress_for
+
     options = options_from(args)
-    report = build(options)
+    report = build(options, progress_for(sys.stderr, args.quiet))
     if not args.quiet:
         print(summarize(report, options.out))
     return 0

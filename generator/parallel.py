@@ -37,17 +37,28 @@ def can_fork() -> bool:
 
 
 def map_chunks(func: Callable[[list[T], Any], list[R]], items: Sequence[T], jobs: int,
-               shared: Any = None) -> list[R]:
-    """Apply `func(chunk, shared)` to chunks of `items`; the results, flattened, in order."""
+               shared: Any = None, progress: Callable[[int], None] | None = None) -> list[R]:
+    """Apply `func(chunk, shared)` to chunks of `items`; the results, flattened, in order.
+
+    `progress(n)` is called as each chunk of n items finishes.
+    """
     items = list(items)
-    if jobs <= 1 or len(items) < 2 * MIN_ITEMS_PER_WORKER or not can_fork():
-        return func(items, shared) if items else []
-    global _WORK
     chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
+    parts: list[list[R]] = []
+    if jobs <= 1 or len(items) < 2 * MIN_ITEMS_PER_WORKER or not can_fork():
+        for chunk in chunks:
+            parts.append(func(chunk, shared))
+            if progress:
+                progress(len(chunk))
+        return [result for part in parts for result in part]
+    global _WORK
     _WORK = (func, shared)
     try:
         with multiprocessing.get_context("fork").Pool(min(jobs, len(chunks))) as pool:
-            parts = pool.map(_run, chunks, chunksize=1)
+            for chunk, part in zip(chunks, pool.imap(_run, chunks, chunksize=1)):
+                parts.append(part)
+                if progress:
+                    progress(len(chunk))
     finally:
         _WORK = None
     return [result for part in parts for result in part]
