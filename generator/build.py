@@ -11,30 +11,45 @@ switched only when everything succeeded.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence, TypeVar
+from urllib.parse import urlsplit
 
 from generator import __version__
 from generator.cache import BuildCache, Manifest
-from generator.config import BuildOptions, SiteConfig, load_config
-from generator.content import Sources, discover, load_content
-from generator.errors import BuildError, Diagnostic, raise_if_errors
+from generator.config import RESERVED_SEGMENTS, BuildOptions, SiteConfig, load_config
+from generator.content import ParsedEntry, Sources, discover, load_content, withhold_scheduled
+from generator.errors import BuildError, Diagnostic, raise_if_errors, sort_key, suggest
 from generator.fingerprint import Fingerprinter, digest_files
+from generator.images import Planned, alt_diagnostics, body_image_hook, cache_folder, make_variants, plan_variants
 from generator.markup import render_markdown
-from generator.model import Content
-from generator.output import Staging, Update, check_output_folder, recover
+from generator.linkcheck import exists, links_in, target_of
+from generator.model import Article, Content
+from generator.output import Staging, Update, check_output_folder, recover, remove_stale
 from generator.pages import Page, SiteData, build_site_data, next_change, plan_pages
 from generator.parallel import default_jobs, map_chunks
 from generator.progress import Progress
-from generator.related import compute_related
 from generator.routing import find_collisions, output_path
 from generator.templates import Theme, load_theme, make_environment, render_template
 
 T = TypeVar("T")
 SEARCH_DIR = "pagefind"
+
+
+@dataclass(frozen=True)
+class SizeLimits:
+    """What the host accepts; the defaults are GitHub Pages' published limits.
+
+    A file over `max_file` fails the build; an output over `max_total` is a warning.
+    """
+
+    max_file: int = 100 * 1024 * 1024
+    max_total: int = 1024 * 1024 * 1024
+    top: int = 5  # biggest contributors named in the message
 
 
 @dataclass
@@ -50,6 +65,10 @@ class BuildReport:
     drafts_skipped: int = 0
     search: Any = None  # generator.search.SearchReport when the index was built
     timings: list[tuple[str, float]] = field(default_factory=list)
+    scheduled: tuple[Article, ...] = ()  # stories dated after the build time, next first
+    future: bool = False  # --future: the scheduled stories were built anyway
+    output_bytes: int = 0  # size of the finished output folder
+    warnings: list[Diagnostic] = field(default_factory=list)  # printed on stderr
 
     @property
     def files(self) -> int:
@@ -73,17 +92,20 @@ class Output:
     fingerprint: str
     page: Page | None = None
     copy_from: Path | None = None
+    variant: Planned | None = None  # a resized photo: copy_from (in the cache) is made when missing
 
 
-def build(options: BuildOptions, progress: Progress | None = None) -> BuildReport:
+def build(options: BuildOptions, progress: Progress | None = None, limits: SizeLimits | None = None) -> BuildReport:
     """Build the site into `options.out`; on any error the old output stays untouched."""
-    report = BuildReport()
+    report = BuildReport(future=options.future)
+    limits = limits or SizeLimits()
     progress = progress or Progress()
     jobs = options.jobs or default_jobs()
     config = report.timed("config", lambda: load_config(options))
     check_output_folder(options.out, options.source)
     cache = BuildCache(options.source, options.out)
     recover(cache.journal_path)  # a build that died while switching files is undone first
+    remove_stale(options.out)  # and the working folders of builds that were killed are cleared
     manifest = None if options.clean else cache.load_manifest()
     parse_key = Fingerprinter().digest(__version__, config)
     parsed = None if options.clean else cache.load_pickle(cache.parse_path, parse_key)
@@ -92,12 +114,18 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     sources = report.timed("discover", lambda: discover(options.source, min(previous_scans, default=None)))
     theme = load_theme(config)
     fp = Fingerprinter()
-    settings = fp.digest(__version__, config, theme_digest(theme), options.safe, options.drafts, options.search)
+    settings = fp.digest(__version__, config, theme_digest(theme), options.safe, options.drafts, options.search,
+                         options.future)
     inputs = fp.digest(settings, sources.stamps)
     if manifest is not None and not options.out.is_dir():
         manifest = None
     if manifest is not None and manifest.inputs == inputs and _still_valid(manifest, options.build_time):
         report.unchanged = len(manifest.files)
+        if parsed:
+            report.scheduled = _scheduled_in(parsed["entries"], options)
+            report.warnings = alt_diagnostics(_cached_articles(parsed["entries"], options), options.source,
+                                              options.strict)
+            raise_if_errors(report.warnings)  # --strict: still an error when nothing changed
         return report
 
     entries = dict(parsed["entries"]) if parsed else {}
@@ -106,6 +134,9 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     if scanned_ns is not None and (entries.keys() != before.keys()
                                    or any(entries[k] is not before[k] for k in entries)):
         cache.save_pickle(cache.parse_path, parse_key, {"scanned_ns": scanned_ns, "entries": entries})
+    image_warnings = alt_diagnostics(content.articles, options.source, options.strict)
+    raise_if_errors(image_warnings)  # with --strict they are errors
+    content = withhold_scheduled(content, options.build_time, options.future)
     related = report.timed("related", lambda: related_lists(content, config, cache, fp))
     site = build_site_data(content, config, related)
     pages = report.timed("plan", lambda: plan_pages(content, site, config, options.build_time))
@@ -114,6 +145,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     search_fp = fp.digest(settings, sorted((o.rel, o.fingerprint) for o in outputs if o.rel.endswith(".html"))) \
         if options.search else None
     renderer = Renderer(theme, config, site, options.safe)
+    origins = output_origins(outputs, config)
 
     if manifest is None:
         report.clean = True
@@ -122,6 +154,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
             write_outputs(outputs, renderer, staging, jobs, report, progress)
             if options.search:
                 report.search = report.timed("search", lambda: index(staging.root, config, content))
+            sizes = output_sizes(staging.root)
+            raise_if_errors(size_errors(sizes, limits, origins))  # before the switch: the old output stays
             report.timed("switch", staging.commit)
         cache.save_manifest(_manifest(inputs, outputs, search_fp, content, options, scanned_ns))
     else:
@@ -132,13 +166,23 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         stale_index = [SEARCH_DIR] if (reindex or not options.search) and (options.out / SEARCH_DIR).exists() else []
         with Update(options.out, cache.journal_path) as update:
             write_outputs(changed, renderer, update, jobs, report, progress)
+            sizes = _sizes_after(options.out, update.root, removed + stale_index)
+            raise_if_errors(size_errors(sizes, limits, origins))  # before the switch: the old output stays
+            if reindex and not (options.out / SEARCH_DIR).exists():
+                update.stage_tree(SEARCH_DIR)  # indexed in place below: a failure removes it again
             report.timed("switch", lambda: update.apply(removed + stale_index))
             if reindex:
                 report.search = report.timed("search", lambda: index(options.out, config, content))
-            # Saved before the journal goes: a crash in between undoes the update on the next run.
-            cache.save_manifest(_manifest(inputs, outputs, search_fp, content, options, scanned_ns))
+                sizes.update((f"{SEARCH_DIR}/{rel}", size) for rel, size in output_sizes(options.out / SEARCH_DIR).items())
+        # Saved once the update is final: a crash before this leaves the old manifest, which
+        # only makes the next build rewrite some files; saved earlier, a crash that undoes the
+        # update would leave a manifest describing files that are not there.
+        cache.save_manifest(_manifest(inputs, outputs, search_fp, content, options, scanned_ns))
         report.unchanged = len(outputs) - len(changed)
         report.removed = len(removed)
+    report.output_bytes, size_warnings = _total_warning(sizes, limits, options.out)
+    report.warnings = image_warnings + size_warnings
+    report.scheduled = content.scheduled
     report.articles = len(content.articles)
     report.pages = len(pages)
     report.drafts_skipped = content.skipped_drafts
@@ -156,6 +200,13 @@ def related_lists(content: Content, config: SiteConfig, cache: BuildCache,
     return lists
 
 
+def compute_related(articles: Sequence[Article], config: RelatedConfig) -> dict[str, tuple[str, ...]]:
+    """The related engine, imported on first use: numpy and scipy take a while to load."""
+    from generator.related import compute_related as compute
+
+    return compute(articles, config)
+
+
 def theme_digest(theme: Theme) -> str:
     """Digest of every file of the theme: a template change may touch any page."""
     files = []
@@ -166,10 +217,20 @@ def theme_digest(theme: Theme) -> str:
 
 
 def check_routes(pages: Sequence[Page], content: Content) -> None:
-    """Fail when two sources claim one output file."""
+    """Fail when two sources claim one output file, or a page lands in a folder the build fills.
+
+    Generated pages come first, so a clash is reported on the source file that causes it.
+    """
     routes = [(page.url, page.source) for page in pages]
     routes += [("/" + m.removeprefix("content/"), m) for m in content.media]
-    raise_if_errors(find_collisions(routes))
+    routes.sort(key=lambda route: route[1].startswith("content/"))
+    diags = find_collisions(routes)
+    for url, source in routes:
+        segment = url.strip("/").split("/", 1)[0]
+        if segment in RESERVED_SEGMENTS and not source.startswith("content/media/"):
+            diags.append(Diagnostic(source, f"the URL {url} is inside /{segment}/, where sitegen writes "
+                                            f"{RESERVED_SEGMENTS[segment]}", hint="set a different 'slug:'"))
+    raise_if_errors(diags)
 
 
 def fingerprint_outputs(pages: Sequence[Page], content: Content, sources: Sources, theme: Theme,
@@ -181,6 +242,11 @@ def fingerprint_outputs(pages: Sequence[Page], content: Content, sources: Source
                for page in pages]
     for src, rel in static_files(theme, content, sources, config):
         outputs.append(Output(rel=rel, copy_from=src, fingerprint=fp.digest(settings, str(src), _stamp(src, sources, config))))
+    # Resized photos: the name holds a digest of the photo and the settings, so it is the fingerprint.
+    taken = {o.rel for o in outputs}
+    outputs += [Output(rel=item.rel, fingerprint=item.name, copy_from=item.path, variant=item)
+                for item in plan_variants(content.articles, config, cache_folder(config.source))
+                if item.rel not in taken]
     return outputs
 
 
@@ -226,7 +292,8 @@ class Renderer:
         assert page.template is not None
         context = dict(page.context, page_url=page.url, sections=self.site.sections)
         if page.markdown is not None:
-            context["content"] = render_markdown(page.markdown, self.config.base_path, self.safe)
+            context["content"] = render_markdown(page.markdown, self.config.base_path, self.safe,
+                                                 images=body_image_hook(page.context.get("article"), self.config))
         return render_template(self.env, page.template, context)
 
 
@@ -248,6 +315,9 @@ def write_outputs(outputs: Sequence[Output], renderer: Renderer, writer: Staging
             writer.register(rel)
     raise_if_errors(diags)
     copies = [o for o in outputs if o.copy_from is not None]
+    variants = [o.variant for o in copies if o.variant is not None]
+    if variants:  # made only when missing from .sitegen/images/
+        report.timed("images", lambda: make_variants(variants, renderer.config.images, jobs, progress))
     report.timed("copy", lambda: [writer.copy_file(o.copy_from, o.rel) for o in copies])  # type: ignore[arg-type]
     report.written += len(pages) + len(copies)
 
@@ -285,6 +355,242 @@ def _still_valid(manifest: Manifest, build_time: datetime) -> bool:
 
 def _manifest(inputs: str, outputs: Sequence[Output], search_fp: str | None, content: Content,
               options: BuildOptions, scanned_ns: int | None) -> Manifest:
-    horizon = next_change(content.articles, options.build_time)
+    horizon = next_change(content.articles + content.scheduled, options.build_time)
     return Manifest(inputs=inputs, valid_until=horizon.isoformat() if horizon else None,
                     files={o.rel: o.fingerprint for o in outputs}, search=search_fp, scanned_ns=scanned_ns)
+
+
+def _cached_articles(entries: Mapping[str, ParsedEntry], options: BuildOptions) -> list[Article]:
+    """The articles of the parse cache that this build would load (drafts only with --drafts)."""
+    return [entry[2] for entry in entries.values() if options.drafts or not entry[2].draft]
+
+
+def _scheduled_in(entries: Mapping[str, ParsedEntry], options: BuildOptions) -> tuple[Article, ...]:
+    """The scheduled stories among cached parse results (for a build that had nothing to do)."""
+    articles = tuple(entry[2] for entry in entries.values() if options.drafts or not entry[2].draft)
+    return withhold_scheduled(Content(articles=articles), options.build_time, options.future).scheduled
+
+
+# --- the host's size limits ---------------------------------------------------------
+
+def output_origins(outputs: Sequence[Output], config: SiteConfig) -> dict[str, str]:
+    """For each output file, what it is made from, as named in diagnostics."""
+    origins = {}
+    root = config.source.resolve()
+    for output in outputs:
+        if output.page is not None:
+            origins[output.rel] = output.page.source
+        elif output.variant is not None:  # a resized photo: name the photo, not the cache
+            origins[output.rel] = output.variant.origin
+        elif output.copy_from is not None:
+            try:
+                origins[output.rel] = output.copy_from.resolve().relative_to(root).as_posix()
+            except ValueError:
+                origins[output.rel] = str(output.copy_from)
+    return origins
+
+
+def output_sizes(root: Path) -> dict[str, int]:
+    """Size of every file below `root`, by path relative to it (one stat per file)."""
+    sizes: dict[str, int] = {}
+    pending = [(str(root), "")]
+    while pending:
+        folder, prefix = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            rel = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                pending.append((entry.path, rel + "/"))
+            elif entry.is_file():
+                sizes[rel] = entry.stat().st_size
+    return sizes
+
+
+def _sizes_after(out: Path, staged: Path, removed: Sequence[str]) -> dict[str, int]:
+    """The sizes the output will have once an incremental update is applied."""
+    sizes = output_sizes(out)
+    for rel in removed:
+        sizes.pop(rel, None)
+        prefix = rel.rstrip("/") + "/"
+        for gone in [r for r in sizes if r.startswith(prefix)]:
+            del sizes[gone]
+    sizes.update(output_sizes(staged))
+    return sizes
+
+
+def size_errors(sizes: Mapping[str, int], limits: SizeLimits, origins: Mapping[str, str]) -> list[Diagnostic]:
+    """An error for each file too big for the host, naming what it is made from."""
+    too_big = sorted(((size, rel) for rel, size in sizes.items() if size > limits.max_file), reverse=True)
+    biggest = ", ".join(f"{rel} ({format_size(size)})" for size, rel in too_big[:limits.top])
+    return [Diagnostic(origins.get(rel, rel),
+                       f"output file {rel} is {format_size(size)}; GitHub Pages accepts no file over "
+                       f"{format_size(limits.max_file)}",
+                       hint=f"host large media elsewhere and link to it, or make it smaller; too big: {biggest}")
+            for size, rel in too_big]
+
+
+def _total_warning(sizes: Mapping[str, int], limits: SizeLimits, out: Path) -> tuple[int, list[Diagnostic]]:
+    """The total size, and a warning when it passes the host's limit, naming the biggest parts."""
+    total = sum(sizes.values())
+    if total <= limits.max_total:
+        return total, []
+    folders: dict[str, int] = {}
+    for rel, size in sizes.items():
+        top = rel.split("/", 1)[0] + ("/" if "/" in rel else "")
+        folders[top] = folders.get(top, 0) + size
+    parts = sorted(folders.items(), key=lambda item: (-item[1], item[0]))[:limits.top]
+    files = sorted(sizes.items(), key=lambda item: (-item[1], item[0]))[:limits.top]
+    hint = ("biggest parts: " + ", ".join(f"{name} {format_size(size)}" for name, size in parts)
+            + "; biggest files: " + ", ".join(f"{rel} {format_size(size)}" for rel, size in files))
+    return total, [Diagnostic(str(out), f"the site is {format_size(total)}, over GitHub Pages' limit of "
+                              f"{format_size(limits.max_total)} for a published site", hint=hint, severity="warning")]
+
+
+def format_size(size: int) -> str:
+    """A byte count for people: 512 bytes, 12.3 kB, 104.9 MB, 1.1 GB (powers of 1024)."""
+    if size < 1024:
+        return f"{size} bytes"
+    for unit in ("kB", "MB", "GB", "TB"):
+        size_f = size / 1024
+        if size_f < 1024 or unit == "TB":
+            return f"{size_f:.1f} {unit}"
+        size = int(size_f)
+    raise AssertionError("unreachable")
+
+
+# --- sitegen check ------------------------------------------------------------------
+
+@dataclass
+class CheckReport:
+    """What `sitegen check` looked at; errors are raised as BuildError like a build's."""
+
+    articles: int = 0
+    pages: int = 0
+    files: int = 0  # output files the build would write (without the search index)
+    links: int = 0  # internal links checked
+    output_bytes: int = 0
+    drafts_skipped: int = 0
+    scheduled: tuple[Article, ...] = ()
+    future: bool = False
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+def check(options: BuildOptions, limits: SizeLimits | None = None) -> CheckReport:
+    """Run every stage of a build and render every page in memory, writing nothing.
+
+    Raises BuildError with the same diagnostics a build would print, plus one for each
+    internal link that names no output file and each file too big for the host.
+    """
+    report = CheckReport(future=options.future)
+    limits = limits or SizeLimits()
+    jobs = options.jobs or default_jobs()
+    config = load_config(options)
+    check_output_folder(options.out, options.source)
+    sources = discover(options.source)
+    theme = load_theme(config)
+    content = load_content(sources, config, options.drafts, jobs=jobs)
+    image_diags = alt_diagnostics(content.articles, options.source, options.strict)
+    content = withhold_scheduled(content, options.build_time, options.future)
+    site = build_site_data(content, config, compute_related(content.articles, config.related))
+    pages = plan_pages(content, site, config, options.build_time)
+    check_routes(pages, content)
+    files = static_files(theme, content, sources, config)
+    renderer = Renderer(theme, config, site, options.safe)
+    page_rels = [str(output_path(page.url)) for page in pages]
+    targets = frozenset(page_rels) | {rel for _, rel in files} | {p.rel for p in plan_variants(content.articles, config)}
+    prefixes = (SEARCH_DIR + "/",) if options.search else ()
+    results = map_chunks(_check_chunk, list(range(len(pages))), jobs,
+                         shared=(renderer, pages, targets, prefixes, urlsplit(config.base_url)))
+    diags: list[Diagnostic] = list(image_diags)  # an image without alt text (an error with --strict)
+    sizes: dict[str, int] = {}
+    scheduled = {str(output_path(a.url)): a for a in content.scheduled if not options.future}
+    from_templates: dict[tuple[str, str], list[str]] = {}
+    for index, problems, broken, size, links in results:
+        page = pages[index]
+        diags.extend(d for d in problems if d not in diags)
+        sizes[page_rels[index]] = size
+        report.links += links
+        for link, rel in broken:
+            diag = _broken_link(page, link, rel, config, targets, scheduled.get(rel))
+            if diag is not None:
+                diags.append(diag)
+            else:
+                from_templates.setdefault((page.template or page.source, link), []).append(page.url)
+    for (template, link), urls in from_templates.items():
+        others = f" (and {len(urls) - 1} other page{'s' if len(urls) > 2 else ''})" if len(urls) > 1 else ""
+        diags.append(Diagnostic(f"theme:{template}", f"link to {link} on {urls[0]}{others} names no page or file "
+                                "of the site", hint="check the link in the template"))
+    for src, rel in files:
+        sizes[rel] = src.stat().st_size
+    diags += size_errors(sizes, limits, output_origins(
+        [Output(rel=r, fingerprint="", page=p) for r, p in zip(page_rels, pages)]
+        + [Output(rel=rel, fingerprint="", copy_from=src) for src, rel in files], config))
+    report.output_bytes, warnings = _total_warning(sizes, limits, options.out)
+    diags += warnings
+    raise_if_errors(diags)
+    report.warnings = sorted(diags, key=sort_key)
+    report.articles = len(content.articles)
+    report.pages = len(pages)
+    report.files = len(pages) + len(files)
+    report.drafts_skipped = content.skipped_drafts
+    report.scheduled = content.scheduled
+    return report
+
+
+def _check_chunk(indexes: list[int], shared: tuple[Renderer, Sequence[Page], frozenset[str], tuple[str, ...], Any]
+                 ) -> list[tuple[int, tuple[Diagnostic, ...], list[tuple[str, str]], int, int]]:
+    """Render pages in memory; per page its problems, broken internal links, size and link count."""
+    renderer, pages, targets, prefixes, base = shared
+    results = []
+    for index in indexes:
+        page = pages[index]
+        try:
+            text = renderer.render(page)
+        except BuildError as exc:
+            results.append((index, exc.diagnostics, [], 0, 0))
+            continue
+        broken: list[tuple[str, str]] = []
+        links = 0
+        if page.template is not None:  # HTML pages; feeds and sitemaps hold absolute URLs only
+            for link in links_in(text):
+                rel = target_of(link, page.url, base)
+                if rel is None:
+                    continue
+                links += 1
+                if not exists(rel, targets, prefixes):
+                    broken.append((link, rel))
+        results.append((index, (), broken, len(text.encode("utf-8")), links))
+    return results
+
+
+def _broken_link(page: Page, link: str, rel: str, config: SiteConfig, targets: frozenset[str],
+                 scheduled: Article | None) -> Diagnostic | None:
+    """A diagnostic at the line of the Markdown source that holds the link, or None when
+    the link is not in the page's own text (then it comes from a template)."""
+    if page.markdown is None:
+        return None
+    try:
+        text = (config.source / page.source).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    path = urlsplit(link).path
+    base = config.base_path.rstrip("/")
+    candidates = [link, path] + ([path[len(base):]] if base and path.startswith(base + "/") else [])
+    line = next((number for number, source_line in enumerate(text.splitlines(), 1)
+                 if any(c and c in source_line for c in candidates)), None)
+    if line is None:
+        return None
+    source_line = text.splitlines()[line - 1]
+    if scheduled is not None:
+        return Diagnostic(page.source, f"link to {link}: a scheduled story ({scheduled.source}) that goes live "
+                                       f"{scheduled.date.isoformat(sep=' ', timespec='minutes')}",
+                          line=line, source_line=source_line, severity="warning",
+                          hint="the link is broken on the site until then (build with --future to preview)")
+    wanted = rel[:-len("index.html")] if rel.endswith("/index.html") else rel
+    close = suggest(wanted, [t[:-len("index.html")] if t.endswith("/index.html") else t for t in targets])
+    return Diagnostic(page.source, f"link to {link} names no page or file of the site", line=line,
+                      source_line=source_line, hint=close or "links to articles follow the permalink "
+                                                             f"pattern {config.permalink}")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import traceback
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 from generator import __version__
 from generator.config import BuildOptions
@@ -16,6 +18,7 @@ from generator.errors import BuildError
 
 if TYPE_CHECKING:
     from generator.build import BuildReport
+    from generator.model import Article
 
 
 
@@ -27,21 +30,64 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return args.run(args)
+        with sigterm_as_interrupt():
+            return args.run(args)
     except BuildError as exc:
         print(format_errors(exc), file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("sitegen: interrupted; the previous output is unchanged", file=sys.stderr)
-        return 130
+    except BrokenPipeError:
+        # The reader went away (`sitegen related ... | head`): not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt as exc:
+        what = "terminated" if isinstance(exc, Terminated) else "interrupted"
+        # Signals are held while the output is switched: it is the old site or the new one.
+        print(f"sitegen: {what}; the output folder holds the previous site (or the new one, "
+              "if it was already complete)", file=sys.stderr)
+        return 128 + (signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT)
+    except OSError as exc:  # the machine's fault, not sitegen's: a full disk, a permission
+        if args.debug:
+            traceback.print_exc()
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"sitegen: error: {where}{exc.strerror or exc}\n"
+              "sitegen: stopped; a build leaves the previous output as it was", file=sys.stderr)
+        return 74
     except Exception:  # noqa: BLE001 - last line of defence: no raw traceback for users
         if args.debug:
-            raise
+            traceback.print_exc()
         kind, value, _ = sys.exc_info()
         print(f"sitegen {__version__}: internal error: {kind.__name__ if kind else ''}: {value}\n"
               "This is a bug in sitegen, not in your site. Please report it to the sitegen\n"
               "issue tracker with the output of the same command run with --debug.", file=sys.stderr)
         return 70
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that every cleanup runs the same way; exit status 143."""
+
+
+@contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """Turn SIGTERM (a CI timeout, `kill`) into Terminated while a command runs."""
+    main_pid = os.getpid()
+
+    def handler(signum: int, frame: object) -> None:
+        if os.getpid() != main_pid:  # a forked worker: end quietly, the parent cleans up
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise Terminated()
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread (an embedding program): leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -59,6 +105,8 @@ def make_parser() -> argparse.ArgumentParser:
                        help="worker processes (default: one per core)")
     build.add_argument("--clean", action="store_true",
                        help="ignore the cache in .sitegen/ and write a whole new output folder")
+    build.add_argument("--strict", action="store_true",
+                       help="treat warnings about the content (an image without alt text) as errors")
     build.set_defaults(run=run_build)
 
     serve = commands.add_parser("serve", help="preview the site locally, rebuilding and reloading on changes")
@@ -66,6 +114,39 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
     serve.set_defaults(run=run_serve)
+
+    related = commands.add_parser("related", help="show an article's related list and why each story is on it")
+    related.add_argument("path", type=Path, help="the article's Markdown file")
+    add_common(related)
+    related.set_defaults(run=run_related)
+
+    check = commands.add_parser("check", help="validate the site as a build would, writing nothing (exit 1 on errors)")
+    add_common(check)
+    check.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors and warnings")
+    check.add_argument("--strict", action="store_true",
+                       help="treat warnings about the content (an image without alt text) as errors")
+    check.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                       help="worker processes (default: one per core)")
+    check.set_defaults(run=run_check)
+
+    init = commands.add_parser("init", help="create a new site in an empty folder")
+    init.add_argument("dir", type=Path, metavar="DIR", help="the new site's folder (new or empty)")
+    init.add_argument("--requirement", default=None, metavar="SPEC",
+                      help="pip requirement the GitHub workflow installs sitegen from, e.g. "
+                           "'sitegen @ git+https://github.com/ORG/sitegen@v0.1.0' (default: this sitegen's "
+                           "git source and commit when it was installed from git, else sitegen==VERSION)")
+    init.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    init.set_defaults(run=run_init)
+
+    new = commands.add_parser("new", help="start a new story in content/articles/YYYY/MM/")
+    new.add_argument("title", metavar="TITLE", help="the headline; the file name is made from it")
+    new.add_argument("--section", required=True, help="a section key of site.toml")
+    new.add_argument("--reporter", action="extend", nargs="+", default=[], metavar="NAME",
+                     help="reporter (repeat or list several)")
+    new.add_argument("--editor", action="extend", nargs="+", default=[], metavar="NAME", help="editor")
+    new.add_argument("--source", "-s", type=Path, default=Path("."), help="site folder (default: .)")
+    new.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    new.set_defaults(run=run_new)
     return parser
 
 
@@ -73,6 +154,8 @@ def add_common(parser: argparse.ArgumentParser) -> None:
     """Options every site command takes."""
     parser.add_argument("--source", "-s", type=Path, default=Path("."), help="site folder (default: .)")
     parser.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    parser.add_argument("--future", action="store_true",
+                        help="include scheduled stories (dated after now) to preview them")
     parser.add_argument("--base-url", help="override base_url from site.toml (e.g. for GitHub Pages)")
     parser.add_argument("--safe", action="store_true",
                         help="escape raw HTML in Markdown (archives with outside contributions)")
@@ -86,7 +169,8 @@ def options_from(args: argparse.Namespace) -> BuildOptions:
     return BuildOptions(source=source, out=out, build_time=build_time(), drafts=args.drafts,
                         base_url=args.base_url, safe=args.safe,
                         search=not getattr(args, "no_search", False), jobs=getattr(args, "jobs", None),
-                        clean=getattr(args, "clean", False))
+                        clean=getattr(args, "clean", False), future=getattr(args, "future", False),
+                        strict=getattr(args, "strict", False))
 
 
 def build_time() -> datetime:
@@ -106,7 +190,9 @@ def run_build(args: argparse.Namespace) -> int:
     options = options_from(args)
     report = build(options, progress_for(sys.stderr, args.quiet))
     if not args.quiet:
-        print(summarize(report, options.out))
+        print(summarize(report, options.out), flush=True)
+    for warning in report.warnings:  # after the summary, so that they are the last thing read
+        print(warning.format(), file=sys.stderr)
     return 0
 
 
@@ -115,7 +201,8 @@ def summarize(report: "BuildReport", out: Path) -> str:
     total = sum(seconds for _, seconds in report.timings)
     stages = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in report.timings)
     if not report.written and not report.removed and not report.articles:
-        return f"Nothing changed: {report.unchanged} files in {out} are up to date ({total:.2f}s)."
+        return "\n".join([f"Nothing changed: {report.unchanged} files in {out} are up to date ({total:.2f}s)."]
+                         + scheduled_lines(report.scheduled, report.future))
     kind = "clean build" if report.clean else "incremental build"
     lines = [f"Built {report.articles} articles into {out} ({kind}): {report.pages} pages; "
              f"{report.written} files written, {report.unchanged} unchanged, {report.removed} removed"
@@ -123,7 +210,86 @@ def summarize(report: "BuildReport", out: Path) -> str:
              f"Time {total:.2f}s: {stages}."]
     if report.search is not None:
         lines.append(report.search.summary())
+    lines += scheduled_lines(report.scheduled, report.future)
     return "\n".join(lines)
+
+
+def scheduled_lines(scheduled: Sequence["Article"], future: bool) -> list[str]:
+    """Name the next scheduled story and when it goes live."""
+    if not scheduled:
+        return []
+    first = scheduled[0]
+    when = first.date.isoformat(sep=" ", timespec="minutes")
+    count = f"{len(scheduled)} scheduled stor{'y' if len(scheduled) == 1 else 'ies'}"
+    if future:
+        return [f"Previewing {count} (--future); the next, \"{first.title}\" ({first.source}), "
+                f"is dated {when}."]
+    return [f"{count.capitalize()} not published yet; next: \"{first.title}\" ({first.source}) "
+            f"goes live at the first build after {when}."]
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """`sitegen check`: every validation of a build, nothing written."""
+    from generator.build import check
+
+    options = options_from(args)
+    report = check(options)
+    for warning in report.warnings:
+        print(warning.format(), file=sys.stderr)
+    if not args.quiet:
+        warned = len(report.warnings)
+        print(f"Checked {report.articles} articles, {report.pages} pages and {report.links} internal links: "
+              f"no errors" + (f", {warned} warning{'s' if warned != 1 else ''}" if warned else "")
+              + (f"; {report.drafts_skipped} drafts skipped" if report.drafts_skipped else "") + ".")
+        for line in scheduled_lines(report.scheduled, report.future):
+            print(line)
+    return 0
+
+
+def run_init(args: argparse.Namespace) -> int:
+    """`sitegen init DIR`: a new site that builds at once."""
+    from generator.scaffold import default_requirement, init_site
+
+    requirement = args.requirement or default_requirement()
+    written = init_site(args.dir, build_time(), requirement)
+    print(f"Created a new site in {args.dir}: " + ", ".join(written) + ".")
+    print(f"Its GitHub workflow installs {requirement!r} with pip; if your newsroom installs sitegen "
+          "from elsewhere, change SITEGEN_REQUIREMENT in .github/workflows/pages.yml.")
+    print(f"Next: cd {args.dir} && sitegen build (or sitegen serve to preview); "
+          "to publish, push it to GitHub and set Settings > Pages > Source to \"GitHub Actions\".")
+    return 0
+
+
+def run_new(args: argparse.Namespace) -> int:
+    """`sitegen new "Judul" --section KEY`: a new story from the archetype."""
+    from generator.scaffold import new_article
+
+    rel = new_article(args.source, args.title, args.section, build_time(), args.reporter, args.editor)
+    print(args.source / rel)
+    return 0
+
+
+def run_related(args: argparse.Namespace) -> int:
+    """`sitegen related PATH`: the related list with each candidate's score and reasons."""
+    from generator.config import load_config
+    from generator.content import discover, load_content
+    from generator.errors import Diagnostic, suggest
+    from generator.related import explain_related, format_explanations
+
+    options = options_from(args)
+    config = load_config(options)
+    content = load_content(discover(options.source), config, options.drafts)
+    wanted = args.path.resolve()
+    try:
+        rel = wanted.relative_to(options.source.resolve()).as_posix()
+    except ValueError:
+        rel = args.path.as_posix()
+    sources = [a.source for a in content.articles]
+    if rel not in sources:
+        raise BuildError([Diagnostic(args.path.as_posix(), "not an article of this site",
+                                     hint=suggest(rel, sources) or "give the path of a file in content/articles/")])
+    print(format_explanations(rel, explain_related(content.articles, config.related, rel)))
+    return 0
 
 
 def run_serve(args: argparse.Namespace) -> int:

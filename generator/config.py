@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import string
 import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,8 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale, UnknownLocaleError
 
 from generator.errors import BuildError, Diagnostic, line_of, suggest
+from generator.images import ImagesConfig
 from generator.model import Section
-from generator.related import RelatedConfig
+from generator.related_config import RelatedConfig
 from generator.search import SearchConfig
 
 CONFIG_NAME = "site.toml"
@@ -36,6 +38,8 @@ class BuildOptions:
     search: bool = True  # build the Pagefind index
     jobs: int | None = None  # worker processes; None: one per core
     clean: bool = False  # ignore the cache and write a whole new output folder
+    future: bool = False  # also build stories dated after build_time (preview of scheduled stories)
+    strict: bool = False  # warnings about the content (an image without alt text) are errors
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,7 @@ class SiteConfig:
     related: RelatedConfig = field(default_factory=RelatedConfig)
     paths: PathsConfig = field(default_factory=PathsConfig)
     search: SearchConfig = field(default_factory=SearchConfig)
+    images: ImagesConfig = field(default_factory=ImagesConfig)
 
     @property
     def base_path(self) -> str:
@@ -105,8 +110,13 @@ _SCALAR_KEYS = {
     "latest_items": int,
     "publisher": str,
 }
-_TABLE_KEYS = ("sections", "related", "paths", "search")
+_TABLE_KEYS = ("sections", "related", "paths", "search", "images")
 _SECTION_KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_THEME_NAME = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*$")
+# First URL segments of folders the build fills itself; no section or listing may take one.
+RESERVED_SEGMENTS = {"static": "the theme's files", "pagefind": "the search index"}
+_PATH_LISTINGS = {"tags": "the tag index", "people": "the people index", "archive": "the archive",
+                  "search": "the search page"}
 
 
 def load_config(options: BuildOptions) -> SiteConfig:
@@ -119,7 +129,13 @@ def load_config(options: BuildOptions) -> SiteConfig:
         raise BuildError([Diagnostic(shown, f"no {CONFIG_NAME} in {options.source}",
                                      hint="run sitegen in a site folder or pass --source DIR")]) from None
     except UnicodeDecodeError as exc:
-        raise BuildError([Diagnostic(shown, f"not UTF-8 text ({exc.reason})")]) from None
+        raw_bytes = bytes(exc.object)
+        line = raw_bytes.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw_bytes.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise BuildError([Diagnostic(shown, f"not UTF-8 text (byte 0x{raw_bytes[exc.start]:02x})", line=line,
+                                     column=column, hint="save the file as UTF-8")]) from None
+    except OSError as exc:
+        raise BuildError([Diagnostic(shown, f"cannot read {CONFIG_NAME}: {exc.strerror or exc}")]) from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -165,6 +181,9 @@ def validate_config(raw: Mapping[str, Any], text: str, options: BuildOptions) ->
         except (UnknownLocaleError, ValueError):
             problem(f"unknown language '{values['language']}'", "language",
                     hint="use a language tag such as 'id' or 'en'")
+    if "theme" in values and not _THEME_NAME.match(values["theme"]):
+        problem(f"theme '{values['theme']}' is not a folder name", "theme",
+                hint="a site's theme lives in themes/NAME/: letters, digits, '.', '_' and '-'")
     if "timezone" in values:
         try:
             ZoneInfo(values["timezone"])
@@ -191,14 +210,42 @@ def validate_config(raw: Mapping[str, Any], text: str, options: BuildOptions) ->
             line = find_key_line(text, key, "paths")
             diags.append(Diagnostic(CONFIG_NAME, f"[paths] {key} '{value}' is not URL-safe", line=line,
                                     hint="use lowercase letters, digits and hyphens"))
+    diags.extend(_url_conflicts(sections, paths, text))
     search = _validate_table(SearchConfig, raw.get("search", {}), "search", text, diags)
     for key, message in search.problems():
         line = find_key_line(text, key, "search")
         diags.append(Diagnostic(CONFIG_NAME, message, line=line, source_line=line_of(text, line)))
+    images = _validate_table(ImagesConfig, raw.get("images", {}), "images", text, diags)
+    for key, message in images.problems():
+        line = find_key_line(text, key, "images")
+        diags.append(Diagnostic(CONFIG_NAME, message, line=line, source_line=line_of(text, line)))
     if diags:
         raise BuildError(diags)
     return SiteConfig(source=options.source, sections=sections, related=related, paths=paths, search=search,
-                      **values)
+                      images=images, **values)
+
+
+def _url_conflicts(sections: tuple[Section, ...], paths: PathsConfig, text: str) -> list[Diagnostic]:
+    """Sections and the [paths] listings share the first segment of URLs: no two may claim one,
+    nor a folder the build fills itself. Reported where the clash was written."""
+    diags = []
+    claims: dict[str, tuple[str, int | None]] = {}  # segment -> (who, line)
+    wanted = [(s.key, f"section '{s.key}'", find_key_line(text, s.key, "sections")) for s in sections]
+    wanted += [(getattr(paths, key), f"[paths] {key} ({what})", find_key_line(text, key, "paths"))
+               for key, what in _PATH_LISTINGS.items()]
+    for segment, who, line in wanted:
+        if segment in RESERVED_SEGMENTS:
+            diags.append(Diagnostic(CONFIG_NAME, f"{who} would be /{segment}/, where sitegen writes "
+                                                 f"{RESERVED_SEGMENTS[segment]}", line=line,
+                                    source_line=line_of(text, line), hint="choose another name"))
+        elif segment in claims:
+            other, other_line = claims[segment]
+            at = line if line is not None or other_line is None else other_line
+            diags.append(Diagnostic(CONFIG_NAME, f"{who} and {other} would both be /{segment}/", line=at,
+                                    source_line=line_of(text, at), hint="give one of them another name"))
+        else:
+            claims[segment] = (who, line)
+    return diags
 
 
 def normalize_base_url(url: str) -> tuple[str, str | None]:
@@ -208,6 +255,14 @@ def normalize_base_url(url: str) -> tuple[str, str | None]:
         return url, f"base_url must be an absolute http(s) URL, not '{url}'"
     if parts.query or parts.fragment:
         return url, "base_url must not have a query or fragment"
+    if any(c.isspace() or c in '"<>\\^`{|}' for c in url):
+        return url, f"base_url must not contain spaces, quotes or any of < > \\ ^ ` {{ | }}: '{url}'"
+    if parts.username is not None or parts.password is not None:
+        return url, "base_url must not contain a user name or password"
+    try:
+        parts.port
+    except ValueError:
+        return url, f"base_url has an invalid port: '{url}'"
     return url if url.endswith("/") else url + "/", None
 
 
@@ -215,12 +270,18 @@ def check_permalink(pattern: str) -> str | None:
     """Return why a permalink pattern is unusable, or None."""
     if not (pattern.startswith("/") and pattern.endswith("/")):
         return "permalink must start and end with '/'"
+    try:
+        fields = [name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None]
+    except ValueError as exc:
+        return f"permalink has an unmatched brace: {exc}"
+    if any(part in (".", "..") for part in pattern.split("/")):
+        return "permalink must not contain '.' or '..' segments"
     names = re.findall(r"\{([^{}]*)\}", pattern)
     for name in names:
         if name not in PERMALINK_FIELDS:
             hint = suggest(name, PERMALINK_FIELDS)
             return f"unknown permalink field '{{{name}}}'" + (f" ({hint})" if hint else "")
-    if "slug" not in names:
+    if "slug" not in names or "slug" not in fields:
         return "permalink must contain {slug} so every article gets its own URL"
     return None
 
@@ -296,7 +357,7 @@ def _validate_table(cls: type, raw: Any, name: str, text: str, diags: list[Diagn
             diags.append(Diagnostic(CONFIG_NAME, f"[{name}] {key} must be {_type_name(expected)}, "
                                     f"not {_type_name(type(value))}", line=line, source_line=line_of(text, line)))
             continue
-        values[key] = float(value) if expected is float else value
+        values[key] = float(value) if expected is float else tuple(value) if expected is tuple else value
     return dataclasses.replace(defaults, **values)
 
 
@@ -305,12 +366,14 @@ def _is_type(value: Any, expected: type) -> bool:
         return isinstance(value, (int, float)) and not isinstance(value, bool)
     if expected is int:
         return isinstance(value, int) and not isinstance(value, bool)
+    if expected is tuple:  # a TOML array of whole numbers, e.g. [images] widths
+        return isinstance(value, list) and all(_is_type(item, int) for item in value)
     return isinstance(value, expected)
 
 
 def _type_name(kind: type) -> str:
     return {str: "a string", int: "a whole number", float: "a number", bool: "true or false",
-            dict: "a table", list: "a list"}.get(kind, kind.__name__)
+            dict: "a table", list: "a list", tuple: "a list of whole numbers"}.get(kind, kind.__name__)
 
 
 def _toml_diagnostic(path: str, text: str, exc: tomllib.TOMLDecodeError) -> Diagnostic:

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Mapping
-
-from PIL import Image as PILImage, UnidentifiedImageError
+from urllib.parse import unquote
 
 from generator.config import SiteConfig
 from generator.errors import BuildError, Diagnostic, line_of, raise_if_errors, suggest
 from generator.frontmatter import FrontMatter, decode_source, parse_front_matter
-from generator.markup import first_paragraph_text
+from generator.images import ImageProblem, probe
+from generator.markup import first_paragraph_text, image_refs
 from generator.model import Article, Content, Image, StandalonePage
 from generator.routing import article_url, page_url
-from generator.slugs import is_url_safe, slugify
+from generator.slugs import MAX_SLUG_LENGTH, is_url_safe, slugify
 
 ARTICLE_KEYS = ("title", "date", "updated", "section", "reporter", "editor", "tags", "summary",
                 "image", "dateline", "slug", "draft", "related", "extra")
@@ -52,20 +54,38 @@ def discover(site: Path, racy_after_ns: int | None = None) -> Sources:
     """
     stamps: dict[str, Stamp] = {}
     articles, bundle_files = [], []
-    found = _walk(site, "content/articles", stamps)
+    problems: list[Diagnostic] = []
+    found = _walk(site, "content/articles", stamps, problems=problems)
     folders_with_index = {rel.rsplit("/", 1)[0] for rel in found if rel.endswith("/index.md")}
     for rel in found:
         if rel.endswith(".md"):
             articles.append(rel)
         elif rel.rsplit("/", 1)[0] in folders_with_index:
             bundle_files.append(rel)
-    media = _walk(site, "content/media", stamps)
-    pages = [rel for rel in _walk(site, "content/pages", stamps, recursive=False) if rel.endswith(".md")]
+    media = _walk(site, "content/media", stamps, problems=problems)
+    pages = [rel for rel in _walk(site, "content/pages", stamps, recursive=False, problems=problems)
+             if rel.endswith(".md")]
+    raise_if_errors(problems)
     if racy_after_ns is not None:
         for rel, stamp in stamps.items():
             if stamp[1] >= racy_after_ns - RACY_MARGIN_NS:
                 stamps[rel] = stamp + (_content_digest(site / rel),)
     return Sources(tuple(articles), tuple(pages), tuple(media), tuple(bundle_files), stamps)
+
+
+def _symlink_problem(site: Path, link: Path) -> str | None:
+    """Why a symlink in content/ must not be followed, or None when it may be."""
+    try:
+        target = link.resolve(strict=True)
+    except FileNotFoundError:
+        return "broken symlink: the file it points to does not exist"
+    except (OSError, RuntimeError):
+        return "symlink loop"
+    if not _inside(target, (site / "content").resolve()):
+        return "symlink points outside content/"
+    if target.is_dir() and _inside(link.parent.resolve(), target):
+        return "symlink loop: it points to a folder that contains it"
+    return None
 
 
 def _content_digest(path: Path) -> int:
@@ -75,8 +95,15 @@ def _content_digest(path: Path) -> int:
         return -1
 
 
-def _walk(site: Path, folder: str, stamps: dict[str, Stamp], recursive: bool = True) -> list[str]:
-    """Files below `folder` (relative paths, sorted), recording each one's size and mtime."""
+def _walk(site: Path, folder: str, stamps: dict[str, Stamp], recursive: bool = True,
+          problems: list[Diagnostic] | None = None) -> list[str]:
+    """Files below `folder` (relative paths, sorted), recording each one's size and mtime.
+
+    A symlink is followed only when it stays inside content/: one pointing elsewhere
+    (which would publish files from outside the site), a broken one, a loop and an
+    unreadable folder are each reported in `problems`.
+    """
+    problems = problems if problems is not None else []
     found: list[str] = []
     pending = [folder]
     while pending:
@@ -85,10 +112,18 @@ def _walk(site: Path, folder: str, stamps: dict[str, Stamp], recursive: bool = T
             entries = list(os.scandir(site / current))
         except (FileNotFoundError, NotADirectoryError):
             continue
+        except OSError as exc:
+            problems.append(Diagnostic(current, f"cannot read folder: {exc.strerror or exc}"))
+            continue
         for entry in entries:
             if entry.name.startswith("."):
                 continue
             rel = f"{current}/{entry.name}"
+            if entry.is_symlink():
+                problem = _symlink_problem(site, Path(entry.path))
+                if problem:
+                    problems.append(Diagnostic(rel, problem))
+                    continue
             if entry.is_dir():
                 if recursive:
                     pending.append(rel)
@@ -145,6 +180,25 @@ def load_content(sources: Sources, config: SiteConfig, drafts: bool,
                    media=sources.media)
 
 
+def withhold_scheduled(content: Content, build_time: datetime, future: bool = False) -> Content:
+    """Keep stories dated after `build_time` out of the site, listing them in `scheduled`.
+
+    With `future` they stay in (a preview build) and are still listed. A published story
+    that pins a scheduled one as related simply does not show it until it goes live.
+    """
+    scheduled = tuple(sorted((a for a in content.articles if a.date > build_time),
+                             key=lambda a: (a.date, a.source)))
+    if future or not scheduled:
+        return dataclasses.replace(content, scheduled=scheduled)
+    published = [a for a in content.articles if a.date <= build_time]
+    live = {a.slug for a in published}
+    hidden = {a.slug for a in scheduled} - live
+    published = [dataclasses.replace(a, related=tuple(s for s in a.related if s not in hidden))
+                 if any(s in hidden for s in a.related) else a
+                 for a in published]
+    return dataclasses.replace(content, articles=tuple(published), scheduled=scheduled)
+
+
 def _cache_valid(entry: ParsedEntry | None, rel: str, sources: Sources, site: Path) -> bool:
     if entry is None or entry[0] != sources.stamps.get(rel):
         return False
@@ -168,14 +222,15 @@ def parse_one(rel: str, config: SiteConfig,
         article = parse_article(rel, read_source(config.source, rel), config)
     except BuildError as exc:
         return rel, None, exc.diagnostics
-    deps: tuple[tuple[str, Stamp], ...] = ()
-    if article.image is not None and article.image.file:
-        stamp = stamps.get(article.image.file)
-        if stamp is None:
-            image_stat = (config.source / article.image.file).stat()
-            stamp = (image_stat.st_size, image_stat.st_mtime_ns)
-        deps = ((article.image.file, stamp),)
-    return rel, (stamps[rel], deps, article), ()
+    deps: dict[str, Stamp] = {}
+    for image in ([article.image] if article.image is not None else []) + list(article.body_images):
+        if image.file and image.file not in deps:
+            stamp = stamps.get(image.file)
+            if stamp is None:
+                image_stat = (config.source / image.file).stat()
+                stamp = (image_stat.st_size, image_stat.st_mtime_ns)
+            deps[image.file] = stamp
+    return rel, (stamps[rel], tuple(deps.items()), article), ()
 
 
 def parse_many(rels: list[str], config: SiteConfig, stamps: Mapping[str, Stamp],
@@ -227,6 +282,10 @@ def parse_article(rel: str, text: str, config: SiteConfig) -> Article:
     if section and config.sections and section not in keys:
         check.error("section", f"unknown section '{section}'",
                     hint=suggest(section, keys) or f"sections in site.toml: {', '.join(keys)}")
+    elif section and not config.sections and not is_url_safe(section):
+        # Without a [sections] table the key itself becomes the first segment of URLs.
+        check.error("section", f"section '{section}' is not URL-safe",
+                    hint=f"use lowercase letters, digits and hyphens, e.g. '{slugify(section)}'")
     reporters = check.names("reporter")
     editors = check.names("editor")
     tags = check.string_list("tags")
@@ -239,12 +298,13 @@ def parse_article(rel: str, text: str, config: SiteConfig) -> Article:
     body_text = fm.body
     url = article_url(config.permalink, section or "x", when or datetime(1970, 1, 1), slug) if when else ""
     image = check.image(config.source, rel, url)
+    body_images = check.body_images(config.source, rel, url, body_text, fm.body_line)
     check.done()
     return Article(
         source=rel, slug=slug, url=url, title=title, date=when, section=section, body=body_text,
         body_line=fm.body_line, updated=updated, reporters=reporters, editors=editors,
         tags=_dedupe(tags), summary=summary or first_paragraph_text(body_text),
-        summary_derived=not summary, image=image,
+        summary_derived=not summary, image=image, body_images=body_images,
         dateline=dateline, draft=draft, related=related, related_line=fm.lines.get("related"),
         extra=tuple(sorted(extra.items())))
 
@@ -301,6 +361,10 @@ class _Checker:
         for key in self.fm.data:
             if key not in allowed:
                 hint = suggest(key, allowed)
+                odd = next((c for c in key if c.isspace() and c != " "), None)
+                if odd is not None:
+                    hint = (f"the key contains U+{ord(odd):04X} {unicodedata.name(odd, '')}, an invisible "
+                            "space: indent with plain spaces")
                 self.error(key, f"unknown key '{key}'",
                            hint=hint or "put theme-specific data under 'extra:'")
 
@@ -317,8 +381,11 @@ class _Checker:
         if value is None:
             return ""
         if not isinstance(value, str):
+            # Quote what was written ("yes", ".inf"), not Python's reading of it (True, inf).
+            written = (line_of(self.text, self.fm.lines.get(key)) or "").partition(":")[2].strip()
+            scalar = isinstance(value, (int, float, bool)) and written and len(written) <= 80
             self.error(key, f"'{key}' must be text, not {_kind(value)}",
-                       hint=f"put the value in quotes: {key}: \"{value}\"")
+                       hint=f"put the value in quotes: {key}: \"{written}\"" if scalar else None)
             return ""
         if required and not value.strip():
             self.error(key, f"'{key}' is empty")
@@ -379,6 +446,10 @@ class _Checker:
             where = "slug" if "slug" in self.fm.data else "file name"
             self.error("slug", f"{where} '{value}' is not URL-safe",
                        hint=f"use lowercase letters, digits and hyphens, e.g. '{slugify(value)}'")
+        elif len(value) > MAX_SLUG_LENGTH:
+            where = "slug" if "slug" in self.fm.data else "file name"
+            self.error("slug", f"{where} is {len(value)} characters long; a slug may have at most "
+                               f"{MAX_SLUG_LENGTH}", hint=f"shorten it, e.g. '{slugify(value)}'")
         return value
 
     def image(self, site: Path, rel: str, url: str) -> Image | None:
@@ -404,16 +475,44 @@ class _Checker:
         if not src:
             self.error("image", "'image' needs 'src', the image file")
             return None
-        return self._resolve_image(site, rel, url, fields)
+        line = self.fm.lines.get("image.src") or self.fm.lines.get("image")
+        return self._resolve_image(site, rel, url, fields, line)
 
-    def _resolve_image(self, site: Path, rel: str, url: str, fields: dict[str, str]) -> Image | None:
+    def body_images(self, site: Path, rel: str, url: str, body: str, body_line: int) -> tuple[Image, ...]:
+        """The images of the Markdown body: each local one must be a readable image file.
+
+        `![alt](src "caption | credit")`; problems are reported at the Markdown line.
+        """
+        images = []
+        for ref in image_refs(body):
+            line = body_line + ref.line
+            if not ref.src or re.match(r"^([a-z][a-z0-9+.-]*:|//)", ref.src, re.IGNORECASE):
+                continue  # a remote image (or data: URI) is shown as written
+
+            def report(message: str, hint: str | None = None, line: int = line) -> None:
+                self.diags.append(Diagnostic(self.rel, message, line=line, hint=hint,
+                                             source_line=line_of(self.text, line)))
+
+            fields = {"src": unquote(ref.src.split("#", 1)[0]), "alt": ref.alt.strip(), "caption": "", "credit": ""}
+            image = self._resolve_image(site, rel, url, fields, line, report)
+            if image is not None:
+                images.append(dataclasses.replace(image, src=ref.src))
+        return tuple(images)
+
+    def _resolve_image(self, site: Path, rel: str, url: str, fields: dict[str, str], line: int | None = None,
+                       report: Callable[..., None] | None = None) -> Image | None:
+        report = report or (lambda message, hint=None: self.error("image.src", message, hint))
         src = fields["src"]
-        if re.match(r"^[a-z]+://", src):
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src) and not re.match(r"^https?://", src, re.IGNORECASE):
+            report(f"image source '{src}' is neither an http(s) URL nor a file",
+                   hint="write https://... for an image hosted elsewhere, or a file name")
+            return None
+        if re.match(r"^https?://", src, re.IGNORECASE):
             return Image(src=src, url=src, file="", alt=fields["alt"], caption=fields["caption"],
-                         credit=fields["credit"])
+                         credit=fields["credit"], line=line)
         if ".." in PurePosixPath(src).parts or "\\" in src:
-            self.error("image.src", f"image path '{src}' must not contain '..'",
-                       hint="shared images live in content/media/ and are written /media/name.jpg")
+            report(f"image path '{src}' must not contain '..'",
+                   hint="shared images live in content/media/ and are written /media/name.jpg")
             return None
         if src.startswith("/"):
             file = "content" + src
@@ -422,18 +521,23 @@ class _Checker:
             file = (PurePosixPath(rel).parent / src).as_posix()
             image_url = url + src
         path = site / file
-        if not path.is_file():
-            self.error("image.src", f"image file not found: {file}",
-                       hint=_nearby_hint(path))
+        try:
+            found = path.is_file()
+        except (OSError, ValueError) as exc:  # a name too long for the file system
+            report(f"cannot read image {file}: {getattr(exc, 'strerror', None) or exc}")
+            return None
+        if not found:
+            report(f"image file not found: {file}", hint=_nearby_hint(path))
             return None
         try:
-            with PILImage.open(path) as img:
-                width, height = img.size
-        except (UnidentifiedImageError, OSError) as exc:
-            self.error("image.src", f"cannot read image {file}: {exc.__class__.__name__}")
+            info = probe(path)
+        except ImageProblem as exc:
+            report(f"cannot read image {file}: {exc}",
+                   hint="use a JPEG, PNG, WebP or GIF file; open and save a damaged photo again")
             return None
         return Image(src=src, url=image_url, file=file, alt=fields["alt"], caption=fields["caption"],
-                     credit=fields["credit"], width=width, height=height)
+                     credit=fields["credit"], width=info.width, height=info.height, digest=info.digest,
+                     alpha=info.alpha, line=line)
 
 
 def _nearby_hint(path: Path) -> str | None:
@@ -450,6 +554,12 @@ def parse_datetime_value(value: Any, config: SiteConfig,
     elif isinstance(value, date):
         parsed = datetime.combine(value, time())
     elif isinstance(value, str):
+        offset = _impossible_offset(value.strip())
+        if offset:
+            report(f"invalid date '{value}': the UTC offset {offset} does not exist; offsets run from "
+                   "-23:59 to +23:59", "write the offset as +07:00, +05:45 or -03:30, or leave it out "
+                   "for the site's timezone")
+            return None
         try:
             parsed = datetime.fromisoformat(value.strip())
         except ValueError as exc:
@@ -461,4 +571,34 @@ def parse_datetime_value(value: Any, config: SiteConfig,
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=config.tz)
+    try:  # every stage may convert it to UTC or the site's timezone and add the news window
+        for moment in (parsed.astimezone(timezone.utc), parsed.astimezone(config.tz)):
+            moment + _DATE_MARGIN, moment - _DATE_MARGIN
+    except OverflowError:
+        report(f"invalid date '{value}': too close to the limits of the calendar (years 1 to 9999)",
+               "write dates as 2023-11-09 or 2023-11-09 14:30")
+        return None
     return parsed
+
+
+_DATE_MARGIN = timedelta(days=3)
+# "2023-11-09T14:30+07:00": the date, a "T" or space, the time, then an offset.
+_TIME_PART = re.compile(r"^[^T ]+[T ](.*)$")
+
+
+def _impossible_offset(text: str) -> str | None:
+    """The UTC offset of an ISO 8601 date-time when its hours or minutes cannot exist
+    (+25:00, +07:60); Python would read +07:60 as +08:00 without a word."""
+    match = _TIME_PART.match(text)
+    if not match:
+        return None
+    time_text = match.group(1)
+    sign_at = max(time_text.rfind("+"), time_text.rfind("-"))
+    if sign_at < 0:
+        return None
+    offset = time_text[sign_at:]
+    digits = offset[1:].replace(":", "")
+    if not digits.isdigit() or len(digits) not in (2, 4, 6):
+        return None
+    hours, minutes, seconds = int(digits[:2]), int(digits[2:4] or 0), int(digits[4:6] or 0)
+    return offset if hours > 23 or minutes > 59 or seconds > 59 else None

@@ -34,12 +34,32 @@ class Diagnostic:
         """Render as `path:line:col: error: message`, then the source line and hint."""
         text = f"{self.location()}: {self.severity}: {self.message}"
         if self.source_line is not None:
-            text += f"\n    {self.source_line.rstrip()}"
-            if self.column is not None:
-                text += "\n    " + " " * (self.column - 1) + "^"
+            shown, caret = clip_line(self.source_line.rstrip(), self.column)
+            text += f"\n    {shown}"
+            if caret is not None:
+                text += "\n    " + " " * (caret - 1) + "^"
         if self.hint:
             text += f"\n    hint: {self.hint}"
         return text
+
+
+SHOWN_LINE = 120  # characters of a source line quoted under a diagnostic
+
+
+def clip_line(line: str, column: int | None) -> tuple[str, int | None]:
+    """A long source line cut to SHOWN_LINE characters around `column`, with "…" where
+    it was cut, and the caret's column in the text shown."""
+    if len(line) <= SHOWN_LINE:
+        return line, column
+    start = 0 if column is None else max(0, min(column - 1 - SHOWN_LINE // 2, len(line) - SHOWN_LINE))
+    shown = line[start:start + SHOWN_LINE]
+    caret = None if column is None else column - start
+    if start > 0:
+        shown = "…" + shown
+        caret = None if caret is None else caret + 1
+    if start + SHOWN_LINE < len(line):
+        shown += "…"
+    return shown, caret
 
 
 class BuildError(Exception):

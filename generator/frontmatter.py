@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +17,14 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+# Characters YAML refuses (C0/C1 controls, lone surrogates, non-characters) and the ones it
+# reads as a line break although the file's lines do not end there, which would shift
+# every line number after them. Both are invisible in most editors.
+_UNACCEPTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+_HIDDEN_BREAKS = re.compile("[\r\x85\u2028\u2029]")
+# Most values one key may stand for once YAML aliases (*name) are expanded: a few nested
+# aliases can otherwise stand for billions of values ("billion laughs").
+MAX_VALUES = 10_000
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
@@ -65,9 +75,57 @@ def parse_front_matter(text: str, path: str) -> FrontMatter:
     if end is None:
         raise BuildError([Diagnostic(path, "front matter is not closed: no '---' line after the first",
                                      line=1, hint="add a line with '---' between the front matter and the body")])
+    _check_characters(lines[1:end], path)
     yaml_text = "\n".join(lines[1:end]) + "\n"
     data, key_lines = _load_mapping(yaml_text, text, path)
     return FrontMatter(data=data, lines=key_lines, body="\n".join(lines[end + 1:]), body_line=end + 2)
+
+
+def _check_characters(lines: list[str], path: str) -> None:
+    """Refuse characters YAML cannot read, naming their line and column (the front matter starts on line 2)."""
+    diags = []
+    for number, line in enumerate(lines, 2):
+        for pattern, what, hint in (
+                (_UNACCEPTABLE, "control character", "delete it; it is invisible in most editors"),
+                (_HIDDEN_BREAKS, "invisible line break",
+                 "YAML reads it as the end of a line; delete it (it often comes with pasted text)")):
+            match = pattern.search(line)
+            if match:
+                char = match.group()
+                name = unicodedata.name(char, "") if not 0xD800 <= ord(char) <= 0xDFFF else "SURROGATE"
+                label = f"U+{ord(char):04X}" + (f" {name}" if name else "")
+                diags.append(Diagnostic(path, f"{what} {label} in the front matter", line=number,
+                                        column=match.start() + 1, hint=hint))
+                break
+    if diags:
+        raise BuildError(diags)
+
+
+class _RecursiveAlias(Exception):
+    """A node that contains itself through an alias."""
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
+    """How many values `node` stands for with every alias expanded, capped past MAX_VALUES."""
+    key = id(node)
+    if key in memo:
+        if memo[key] < 0:  # met again while being counted
+            raise _RecursiveAlias()
+        return memo[key]
+    memo[key] = -1
+    size = 1
+    if isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            size += _expanded_size(item, memo)
+            if size > MAX_VALUES:
+                break
+    elif isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            size += _expanded_size(key_node, memo) + _expanded_size(value_node, memo)
+            if size > MAX_VALUES:
+                break
+    memo[key] = min(size, MAX_VALUES + 1)
+    return memo[key]
 
 
 def _load_mapping(yaml_text: str, text: str, path: str) -> tuple[dict[str, Any], dict[str, int]]:
@@ -88,6 +146,7 @@ def _load_mapping(yaml_text: str, text: str, path: str) -> tuple[dict[str, Any],
         data: dict[str, Any] = {}
         key_lines: dict[str, int] = {}
         diags: list[Diagnostic] = []
+        memo: dict[int, int] = {}
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 2
             if not isinstance(key_node, yaml.ScalarNode):
@@ -101,14 +160,26 @@ def _load_mapping(yaml_text: str, text: str, path: str) -> tuple[dict[str, Any],
                                         source_line=line_of(text, line)))
                 continue
             try:
+                too_big = _expanded_size(value_node, memo) > MAX_VALUES
+                problem = f"'{key}' stands for more than {MAX_VALUES:,} values once its YAML aliases (*name) are expanded"
+            except _RecursiveAlias:
+                too_big, problem = True, f"'{key}' contains itself through a YAML alias (*name)"
+            if too_big:
+                diags.append(Diagnostic(path, problem, line=line, source_line=line_of(text, line),
+                                        hint="write the values out instead of repeating aliases"))
+                continue
+            try:
                 data[key] = loader.construct_object(value_node, deep=True)
             except (yaml.YAMLError, ValueError, TypeError) as exc:
                 vline = value_node.start_mark.line + 2
-                diags.append(Diagnostic(path, f"invalid value for '{key}': {exc}", line=vline,
-                                        source_line=line_of(text, vline)))
+                reason = (exc.problem if isinstance(exc, yaml.MarkedYAMLError) else None) or str(exc)
+                hint = ("front matter takes plain text, numbers, true/false, lists and mappings; "
+                        "remove the '!' tag") if "constructor for the tag" in reason else None
+                diags.append(Diagnostic(path, f"invalid value for '{key}': {reason}", line=vline,
+                                        source_line=line_of(text, vline), hint=hint))
                 continue
             key_lines[key] = line
-            _record_lines(value_node, key, key_lines)
+            _record_lines(value_node, key, key_lines, diags, text, path)
         if diags:
             raise BuildError(diags)
         return data, key_lines
@@ -116,18 +187,29 @@ def _load_mapping(yaml_text: str, text: str, path: str) -> tuple[dict[str, Any],
         loader.dispose()
 
 
-def _record_lines(node: yaml.Node, prefix: str, out: dict[str, int]) -> None:
-    """Remember the line of nested keys and list items, e.g. image.src or tags.2."""
+def _record_lines(node: yaml.Node, prefix: str, out: dict[str, int], diags: list[Diagnostic],
+                  text: str, path: str) -> None:
+    """Remember the line of nested keys and list items, e.g. image.src or tags.2;
+    a key written twice in one nested mapping is an error, as at the top level."""
     if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             name = f"{prefix}.{key_node.value}"
-            out.setdefault(name, key_node.start_mark.line + 2)
-            _record_lines(value_node, name, out)
+            line = key_node.start_mark.line + 2
+            if isinstance(key_node, yaml.ScalarNode):
+                if key_node.value in seen:
+                    diags.append(Diagnostic(path, f"duplicate key '{name}' (first on line {seen[key_node.value]})",
+                                            line=line, column=key_node.start_mark.column + 1,
+                                            source_line=line_of(text, line)))
+                    continue
+                seen[key_node.value] = line
+            out.setdefault(name, line)
+            _record_lines(value_node, name, out, diags, text, path)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             name = f"{prefix}.{index}"
             out.setdefault(name, item.start_mark.line + 2)
-            _record_lines(item, name, out)
+            _record_lines(item, name, out, diags, text, path)
 
 
 def _yaml_diagnostic(exc: yaml.MarkedYAMLError, text: str, path: str) -> Diagnostic:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Sequence
+from typing import Callable, NamedTuple, Sequence
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -18,10 +18,31 @@ def _parser(safe: bool) -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": not safe}).enable("table")
 
 
-def render_markdown(text: str, base_path: str = "/", safe: bool = False) -> str:
-    """Render Markdown to HTML; root-relative links get the site's base path."""
+# Turns one image of a body into HTML: (src as parsed, alt text, title, standalone) ->
+# the HTML, or None to leave the image as markdown-it renders it. A standalone image is
+# alone in its paragraph (the figure syntax, see docs/images.md).
+ImageHook = Callable[[str, str, str, bool], "str | None"]
+
+
+class ImageRef(NamedTuple):
+    """An image written in a Markdown body."""
+
+    src: str  # as markdown-it normalises it (percent-encoded)
+    alt: str
+    title: str
+    line: int  # 0-based line of the body
+    standalone: bool
+
+
+def render_markdown(text: str, base_path: str = "/", safe: bool = False, images: ImageHook | None = None) -> str:
+    """Render Markdown to HTML; root-relative links get the site's base path.
+
+    `images` renders the body's images (responsive <picture>s and <figure>s).
+    """
     md = _parser(safe)
     tokens = md.parse(text)
+    if images is not None and "![" in text:
+        tokens = _replace_images(tokens, images)
     if base_path != "/":
         _prefix_root_links(tokens, base_path)
     return md.renderer.render(tokens, md.options, {})
@@ -36,6 +57,86 @@ def _prefix_root_links(tokens: Sequence[Token], base_path: str) -> None:
                 token.attrSet(attr, base_path.rstrip("/") + value)
         if token.children:
             _prefix_root_links(token.children, base_path)
+
+
+def image_refs(text: str) -> list[ImageRef]:
+    """Every image of a Markdown body, in order, with its line.
+
+    Read with raw HTML off, so that an image inside an HTML block counts too (a --safe
+    build renders it as Markdown).
+    """
+    if "![" not in text:
+        return []
+    refs = []
+    tokens = _parser(True).parse(text)
+    for index, token in enumerate(tokens):
+        if token.type != "inline" or not token.children or token.map is None:
+            continue
+        standalone = _standalone_image(tokens, index) is not None
+        breaks = 0
+        for child in _walk(token.children):
+            if child.type in ("softbreak", "hardbreak"):
+                breaks += 1
+            elif child.type == "image":
+                refs.append(ImageRef(str(child.attrGet("src") or ""), _alt(child), str(child.attrGet("title") or ""),
+                                     token.map[0] + breaks, standalone))
+    return refs
+
+
+def _walk(tokens: Sequence[Token]) -> list[Token]:
+    """Inline tokens in order, images inside links included."""
+    found = []
+    for token in tokens:
+        found.append(token)
+        if token.children and token.type != "image":
+            found.extend(_walk(token.children))
+    return found
+
+
+def _alt(image: Token) -> str:
+    return "".join(_plain(child) if child.type != "image" else _alt(child) for child in image.children or ())
+
+
+def _standalone_image(tokens: Sequence[Token], index: int) -> Token | None:
+    """The image when tokens[index] is the inline of a paragraph holding only that image."""
+    if index == 0 or index + 1 >= len(tokens) or tokens[index - 1].type != "paragraph_open":
+        return None
+    children = [c for c in tokens[index].children or () if not (c.type == "text" and not c.content.strip())]
+    return children[0] if len(children) == 1 and children[0].type == "image" else None
+
+
+def _replace_images(tokens: list[Token], hook: ImageHook) -> list[Token]:
+    """Swap images for the hook's HTML: a standalone one with its paragraph, others in place."""
+    result: list[Token] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        image = _standalone_image(tokens, index + 1) if token.type == "paragraph_open" else None
+        if image is not None:
+            html = hook(str(image.attrGet("src") or ""), _alt(image), str(image.attrGet("title") or ""), True)
+            if html is not None:
+                result.append(Token("html_block", "", 0, content=html + "\n", map=token.map, level=token.level,
+                                    block=True))
+                index += 3  # paragraph_open, inline, paragraph_close
+                continue
+        if token.type == "inline" and token.children:
+            token.children = _replace_inline(token.children, hook)
+        result.append(token)
+        index += 1
+    return result
+
+
+def _replace_inline(children: list[Token], hook: ImageHook) -> list[Token]:
+    replaced = []
+    for child in children:
+        if child.type == "image":
+            html = hook(str(child.attrGet("src") or ""), _alt(child), str(child.attrGet("title") or ""), False)
+            if html is not None:
+                child = Token("html_inline", "", 0, content=html)
+        elif child.children:
+            child.children = _replace_inline(child.children, hook)
+        replaced.append(child)
+    return replaced
 
 
 def with_dateline(html: str, dateline: str) -> Markup:

@@ -16,8 +16,11 @@ class Image:
     alt: str = ""
     caption: str = ""
     credit: str = ""
-    width: int | None = None
+    width: int | None = None  # as displayed: after the EXIF orientation
     height: int | None = None
+    digest: str = ""  # of the file's bytes: names its resized variants (generator/images.py)
+    alpha: bool = False  # has transparency: the variants' fallback is PNG, not JPEG
+    line: int | None = None  # where the source file names it, for diagnostics
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class Article:
     summary: str = ""
     summary_derived: bool = False  # taken from the first paragraph, so not shown twice
     image: Image | None = None
+    body_images: tuple[Image, ...] = ()  # images of the Markdown body, in order; src as parsed
     dateline: str = ""
     draft: bool = False
     related: tuple[str, ...] = ()  # slugs pinned by hand
@@ -89,3 +93,6 @@ class Content:
     pages: tuple[StandalonePage, ...] = ()
     skipped_drafts: int = 0
     media: tuple[str, ...] = field(default=())  # files under content/media, relative
+    # Stories dated after the build time, oldest first: withheld from every page, feed and
+    # index until a build runs after their date (or built anyway with --future).
+    scheduled: tuple[Article, ...] = ()

@@ -89,17 +89,26 @@ class Staging(_Writer):
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         # Anything still staged here failed or was interrupted: the old output stays as it was.
-        if self.root.exists():
-            shutil.rmtree(self.root, ignore_errors=True)
+        # A second Ctrl-C waits until the folder is gone.
+        with signals_held():
+            if self.root.exists():
+                shutil.rmtree(self.root, ignore_errors=True)
 
     def commit(self) -> None:
         """Swap the staged folder in place of the old output."""
         old = self.out.parent / f".{self.out.name}.old-{os.getpid()}"
         with signals_held():
+            moved = False
             if self.out.exists():
                 os.replace(self.out, old)
-            os.replace(self.root, self.out)
-        if old.exists():
+                moved = True
+            try:
+                os.replace(self.root, self.out)
+            except BaseException:
+                if moved:  # put the old output back before reporting the failure
+                    os.replace(old, self.out)
+                raise
+        if old.exists():  # interrupted here, the next build removes the rest (remove_stale)
             shutil.rmtree(old, ignore_errors=True)
 
 
@@ -123,11 +132,12 @@ class Update(_Writer):
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        if exc is not None and self.plan is not None:
-            self.rollback()
-        shutil.rmtree(self.root, ignore_errors=True)
-        shutil.rmtree(self.backup, ignore_errors=True)
-        _unlink(self.journal)
+        with signals_held():
+            if exc is not None and self.plan is not None:
+                self.rollback()  # if this fails, the journal stays and the next build finishes it
+            shutil.rmtree(self.root, ignore_errors=True)
+            shutil.rmtree(self.backup, ignore_errors=True)
+            _unlink(self.journal)
 
     def write_bytes(self, rel: str, data: bytes) -> None:
         super().write_bytes(rel, data)
@@ -200,8 +210,44 @@ def undo(plan: dict) -> None:
             _remove(out / rel)  # added by the update (or never reached: then absent anyway)
     for rel in plan["removed"]:
         if _exists(backup / rel):
+            _remove(out / rel)  # whatever was written there since (a new search index)
             _move(backup / rel, out / rel)
     _prune_empty_dirs(out, [rel for rel in plan["staged"] if rel not in existed])
+
+
+def remove_stale(out: Path) -> list[str]:
+    """Remove the working folders of earlier builds into `out` that were killed outright
+    (SIGKILL, power loss), so they do not pile up beside the output; a folder of a
+    build that is still running is left alone. Run after `recover`. Returns their names."""
+    removed = []
+    prefix = f".{out.name}."
+    try:
+        siblings = list(out.parent.iterdir())
+    except OSError:
+        return removed
+    for path in sorted(siblings):
+        kind, _, pid = path.name.removeprefix(prefix).rpartition("-")
+        if not path.name.startswith(prefix) or kind not in ("staging", "update", "backup", "old") \
+                or not pid.isdigit() or _running(int(pid)):
+            continue
+        if kind == "old" and not _exists(out):
+            os.replace(path, out)  # killed between the two renames of a commit: the previous site
+            continue
+        _remove(path)
+        removed.append(path.name)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True  # ours: Staging and Update clear their own folders when they start
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
 
 
 def _exists(path: Path) -> bool:

@@ -10,6 +10,7 @@ from typing import Any, Mapping, Sequence
 from generator.config import SiteConfig
 from generator.dates import iso
 from generator.feeds import render_atom
+from generator.images import thumb_image
 from generator.listings import Group, Month, group_by_month, group_by_person, group_by_section, group_by_tag, paginate
 from generator.model import Article, Content, Section
 from generator.routing import link
@@ -224,12 +225,13 @@ def plan_feeds(site: SiteData, config: SiteConfig) -> list[Page]:
 
 def plan_latest(site: SiteData, config: SiteConfig) -> Page:
     """latest.json: the newest stories, loaded in the browser so old pages need no rebuild."""
+    thumbs = [thumb_image(a.image, config.images) for a in site.articles[:config.latest_items]]  # small variants
     items = [{"title": a.title, "url": link(config.base_path, a.url), "date": iso(a.date),
               "section": config.section(a.section).title,
-              "image": link(config.base_path, a.image.url) if a.image else None,
-              "image_width": a.image.width if a.image else None,
-              "image_height": a.image.height if a.image else None}
-             for a in site.articles[:config.latest_items]]
+              "image": link(config.base_path, thumb.url) if thumb else None,
+              "image_width": thumb.width if thumb else None,
+              "image_height": thumb.height if thumb else None}
+             for a, thumb in zip(site.articles[:config.latest_items], thumbs)]
     return Page(url="/latest.json", source="latest", in_sitemap=False,
                 text=json.dumps({"items": items}, ensure_ascii=False, indent=1) + "\n")
 
@@ -248,8 +250,12 @@ def plan_sitemaps(pages: Sequence[Page], site: SiteData, config: SiteConfig, bui
 
 
 def next_change(articles: Sequence[Article], build_time: datetime) -> datetime | None:
-    """The next moment the output changes with no edit: a story leaving the news sitemap."""
-    moments = [a.date + NEWS_WINDOW for a in articles if a.date <= build_time < a.date + NEWS_WINDOW]
+    """The next moment the output changes with no edit.
+
+    That is a scheduled story going live (give it the withheld stories too) or entering
+    the news sitemap, or a story leaving the news sitemap.
+    """
+    moments = [moment for a in articles for moment in (a.date, a.date + NEWS_WINDOW) if moment > build_time]
     return min(moments, default=None)
 
 

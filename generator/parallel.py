@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 from typing import Any, Callable, Sequence, TypeVar
 
@@ -37,15 +38,17 @@ def can_fork() -> bool:
 
 
 def map_chunks(func: Callable[[list[T], Any], list[R]], items: Sequence[T], jobs: int,
-               shared: Any = None, progress: Callable[[int], None] | None = None) -> list[R]:
+               shared: Any = None, progress: Callable[[int], None] | None = None,
+               chunk_size: int = CHUNK, min_items: int = MIN_ITEMS_PER_WORKER) -> list[R]:
     """Apply `func(chunk, shared)` to chunks of `items`; the results, flattened, in order.
 
-    `progress(n)` is called as each chunk of n items finishes.
+    `progress(n)` is called as each chunk of n items finishes. Heavy items (a photo to
+    resize) take a smaller `chunk_size` and `min_items` (items per worker worth a fork).
     """
     items = list(items)
-    chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
+    chunks = [items[i:i + chunk_size] for i in range(0, len(items), chunk_size)]
     parts: list[list[R]] = []
-    if jobs <= 1 or len(items) < 2 * MIN_ITEMS_PER_WORKER or not can_fork():
+    if jobs <= 1 or len(items) < 2 * min_items or not can_fork():
         for chunk in chunks:
             parts.append(func(chunk, shared))
             if progress:
@@ -54,7 +57,7 @@ def map_chunks(func: Callable[[list[T], Any], list[R]], items: Sequence[T], jobs
     global _WORK
     _WORK = (func, shared)
     try:
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(chunks))) as pool:
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(chunks)), initializer=_quiet_signals) as pool:
             for chunk, part in zip(chunks, pool.imap(_run, chunks, chunksize=1)):
                 parts.append(part)
                 if progress:
@@ -62,6 +65,13 @@ def map_chunks(func: Callable[[list[T], Any], list[R]], items: Sequence[T], jobs
     finally:
         _WORK = None
     return [result for part in parts for result in part]
+
+
+def _quiet_signals() -> None:
+    """In a worker: Ctrl-C is the parent's to handle (it stops the pool), and SIGTERM, which
+    the parent sends to stop the pool, ends the worker at once without a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _run(chunk: list[Any]) -> list[Any]:

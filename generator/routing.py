@@ -53,7 +53,8 @@ def find_collisions(routes: Iterable[tuple[str, str]]) -> list[Diagnostic]:
             other_url, other = seen[key]
             same = "the same URL" if other_url == url else "URLs that differ only in case"
             diags.append(Diagnostic(source, f"{same} as {other}: {url}",
-                                    hint="set a different 'slug:' in one of them"))
+                                    hint="set a different 'slug:' in one of them" if source.endswith(".md")
+                                    else "rename one of them"))
         else:
             seen[key] = (url, source)
     return diags

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.config import SiteConfig
 from generator.dates import iso
+from generator.images import share_image
 from generator.model import Article, Section
 
 if TYPE_CHECKING:  # pages.py imports this module; the type is only for annotations
@@ -45,11 +46,12 @@ def article_jsonld(article: Article, section: Section, site: "SiteData", config:
         data["editor"] = [_person(name, site, config) for name in article.editors]
     if article.tags:
         data["keywords"] = list(article.tags)
-    if article.image:
-        image: dict[str, Any] = {"@type": "ImageObject", "url": absolute(config, article.image.url)}
-        if article.image.width:
-            image["width"] = article.image.width
-            image["height"] = article.image.height
+    shared = share_image(article.image, config.images)  # a large variant, else the original
+    if article.image and shared:
+        image: dict[str, Any] = {"@type": "ImageObject", "url": absolute(config, shared.url)}
+        if shared.width:
+            image["width"] = shared.width
+            image["height"] = shared.height
         if article.image.caption:
             image["caption"] = article.image.caption
         if article.image.credit:

@@ -6,12 +6,18 @@ import re
 import unicodedata
 
 _SAFE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Longest slug: one URL segment is one folder name on disk, and file systems refuse
+# names over 255 bytes; a tag or name longer than this is cut at a hyphen.
+MAX_SLUG_LENGTH = 100
 
 
 def slugify(text: str) -> str:
     """Return a lowercase ASCII slug: "Pemilu 2024" -> "pemilu-2024"."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > MAX_SLUG_LENGTH:
+        cut = slug[:MAX_SLUG_LENGTH + 1]
+        slug = (cut.rsplit("-", 1)[0] if "-" in cut[MAX_SLUG_LENGTH // 2:] else cut[:MAX_SLUG_LENGTH]).strip("-")
     return slug or "x"
 
 

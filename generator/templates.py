@@ -17,6 +17,7 @@ from generator.config import SiteConfig
 from generator.dates import format_date, iso
 from generator.markup import with_dateline
 from generator.errors import BuildError, Diagnostic, line_of
+from generator.images import template_helpers
 from generator.routing import link
 
 PACKAGE_THEMES = Path(__file__).parent / "themes"  # inside an installed wheel
@@ -116,6 +117,7 @@ def make_environment(theme: Theme, config: SiteConfig, links: Any = None) -> jin
         render_card=render_card,
         abs_url=lambda path: config.base_url.rstrip("/") + path if path.startswith("/") else path,
         month_label=month_label,
+        **template_helpers(config),  # picture(image, ...), share_image(image), thumb_image(image)
     )
     env.filters.update(long_date=long_date, short_date=short_date, iso=iso, with_dateline=with_dateline)
     return env
@@ -129,7 +131,10 @@ def render_template(env: jinja2.Environment, name: str, context: Mapping[str, An
         raise BuildError([Diagnostic(_template_path(exc.filename, exc.name), f"template syntax error: {exc.message}",
                                      line=exc.lineno, source_line=line_of(exc.source or "", exc.lineno))]) from None
     except jinja2.TemplateNotFound as exc:
-        raise BuildError([Diagnostic(f"templates/{name}", f"template not found: {exc.name}",
+        where, line = _template_frame(exc)  # the {% include %} or {% extends %} that names it
+        raise BuildError([Diagnostic(where or f"templates/{name}", f"template not found: {exc.name}",
+                                     line=line if where else None,
+                                     source_line=_read_line(where, line) if where else None,
                                      hint="the theme folders searched: " + ", ".join(
                                          str(p) for p in env.loader.searchpath))]) from None  # type: ignore[union-attr]
     except Exception as exc:  # noqa: BLE001 - any runtime error inside a template

@@ -48,6 +48,7 @@ def open_page(browser, url: str, now=None):
     page = browser.new_page(locale="id-ID", timezone_id="Asia/Jakarta")
     problems: list[str] = []
     page.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
     page.on("requestfailed", lambda req: problems.append(f"request failed: {req.url}"))
     page.on("response", lambda res: problems.append(f"HTTP {res.status}: {res.url}") if res.status >= 400 else None)
     if now is not None:
@@ -109,6 +110,7 @@ def axe_violations(page) -> list[str]:
 
 @pytest.mark.parametrize("path", [
     "", "nasional/", "tag/", "orang/", "arsip/", "arsip/2023/", "arsip/2023/11/", "halaman-tidak-ada/",
+    "cari/", "cari/?q=banjir",
 ])
 def test_listing_pages_have_no_axe_violations(browser, site_url: str, path: str) -> None:
     page, problems = open_page(browser, site_url + path)

@@ -59,7 +59,7 @@ def test_raw_html_in_markdown_is_kept_and_front_matter_is_escaped(basic_site: Pa
 
 
 def test_safe_mode_escapes_raw_html(basic_site: Path, tmp_path: Path) -> None:
-    assert main(["build", "--source", str(basic_site), "--out", str(tmp_path / "p"), "--safe", "--quiet"]) == 0
+    assert main(["build", "--source", str(basic_site), "--out", str(tmp_path / "p"), "--safe", "--quiet", "--no-search"]) == 0
     html = (tmp_path / "p/sains/2023/10/gerhana-bulan-terlihat/index.html").read_text()
     assert '<aside class="catatan">' not in html
     assert "&lt;aside class=&quot;catatan&quot;&gt;" in html
@@ -69,7 +69,7 @@ def test_base_url_subpath_prefixes_every_link(basic_site: Path, tmp_path: Path) 
     build_into(basic_site, tmp_path / "p", base_url="https://example.github.io/arsip")
     html = (tmp_path / "p/kota/2023/11/jembatan-baru-dibuka/index.html").read_text()
     assert 'href="/arsip/static/style.css"' in html
-    assert 'src="/arsip/media/jembatan.jpg"' in html
+    assert 'src="/arsip/media/_v/jembatan-' in html and 'srcset="/arsip/media/_v/jembatan-' in html  # resized photo
     assert 'href="/arsip/kota/2023/11/pasar-apung-bersolek/"' in html  # a root link inside Markdown
     assert '<link rel="canonical" href="https://example.github.io/arsip/kota/2023/11/jembatan-baru-dibuka/">' in html
 
@@ -126,7 +126,7 @@ def test_output_folder_may_not_contain_the_sources(basic_site: Path) -> None:
 
 def test_cli_reports_errors_with_exit_status_1(basic_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (basic_site / "content/articles/2023/11/rusak.md").write_text("---\ntitel: Salah\ndate: 2023-11-01\nsection: kota\n---\n")
-    status = main(["build", "--source", str(basic_site), "--out", str(tmp_path / "p")])
+    status = main(["build", "--source", str(basic_site), "--out", str(tmp_path / "p"), "--no-search"])
     err = capsys.readouterr().err
     assert status == 1
     assert "content/articles/2023/11/rusak.md:2: error: unknown key 'titel'" in err

@@ -82,7 +82,9 @@ def test_sitemap_locs_are_absolute_and_name_existing_files(sample_public_subpath
         assert loc.startswith(BASE), loc
         target = resolve(sample_public_subpath, "/arsip/", loc.removeprefix("https://example.github.io"))
         assert target is not None and target.is_file(), loc
-    html_pages = [p for p in sample_public_subpath.rglob("*.html") if p.name != "404.html"]
+    # Not in the sitemap: the 404 page and the search page (noindex: results are not content).
+    html_pages = [p for p in sample_public_subpath.rglob("*.html")
+                  if p.name != "404.html" and p.parent.name != "cari"]
     assert len(locs) == len(html_pages)
     assert all(el.text for el in tree.getroot().iter(f"{SM}lastmod"))
 
@@ -147,7 +149,7 @@ def test_article_head_has_open_graph_and_twitter_card(sample_public_subpath: Pat
 
 def test_every_page_has_canonical_and_description(sample_public_subpath: Path) -> None:
     for path in sample_public_subpath.rglob("*.html"):
-        if path.name == "404.html":
+        if path.name == "404.html" or path.parent.name == "cari":  # noindex pages have no canonical
             continue
         parsed = head(path)
         meta = dict(parsed.meta)

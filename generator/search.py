@@ -1,0 +1,368 @@
+"""Client-side search: index the built article pages with Pagefind.
+
+Pagefind comes from the `pagefind-bin` wheel (the binary ships inside it, nothing is
+downloaded) and runs as `python -m pagefind_bin` in a child process.  Only article
+pages are indexed: the theme marks their `<article>` with `data-pagefind-body`, and
+each run sees a scratch folder holding nothing but the article pages it should index
+(hard links to the built files, beside the output folder, never inside it), so listing
+pages, tag pages and the like are never even parsed.
+
+Memory.  Pagefind holds the whole index of one run in memory (2.7 GB for 10,000
+pages, 12.4 GB for 50,000, measured), so an archive with more than `shard_threshold`
+articles is indexed in shards: whole years, newest first, packed together while a
+shard stays within the threshold; a year that alone exceeds it is split by months.
+Each shard is one Pagefind run with its own bundle under `pagefind/<name>/`, and the
+search page merges them in the browser (`mergeIndex`), so peak memory is that of the
+largest shard, not of the archive.  See docs/search.md.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Sequence
+from zoneinfo import ZoneInfo
+
+from generator.errors import BuildError, Diagnostic
+from generator.model import Article
+from generator.routing import output_path
+
+if TYPE_CHECKING:  # config.py imports SearchConfig from here
+    from generator.config import SiteConfig
+
+BUNDLE_DIR = "pagefind"  # the bundle (or the folder of shard bundles) in the output
+_STDERR_TAIL = 12  # lines of Pagefind's own output quoted in a failure diagnostic
+# Markers the default theme writes on article pages; read only when index_site is not
+# given the articles (see find_article_pages).
+_BODY_MARK = b"data-pagefind-body"
+_DATE_MARK = re.compile(rb'data-pagefind-sort="date">\s*(-?\d+)\s*<')
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    """The `[search]` table of site.toml."""
+
+    # Most articles indexed by one Pagefind run.  Above it the archive is indexed in
+    # shards of whole years (split by month when one year is larger), each at most
+    # this big.  Pagefind needs about 0.27 MB of memory per page indexed (docs/search.md).
+    shard_threshold: int = 10_000
+
+    def problems(self) -> tuple[tuple[str, str], ...]:
+        """Return (key, message) for every out-of-range value, for the config loader."""
+        if self.shard_threshold < 1:
+            return (("shard_threshold", "[search] shard_threshold must be at least 1"),)
+        return ()
+
+
+@dataclass(frozen=True)
+class SearchReport:
+    """What indexing did, for the build summary."""
+
+    pages: int  # pages in the index (all shards)
+    seconds: float  # wall time of the indexing step
+    index_bytes: int  # size of everything under pagefind/
+    shards: tuple[str, ...]  # shard names, newest first; () when there is one index
+    peak_memory: int | None = None  # largest resident size of one Pagefind run, bytes
+
+    def summary(self) -> str:
+        """One line for the build summary."""
+        text = f"Search index: {self.pages} pages, {_megabytes(self.index_bytes)}, in {self.seconds:.2f}s"
+        details = []
+        if self.shards:
+            details.append(f"{len(self.shards)} shards")
+        if self.peak_memory:
+            details.append(f"Pagefind peak {_megabytes(self.peak_memory)}")
+        return text + (f" ({', '.join(details)})" if details else "") + "."
+
+
+@dataclass(frozen=True)
+class Shard:
+    """One Pagefind run: a bundle name and the article pages it indexes."""
+
+    name: str  # "" for the single index; else "2023", "2019-2021" or "2024-2"
+    pages: tuple[str, ...]  # output files relative to the site root, e.g. "a/2023/11/b/index.html"
+
+    @property
+    def bundle(self) -> str:
+        """Site path of the shard's bundle folder: /pagefind/ or /pagefind/2023/."""
+        return f"/{BUNDLE_DIR}/" + (f"{self.name}/" if self.name else "")
+
+
+# --- Planning -------------------------------------------------------------------------
+
+def plan_shards(articles: Sequence[Article], config: SiteConfig) -> tuple[Shard, ...]:
+    """Split the articles into Pagefind runs; newest shard first (the primary bundle)."""
+    entries = [(str(output_path(a.url)), a.date.astimezone(config.tz)) for a in articles]
+    return split_into_shards(entries, config.search.shard_threshold)
+
+
+def bundle_paths(articles: Sequence[Article], config: SiteConfig) -> tuple[str, ...]:
+    """Site paths of the bundles the search page loads: the primary one first."""
+    return tuple(shard.bundle for shard in plan_shards(articles, config))
+
+
+def split_into_shards(entries: Sequence[tuple[str, datetime]], threshold: int) -> tuple[Shard, ...]:
+    """Group (page, local date) entries into shards of at most `threshold` pages.
+
+    One shard named "" when everything fits.  Otherwise whole years, newest first;
+    neighbouring years share a shard ("2019-2021") while the sum fits, and a year
+    larger than the threshold is cut at month boundaries ("2024-1" is its oldest part;
+    a single month larger than the threshold is cut by date).
+    """
+    if not entries:
+        return ()
+    if len(entries) <= threshold:
+        return (Shard("", tuple(sorted(page for page, _ in entries))),)
+    by_year: dict[int, list[tuple[str, datetime]]] = {}
+    for page, when in entries:
+        by_year.setdefault(when.year, []).append((page, when))
+    shards: list[Shard] = []
+    pack: list[int] = []  # consecutive whole years waiting to become one shard, newest first
+
+    def flush() -> None:
+        if pack:
+            name = str(pack[0]) if len(pack) == 1 else f"{pack[-1]}-{pack[0]}"
+            pages = tuple(sorted(page for year in pack for page, _ in by_year[year]))
+            shards.append(Shard(name, pages))
+            pack.clear()
+
+    for year in sorted(by_year, reverse=True):
+        items = by_year[year]
+        if len(items) > threshold:
+            flush()
+            parts = _split_year(items, threshold)
+            shards.extend(Shard(f"{year}-{n}", tuple(sorted(part)))
+                          for n, part in reversed(list(enumerate(parts, 1))))
+        elif sum(len(by_year[y]) for y in pack) + len(items) <= threshold:
+            pack.append(year)
+        else:
+            flush()
+            pack.append(year)
+    flush()
+    return tuple(shards)
+
+
+def _split_year(items: list[tuple[str, datetime]], threshold: int) -> list[list[str]]:
+    """Cut one year's pages into parts of at most `threshold`, oldest first, at month ends."""
+    months: dict[int, list[tuple[str, datetime]]] = {}
+    for page, when in items:
+        months.setdefault(when.month, []).append((page, when))
+    parts: list[list[str]] = []
+    current: list[str] = []
+    for month in sorted(months):
+        pages = [page for page, _ in sorted(months[month], key=lambda e: (e[1], e[0]))]
+        if len(current) + len(pages) <= threshold:
+            current.extend(pages)
+            continue
+        if current:
+            parts.append(current)
+            current = []
+        while len(pages) > threshold:  # one month larger than a shard: cut it by date
+            parts.append(pages[:threshold])
+            pages = pages[threshold:]
+        current = pages
+    if current:
+        parts.append(current)
+    return parts
+
+
+def find_article_pages(root: Path, tz: ZoneInfo) -> list[tuple[str, datetime]]:
+    """Article pages of a built site and their dates, read from the theme's markers.
+
+    For callers that do not pass the articles to `index_site`: every HTML file outside
+    the bundle folder carrying `data-pagefind-body`, dated by its `data-pagefind-sort`
+    timestamp (pages without one go with the newest).
+    """
+    found: list[tuple[str, datetime | None]] = []
+    for path in sorted(root.rglob("*.html")):
+        rel = path.relative_to(root).as_posix()
+        if rel.startswith(f"{BUNDLE_DIR}/"):
+            continue
+        data = path.read_bytes()
+        if _BODY_MARK not in data:
+            continue
+        match = _DATE_MARK.search(data)
+        found.append((rel, datetime.fromtimestamp(int(match.group(1)), tz) if match else None))
+    newest = max((when for _, when in found if when is not None), default=datetime.now(tz))
+    return [(rel, when or newest) for rel, when in found]
+
+
+# --- Running Pagefind -----------------------------------------------------------------
+
+def pagefind_command(site: Path, bundle: Path, language: str) -> list[str]:
+    """The command line that indexes every HTML file under `site` into `bundle`."""
+    # Absolute paths: Pagefind runs in a scratch folder of its own (see run_pagefind).
+    return [sys.executable, "-m", "pagefind_bin",
+            "--site", os.path.abspath(site),
+            "--output-path", os.path.abspath(bundle),
+            "--force-language", index_language(language)]
+
+
+def index_language(language: str) -> str:
+    """The ISO 639-1 code Pagefind indexes in: one language for every page, so Indonesian
+    stemming applies everywhere and shards can be merged ("id-ID" -> "id")."""
+    return language.split("-")[0].split("_")[0].lower()
+
+
+@dataclass(frozen=True)
+class _Run:
+    seconds: float
+    max_rss: int | None  # bytes
+
+
+def run_pagefind(command: Sequence[str], what: str) -> _Run:
+    """Run one Pagefind command; any failure becomes a BuildError naming `what`.
+
+    The child runs in an empty temporary folder with PAGEFIND_* variables removed, so
+    a stray pagefind.yml in the current folder or the environment cannot change the
+    index.  Its output goes to temporary files (no pipe to fill up) and is quoted when
+    it fails.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="sitegen-pagefind-") as work, \
+            tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        try:
+            proc = subprocess.Popen(list(command), cwd=work, env=env, stdin=subprocess.DEVNULL,
+                                    stdout=out, stderr=err)
+        except OSError as exc:
+            raise BuildError([Diagnostic("pagefind", f"could not start Pagefind for {what}: {exc}",
+                                         hint=_SKIP_HINT)]) from None
+        try:
+            status, max_rss = _wait(proc)
+        except BaseException:  # Ctrl-C or SIGTERM: stop Pagefind before the caller removes its folder
+            proc.kill()
+            proc.wait()
+            raise
+        seconds = time.perf_counter() - start
+        if status != 0:
+            out.seek(0)
+            err.seek(0)
+            tail = _tail(err.read()) or _tail(out.read()) or ["(no output)"]
+            reason = f"killed by signal {-status}" if status < 0 else f"exit status {status}"
+            raise BuildError([Diagnostic(
+                "pagefind", f"Pagefind failed ({reason}) indexing {what}:\n    " + "\n    ".join(tail),
+                hint=_SKIP_HINT)])
+    return _Run(seconds, max_rss)
+
+
+_SKIP_HINT = "sitegen build --no-search builds the site without the search index"
+
+
+def _wait(proc: subprocess.Popen[bytes]) -> tuple[int, int | None]:
+    """Wait for the child; return its exit status and peak resident memory in bytes."""
+    if hasattr(os, "wait4"):
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        except ChildProcessError:  # already reaped elsewhere
+            return proc.wait(), None
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
+        return proc.returncode, usage.ru_maxrss * scale
+    return proc.wait(), None
+
+
+def _tail(data: bytes) -> list[str]:
+    lines = [line.rstrip() for line in data.decode("utf-8", "replace").splitlines() if line.strip()]
+    # Pagefind repeats its final error line; keep each line once, in order.
+    return list(dict.fromkeys(lines))[-_STDERR_TAIL:]
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copyfile(src, dst)
+
+
+def _mirror(root: Path, pages: Iterable[str], mirror: Path) -> None:
+    """A folder holding just `pages` (hard links, same relative paths, so the same URLs)."""
+    missing = []
+    for page in pages:
+        try:
+            _link_or_copy(root / page, mirror / page)
+        except FileNotFoundError:
+            missing.append(page)
+    if missing:
+        raise BuildError([Diagnostic("pagefind", f"{len(missing)} article pages to index were not written, "
+                                     f"e.g. {missing[0]}")])
+
+
+def _bundle_pages(bundle: Path) -> int:
+    """Pages in a finished bundle, from its pagefind-entry.json."""
+    entry = bundle / "pagefind-entry.json"
+    try:
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        return sum(int(lang.get("page_count", 0)) for lang in data.get("languages", {}).values())
+    except (OSError, ValueError, AttributeError) as exc:
+        raise BuildError([Diagnostic("pagefind", f"Pagefind wrote no usable index to {bundle.name}/: {exc}",
+                                     hint=_SKIP_HINT)]) from None
+
+
+def _tree_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{size / 1000:.0f} kB"
+
+
+# --- The build step -------------------------------------------------------------------
+
+def index_site(root: Path, config: SiteConfig, articles: Sequence[Article] | None = None) -> SearchReport:
+    """Index the article pages under `root` (the staging folder) into `root/pagefind/`.
+
+    `articles` are the site's published articles, as planned; the shards then match the
+    bundles the search page was rendered with.  Without them the article pages are found
+    by reading every HTML file for the theme's markers, which is slower.
+    """
+    start = time.perf_counter()
+    root = Path(os.path.abspath(root))
+    if importlib.util.find_spec("pagefind_bin") is None:
+        raise BuildError([Diagnostic("pagefind", "the Pagefind binary is not installed",
+                                     hint="pip install pagefind-bin (a sitegen dependency), or build "
+                                          "with --no-search")])
+    bundle_root = root / BUNDLE_DIR
+    mirror_root: Path | None = None
+    pages = 0
+    peak: int | None = None
+    try:
+        if articles is not None:
+            shards = plan_shards(articles, config)
+        else:
+            shards = split_into_shards(find_article_pages(root, config.tz), config.search.shard_threshold)
+        if shards:
+            # Beside the output (same file system, so hard links work), not inside it: a
+            # crash cannot leave it in a folder that gets published.
+            mirror_root = Path(tempfile.mkdtemp(prefix=f".{root.name}.search-", dir=root.parent))
+        for shard in shards:
+            assert mirror_root is not None
+            mirror = mirror_root / (shard.name or "all")
+            _mirror(root, shard.pages, mirror)
+            bundle = bundle_root / shard.name if shard.name else bundle_root
+            what = f"{len(shard.pages)} articles" + (f" of shard {shard.name}" if shard.name else "")
+            run = run_pagefind(pagefind_command(mirror, bundle, config.language), what)
+            shutil.rmtree(mirror, ignore_errors=True)
+            pages += _bundle_pages(bundle)
+            if run.max_rss is not None:
+                peak = max(peak or 0, run.max_rss)
+        size = _tree_size(bundle_root) if bundle_root.is_dir() else 0
+    except OSError as exc:  # an unreadable or vanished output folder, a full disk
+        raise BuildError([Diagnostic("pagefind", f"could not prepare the search index in {root}: {exc}",
+                                     hint=_SKIP_HINT)]) from None
+    finally:
+        if mirror_root is not None:
+            shutil.rmtree(mirror_root, ignore_errors=True)
+    return SearchReport(pages=pages, seconds=time.perf_counter() - start, index_bytes=size,
+                        shards=tuple(s.name for s in shards if s.name), peak_memory=peak)

@@ -1,0 +1,428 @@
+"""Faults during a build: interrupts, a full disk, a crash, a bug in sitegen.
+
+Whatever stops a build, the output folder is either exactly the previous site or the
+complete new one, never a mix; no working folder (.public.staging-*, .public.update-*,
+.public.backup-*) is left beside it; and the next build succeeds and gives exactly what a
+clean build gives. A user sees a short message, never a traceback, unless --debug.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+import generator
+import generator.build
+import generator.output
+from generator.cli import main
+from generator.errors import BuildError
+from tests.conftest import BUILD_TIME, REPO, build_into, copy_site
+
+ARTICLES = "content/articles/2023/11"
+EPOCH = str(int(BUILD_TIME.timestamp()))  # the fixed clock of build_into, for subprocesses
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file and folder below root; folders map to b"<dir>"."""
+    return {p.relative_to(root).as_posix(): b"<dir>" if p.is_dir() else p.read_bytes()
+            for p in sorted(root.rglob("*"))}
+
+
+def leftovers(out: Path) -> list[str]:
+    """Working folders of a build beside the output (staging, update, backup, search mirror)."""
+    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}."))
+
+
+def edit_titles(site: Path, marker: str) -> None:
+    """Change the opening words of a few stories (their summaries too), so a build has
+    pages to rewrite, listings included."""
+    published = [p for p in sorted((site / "content/articles").rglob("*.md")) if "draft: true" not in p.read_text()]
+    for path in published[::40]:
+        head, sep, body = path.read_text().partition("\n---\n")
+        path.write_text(f"{head}{sep}{marker}. {body.lstrip()}")
+
+
+# --- Interrupts: a real `sitegen build` process stopped by SIGINT or SIGTERM ------------
+
+def make_big_site(dest: Path, count: int = 300) -> Path:
+    """The basic site plus `count` short articles: a build that takes a few seconds."""
+    site = copy_site("basic", dest)
+    words = ["banjir", "pasar", "jembatan", "sekolah", "listrik", "sungai", "hujan", "warga"]
+    for i in range(count):
+        month = i % 10 + 1
+        folder = site / f"content/articles/2023/{month:02d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        a, b = words[i % len(words)], words[i * 3 % len(words)]
+        (folder / f"kabar-{i:03d}.md").write_text(
+            f"---\ntitle: Kabar {i} soal {a}\ndate: 2023-{month:02d}-{i % 27 + 1:02d} 09:{i % 60:02d}\n"
+            f"section: {'kota' if i % 3 else 'sains'}\nreporter: Wartawan {i % 9}\ntags: [{a}, {b}]\n---\n"
+            + f"Warga membicarakan {a} dan {b} sejak pagi.\n\n" * 4)
+    return site
+
+
+def start_build(site: Path, out: Path, *extra: str) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, PYTHONPATH=str(REPO))
+    return subprocess.Popen([sys.executable, "-m", "generator", "build", "--source", str(site), "--out", str(out),
+                             "--quiet", *extra], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def handles_sigterm(pid: int) -> bool:
+    """True once sitegen's command line runs in process `pid` (it catches SIGTERM then):
+    a signal before that lands in Python's start-up, before sitegen could do anything."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return True
+    caught = next((line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:")), "0")
+    return bool(int(caught, 16) & (1 << (signal.SIGTERM - 1)))
+
+
+def interrupt(proc: subprocess.Popen[bytes], signum: int, when: float | Callable[[], bool]) -> tuple[int, str]:
+    """Send `signum` `when` seconds after sitegen started (or once `when()` is true);
+    the exit status and stderr."""
+    deadline = time.monotonic() + 120
+    while not handles_sigterm(proc.pid) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    if callable(when):
+        while not when() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+    else:
+        time.sleep(when)
+    if proc.poll() is None:
+        proc.send_signal(signum)
+    _, err = proc.communicate(timeout=300)
+    return proc.returncode, err.decode()
+
+
+@pytest.fixture(scope="module")
+def big_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_big_site(tmp_path_factory.mktemp("big"))
+
+
+@pytest.fixture
+def big(big_site: Path, tmp_path: Path) -> dict[str, Path]:
+    """A copy of the big site, built once (without the search index) into tmp_path/public,
+    so the cache in its .sitegen/ describes that output."""
+    site = tmp_path / "site"
+    shutil.copytree(big_site, site)
+    out = tmp_path / "public"
+    proc = start_build(site, out, "--no-search")
+    _, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err.decode()
+    return {"site": site, "out": out}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["clean", "incremental"])
+def test_interrupted_builds_leave_the_previous_output_and_a_usable_cache(mode: str, big: dict[str, Path],
+                                                                        tmp_path: Path) -> None:
+    site, out = big["site"], big["out"]
+    extra = ["--no-search"] + (["--clean"] if mode == "clean" else [])
+    rng = random.Random(f"sitegen-{mode}")
+    trials = [(signal.SIGINT, 0.05), (signal.SIGTERM, 0.4), (signal.SIGINT, rng.uniform(0, 1.5)),
+              (signal.SIGTERM, rng.uniform(0, 1.5)), (signal.SIGTERM, rng.uniform(0.5, 1.5))]
+    stopped = 0
+    for n, (signum, delay) in enumerate(trials):
+        before = snapshot(out)
+        edit_titles(site, f"Ralat {n}")
+        status, err = interrupt(start_build(site, out, *extra), signum, delay)
+        assert "Traceback" not in err, err
+        assert leftovers(out) == [], (signum, delay)
+        if status == 0:  # finished before the signal came
+            before = snapshot(out)
+            continue
+        assert status == 128 + signum, (signum, delay, status, err)
+        stopped += 1
+        assert "terminated" in err if signum == signal.SIGTERM else "interrupted" in err
+        # The build stopped before the switch (previous site), or the switch was already
+        # done when the signal arrived (held until then): never a mix.
+        after = snapshot(out)
+        if after != before:
+            fresh = tmp_path / f"fresh-{n}"
+            build_into(site, fresh, clean=True)
+            assert after == snapshot(fresh), (signum, delay)
+
+    assert stopped >= 3, "the builds finished before the signals: make the site bigger"
+    # The next build, with the cache the interrupted ones left, equals a clean build.
+    proc = start_build(site, out, "--no-search")
+    _, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err.decode()
+    clean = tmp_path / "clean"
+    build_into(site, clean, clean=True)
+    assert snapshot(out) == snapshot(clean)
+    assert leftovers(out) == [] and leftovers(clean) == []
+
+
+@pytest.mark.slow
+def test_an_interrupt_while_pagefind_runs_stops_it_and_keeps_the_output(big: dict[str, Path], tmp_path: Path) -> None:
+    site, out = big["site"], big["out"]  # built without a search index: the next build adds one, in place
+    before = snapshot(out)
+    edit_titles(site, "Ralat cari")
+
+    def indexing() -> bool:  # the folder of pages Pagefind reads exists only while it runs
+        return any(name.startswith(".public.search-") for name in os.listdir(tmp_path))
+
+    status, err = interrupt(start_build(site, out), signal.SIGTERM, indexing)
+    assert status == 143, err
+    time.sleep(1)  # Pagefind, had it been left running, would write into the folder now
+    assert snapshot(out) == before
+    assert leftovers(out) == []
+    proc = start_build(site, out)
+    assert proc.wait(timeout=600) == 0
+    assert (out / "pagefind/pagefind-entry.json").is_file()
+
+
+@pytest.mark.parametrize("mode", ["clean", "incremental"])
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_cli_exits_130_or_143_and_cleans_up(mode: str, signum: int, basic_site: Path, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "public"
+    args = ["build", "--source", str(basic_site), "--out", str(out), "--quiet", "--no-search", "--jobs", "1"]
+    assert main(args) == 0
+    before = snapshot(out)
+    edit_titles(basic_site, "Ralat baru")
+    real_write = generator.build.write_outputs
+
+    def write_then_signal(*a: Any, **k: Any) -> None:
+        real_write(*a, **k)  # the new pages are staged...
+        os.kill(os.getpid(), signum)  # ...when the signal comes
+        time.sleep(10)
+        raise AssertionError("the signal was not handled")
+
+    monkeypatch.setattr(generator.build, "write_outputs", write_then_signal)
+    assert main(args + (["--clean"] if mode == "clean" else [])) == 128 + signum
+    assert snapshot(out) == before
+    assert leftovers(out) == []
+    assert signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, signal.default_int_handler) or \
+        not getattr(signal.getsignal(signal.SIGTERM), "__qualname__", "").startswith("sigterm_as_interrupt")
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and ("terminated" if signum == signal.SIGTERM else "interrupted") in err
+
+
+# --- A full disk: a write, a copy or a rename fails part-way ---------------------------
+
+class FailAt:
+    """Fails the nth call that touches the output (or its working folders) with ENOSPC."""
+
+    def __init__(self, real: Callable[..., Any], out: Path, nth: int):
+        self.real, self.out, self.nth, self.calls = real, out, nth, 0
+
+    def touches_output(self, *paths: Any) -> bool:
+        return any(str(p) == str(self.out) or Path(str(p)).name.startswith(f".{self.out.name}.")
+                   or str(p).startswith(f"{self.out}/") or f"/.{self.out.name}." in str(p) for p in paths)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self.touches_output(*args[:2]):
+            self.calls += 1
+            if self.calls == self.nth:
+                raise OSError(errno.ENOSPC, "No space left on device", str(args[0]))
+        return self.real(*args, **kwargs)
+
+
+def fail_path_write_bytes(monkeypatch: pytest.MonkeyPatch, out: Path, nth: int) -> FailAt:
+    real = Path.write_bytes
+    fail = FailAt(real, out, nth)
+    monkeypatch.setattr(generator.output.Path, "write_bytes", lambda self, data: fail(self, data))
+    return fail
+
+
+def fail_copyfile(monkeypatch: pytest.MonkeyPatch, out: Path, nth: int) -> FailAt:
+    fail = FailAt(shutil.copyfile, out, nth)
+    monkeypatch.setattr(generator.output.shutil, "copyfile", fail)
+    return fail
+
+
+def fail_replace(monkeypatch: pytest.MonkeyPatch, out: Path, nth: int) -> FailAt:
+    fail = FailAt(os.replace, out, nth)
+    monkeypatch.setattr(generator.output.os, "replace", fail)
+    return fail
+
+
+@pytest.mark.parametrize("mode", ["clean", "incremental"])
+@pytest.mark.parametrize("patch, nth", [
+    (fail_path_write_bytes, 1), (fail_path_write_bytes, 7), (fail_path_write_bytes, 40),
+    (fail_copyfile, 1), (fail_copyfile, 3),
+    (fail_replace, 1), (fail_replace, 2), (fail_replace, 5), (fail_replace, 25),
+])
+def test_a_full_disk_leaves_the_previous_output_and_the_next_build_succeeds(
+        mode: str, patch: Callable[..., FailAt], nth: int, basic_site: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "public"
+    build_into(basic_site, out, jobs=1)
+    before = snapshot(out)
+    edit_titles(basic_site, "Ralat penuh")
+    (basic_site / "content/media/baru.jpg").write_bytes((basic_site / "content/media/jembatan.jpg").read_bytes())
+    with monkeypatch.context() as patched:
+        fail = patch(patched, out, nth)
+        try:
+            build_into(basic_site, out, jobs=1, clean=mode == "clean")
+        except OSError as exc:
+            assert exc.errno == errno.ENOSPC
+            assert snapshot(out) == before
+        else:  # fewer than nth such calls: nothing failed
+            assert fail.calls < nth
+    assert leftovers(out) == []
+    build_into(basic_site, out, jobs=1)
+    fresh = tmp_path / "fresh"
+    build_into(basic_site, fresh, jobs=1, clean=True)
+    assert snapshot(out) == snapshot(fresh)
+
+
+def test_a_full_disk_is_reported_without_a_traceback(basic_site: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "public"
+    fail_path_write_bytes(monkeypatch, out, 3)
+    status = main(["build", "--source", str(basic_site), "--out", str(out), "--no-search", "--jobs", "1"])
+    err = capsys.readouterr().err
+    assert status == 74
+    assert "No space left on device" in err and "Traceback" not in err and "bug in sitegen" not in err
+    assert not out.exists() and leftovers(out) == []
+
+
+def test_a_crash_after_the_switch_never_leaves_a_manifest_that_lies(basic_site: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The process dies (no cleanup at all) right after saving the manifest. Were the
+    manifest saved while the update's journal still existed, the next build would undo
+    the update from the journal and then trust a manifest describing the undone files."""
+    out = tmp_path / "public"
+    build_into(basic_site, out, jobs=1)
+    edit_titles(basic_site, "Ralat mati")
+
+    class Killed(BaseException):
+        pass
+
+    real_save = generator.build.BuildCache.save_manifest
+
+    def save_then_die(self: Any, manifest: Any) -> None:
+        real_save(self, manifest)
+        raise Killed()
+
+    real_exit = generator.output.Update.__exit__
+
+    def exit_unless_killed(self: Any, kind: Any, exc: Any, tb: Any) -> None:
+        if not isinstance(exc, Killed):  # a killed process runs no cleanup at all
+            real_exit(self, kind, exc, tb)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(generator.output.Update, "__exit__", exit_unless_killed)
+        patched.setattr(generator.build.BuildCache, "save_manifest", save_then_die)
+        with pytest.raises(Killed):
+            build_into(basic_site, out, jobs=1)
+    for folder in out.parent.iterdir():  # what a killed process leaves: remove its working folders
+        if folder.name.startswith(".public.update-"):
+            shutil.rmtree(folder)
+    build_into(basic_site, out, jobs=1)
+    fresh = tmp_path / "fresh"
+    build_into(basic_site, fresh, jobs=1, clean=True)
+    assert snapshot(out) == snapshot(fresh)
+
+
+def test_an_interrupt_while_indexing_in_place_undoes_the_new_search_index(basic_site: Path, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """An incremental build indexes in place after the switch; interrupted there, it must
+    take the half-written index away again (and restore an old one)."""
+    for had_index in (False, True):
+        out = tmp_path / f"public-{had_index}"
+        build_into(basic_site, out, jobs=1, search=had_index)
+        before = snapshot(out)
+        edit_titles(basic_site, f"Ralat {had_index}")
+
+        def half_index(root: Path, *args: Any) -> None:
+            (root / "pagefind/fragment").mkdir(parents=True, exist_ok=True)
+            (root / "pagefind/fragment/setengah.pf_fragment").write_bytes(b"half")
+            raise KeyboardInterrupt()
+
+        with monkeypatch.context() as patched:
+            patched.setattr(generator.build, "index", lambda root, config, content: half_index(root))
+            with pytest.raises(KeyboardInterrupt):
+                build_into(basic_site, out, jobs=1, search=True)
+        assert snapshot(out) == before, had_index
+        assert leftovers(out) == []
+
+
+def test_working_folders_of_killed_builds_are_removed(basic_site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    dead = 2 ** 22 + 12345  # above Linux's default pid_max: no such process
+    for kind in ("staging", "update", "backup", "old"):
+        (tmp_path / f".public.{kind}-{dead}/x").mkdir(parents=True)
+    (tmp_path / f".public.staging-{os.getppid()}").mkdir()  # a build that is still running
+    (tmp_path / ".public.notes").mkdir()  # not ours
+    build_into(basic_site, out)
+    assert leftovers(out) == sorted([".public.notes", f".public.staging-{os.getppid()}"])
+
+
+# --- What a user sees: diagnostics for their mistakes, a short note for our bugs ----------
+
+def test_an_internal_error_prints_a_short_report_request(basic_site: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    def broken_stage(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("tahap rusak")
+
+    monkeypatch.setattr(generator.build, "plan_pages", broken_stage)
+    args = ["build", "--source", str(basic_site), "--out", str(tmp_path / "p"), "--no-search"]
+    assert main(args) == 70
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert f"sitegen {generator.__version__}: internal error: RuntimeError: tahap rusak" in err
+    assert "This is a bug in sitegen" in err and "report it" in err and "--debug" in err
+    assert not (tmp_path / "p").exists() and leftovers(tmp_path / "p") == []
+
+    assert main(args + ["--debug"]) == 70
+    err = capsys.readouterr().err
+    assert "Traceback (most recent call last)" in err and "broken_stage" in err
+    assert f"sitegen {generator.__version__}: internal error: RuntimeError: tahap rusak" in err
+
+
+def test_content_and_config_problems_never_show_a_traceback(basic_site: Path, tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    cases = Path(__file__).resolve().parent / "bad_input"
+    for case in sorted(cases.glob("*.md")):
+        (basic_site / ARTICLES / case.name).write_bytes(case.read_bytes())
+    args = ["build", "--source", str(basic_site), "--out", str(tmp_path / "p"), "--no-search"]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "internal error" not in err
+    assert err.count(": error: ") >= len(list(cases.glob("*.md")))
+    (basic_site / "site.toml").write_text('title = "A"\nbase_url = "https://x.org/"\n[paths]\ntags = [\n')
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("site.toml:") and "Traceback" not in err
+
+
+def test_build_error_for_a_problem_found_while_rendering_keeps_the_output(basic_site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    build_into(basic_site, out)
+    before = snapshot(out)
+    templates = basic_site / "themes/default/templates"
+    templates.mkdir(parents=True)
+    (templates / "page.html").write_text("{% extends 'base.html' %}{% block main %}{{ 1 // 0 }}{% endblock %}")
+    for clean in (False, True):
+        with pytest.raises(BuildError, match="ZeroDivisionError"):
+            build_into(basic_site, out, clean=clean)
+        assert snapshot(out) == before and leftovers(out) == []
+
+
+def test_a_clean_build_killed_between_its_two_renames_gets_the_previous_site_back(basic_site: Path,
+                                                                                   tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    build_into(basic_site, out)
+    before = snapshot(out)
+    dead = 2 ** 22 + 54321
+    os.replace(out, tmp_path / f".public.old-{dead}")  # the first rename happened, then the kill
+    (tmp_path / f".public.staging-{dead}").mkdir()
+    (basic_site / ARTICLES / "rusak.md").write_text("---\ntitle: [\n---\n")
+    with pytest.raises(BuildError):  # even a build that fails puts the previous site back first
+        build_into(basic_site, out)
+    assert snapshot(out) == before and leftovers(out) == []

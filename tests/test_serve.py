@@ -1,0 +1,524 @@
+"""`sitegen serve`: safe static serving, live reload over server-sent events, the error overlay."""
+
+from __future__ import annotations
+
+import http.client
+import io
+import json
+import os
+import queue
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from generator.config import BuildOptions
+from generator.serve import EVENTS_PATH, SCRIPT_PATH, Preview, content_type, inject_script, resolve_request
+from tests.browser import CHROMIUM_ARGS, chromium_path
+from tests.conftest import BUILD_TIME, REPO, build_into, copy_sample_site
+
+BASE = "https://example.github.io/arsip/"
+ARTICLE = "content/articles/2023/11/banjir-rendam-tiga-kecamatan-jakarta-timur.md"
+ARTICLE_URL = "nasional/2023/11/banjir-rendam-tiga-kecamatan-jakarta-timur/"
+SECRET = "SECRET-MARKER-4f1c"
+TIMEOUT = 120  # seconds; a slow 2-core CI machine building while the browser runs
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
+def get(url: str) -> tuple[int, dict[str, str], bytes]:
+    """GET without following redirects; the path is sent exactly as written."""
+    try:
+        with _OPENER.open(url, timeout=30) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read()
+
+
+def make_preview(site: Path, base_url: str | None = BASE, watch: bool = False, builds: bool = True) -> Preview:
+    """A preview on port 0, in this process, once its first build is done (and watchers armed)."""
+    options = BuildOptions(source=site, out=site / "public", build_time=BUILD_TIME, base_url=base_url)
+    preview = Preview(options, port=0, watch=watch, clock=lambda: BUILD_TIME,
+                      stdout=io.StringIO(), stderr=io.StringIO())
+    preview.start()
+    assert preview.wait_ready(TIMEOUT), "the preview did not finish its first build"
+    if builds:
+        assert preview.builds == 1, preview.stderr.getvalue()
+    return preview
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Preview]:
+    """The sample archive previewed under /arsip/, with a secret outside the served folder."""
+    tmp = tmp_path_factory.mktemp("serve")
+    site = copy_sample_site(tmp)
+    with (site / "site.toml").open("a") as f:
+        f.write(f"\n# {SECRET}\n")
+    (tmp / "outside").mkdir()
+    (tmp / "outside/secret.txt").write_text(SECRET)
+    preview = make_preview(site)
+    yield preview
+    preview.stop()
+
+
+class EventStream:
+    """Reads the preview's server-sent events in a thread, so tests can wait for one."""
+
+    def __init__(self, origin: str):
+        netloc = urllib.parse.urlsplit(origin).netloc
+        connection = http.client.HTTPConnection(netloc, timeout=TIMEOUT)
+        connection.request("GET", EVENTS_PATH)
+        self.socket = connection.sock  # kept to end the stream from this side
+        self.response = connection.getresponse()
+        assert self.response.status == 200
+        assert self.response.headers["Content-Type"] == "text/event-stream; charset=utf-8"
+        self.events: list[tuple[str, dict, float]] = []
+        self.cond = threading.Condition()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        name, data = "message", ""
+        try:
+            for raw in self.response:
+                line = raw.decode().rstrip("\n")
+                if line.startswith("event: "):
+                    name = line[7:]
+                elif line.startswith("data: "):
+                    data = line[6:]
+                elif line == "" and data:
+                    with self.cond:
+                        self.events.append((name, json.loads(data), time.monotonic()))
+                        self.cond.notify_all()
+                    name, data = "message", ""
+        except (OSError, ValueError):
+            pass
+
+    def next(self, after: int, timeout: float = TIMEOUT) -> tuple[str, dict, float]:
+        """The first event with index >= `after`."""
+        with self.cond:
+            assert self.cond.wait_for(lambda: len(self.events) > after, timeout), f"no event after {self.events}"
+            return self.events[after]
+
+    def close(self) -> None:
+        try:
+            self.socket.shutdown(socket.SHUT_RDWR)  # wakes the reader thread at once
+        except OSError:
+            pass
+        self.socket.close()
+
+
+def origin(preview: Preview) -> str:
+    parts = urllib.parse.urlsplit(preview.url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# -- unit -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("index.html", "text/html; charset=utf-8"),
+    ("static/style.css", "text/css; charset=utf-8"),
+    ("static/sitegen.js", "text/javascript; charset=utf-8"),
+    ("feed.xml", "application/xml; charset=utf-8"),
+    ("latest.json", "application/json"),
+    ("static/favicon.svg", "image/svg+xml"),
+    ("media/photo.webp", "image/webp"),
+    ("media/photo.JPG", "image/jpeg"),
+    ("pagefind/index/x.pf_index", "application/octet-stream"),
+])
+def test_content_type(name: str, expected: str) -> None:
+    assert content_type(Path(name)) == expected
+
+
+def test_script_goes_before_the_last_body_end_tag() -> None:
+    page = b"<html><body><pre>&lt;/body&gt;</pre></BODY></html>"
+    assert inject_script(page, "x-1") == (
+        b'<html><body><pre>&lt;/body&gt;</pre><script src="' + SCRIPT_PATH.encode()
+        + b'" data-build="x-1"></script></BODY></html>')
+    assert inject_script(b"<p>no body", "x-1").startswith(b"<p>no body<script ")
+
+
+@pytest.mark.parametrize("rel", ["../site.toml", "%2e%2e/site.toml", "%2E%2E/x", "a/%2e%2e/%2e%2e/x",
+                                 "..%2fsite.toml", "..%2Fsite.toml", "..%5csite.toml", "..\\site.toml",
+                                 "./index.html", "%00", "a%00.html", "%ff%fe"])
+def test_resolve_refuses_everything_that_could_leave_the_root(tmp_path: Path, rel: str) -> None:
+    (tmp_path / "index.html").write_text("x")
+    assert resolve_request(tmp_path, rel) is None
+
+
+def test_resolve_follows_symlinks_only_inside_the_root(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    (root / "a").mkdir(parents=True)
+    (root / "a/page.html").write_text("x")
+    (tmp_path / "secret.txt").write_text(SECRET)
+    (root / "inside.html").symlink_to(root / "a/page.html")
+    (root / "outside.txt").symlink_to(tmp_path / "secret.txt")
+    (root / "up").symlink_to(tmp_path)
+    assert resolve_request(root, "inside.html") == (root / "a/page.html").resolve()
+    assert resolve_request(root, "a/page.html") == (root / "a/page.html").resolve()
+    assert resolve_request(root, "outside.txt") is None
+    assert resolve_request(root, "up/secret.txt") is None
+    assert resolve_request(root, "") == root.resolve()
+
+
+# -- HTTP -----------------------------------------------------------------------------------
+
+
+def test_article_is_served_under_the_base_path_with_the_script(served: Preview) -> None:
+    assert served.url.endswith("/arsip/")
+    status, headers, body = get(served.url + ARTICLE_URL)
+    assert status == 200, (served.stdout.getvalue(), served.stderr.getvalue(),
+                           sorted(str(p.relative_to(served.out)) for p in served.out.rglob("*/2023/11/*")))
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    assert b"Banjir Rendam Tiga Kecamatan" in body
+    assert re.search(rb'<script src="/__sitegen/livereload\.js" data-build="[0-9a-f]+-1"></script></body>', body)
+    on_disk = (served.out / ARTICLE_URL / "index.html").read_bytes()
+    assert b"__sitegen" not in on_disk
+    assert body.replace(re.search(rb"<script src=\"/__sitegen/[^>]*></script>", body).group(0), b"") == on_disk
+    assert b'href="/arsip/' in body  # links as in production, under the base path
+
+
+def test_home_redirects_and_directories_get_their_slash(served: Preview) -> None:
+    status, headers, _ = get(origin(served) + "/")
+    assert (status, headers["Location"]) == (301, "/arsip/")
+    status, headers, _ = get(origin(served) + "/arsip")
+    assert (status, headers["Location"]) == (301, "/arsip/")
+    status, headers, _ = get(served.url + "nasional?x=1")
+    assert (status, headers["Location"]) == (301, "/arsip/nasional/?x=1")
+    status, _, body = get(served.url)
+    assert status == 200 and b"Kabar Nusantara" in body
+
+
+@pytest.mark.parametrize("name,kind", [
+    ("static/style.css", "text/css; charset=utf-8"),
+    ("static/sitegen.js", "text/javascript; charset=utf-8"),
+    ("feed.xml", "application/xml; charset=utf-8"),
+    ("sitemap.xml", "application/xml; charset=utf-8"),
+    ("latest.json", "application/json"),
+    ("static/favicon.svg", "image/svg+xml"),
+    ("robots.txt", "text/plain; charset=utf-8"),
+])
+def test_files_have_their_content_type_and_no_script(served: Preview, name: str, kind: str) -> None:
+    status, headers, body = get(served.url + name)
+    assert status == 200
+    assert headers["Content-Type"] == kind
+    assert body == (served.out / name).read_bytes()  # byte for byte: nothing injected
+
+
+def test_missing_page_is_404_with_the_404_page(served: Preview) -> None:
+    status, headers, body = get(served.url + "tidak/ada/")
+    assert status == 404
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    page = (served.out / "404.html").read_bytes()
+    assert body.startswith(page[:page.lower().rfind(b"</body>")])
+    assert SCRIPT_PATH.encode() in body
+
+
+def test_head_sends_headers_only(served: Preview) -> None:
+    request = urllib.request.Request(served.url + "static/style.css", method="HEAD")
+    with _OPENER.open(request, timeout=30) as response:
+        assert response.status == 200
+        assert int(response.headers["Content-Length"]) == (served.out / "static/style.css").stat().st_size
+        assert response.read() == b""
+
+
+@pytest.mark.parametrize("path", [
+    "/../site.toml",
+    "/%2e%2e/site.toml",
+    "/%2e%2e/",
+    "/arsip/../../../site.toml",
+    "/arsip/%2e%2e/%2e%2e/%2e%2e/site.toml",
+    "/arsip/%2E%2E/%2E%2E/%2E%2E/site.toml",
+    "/arsip/..%2f..%2f..%2fsite.toml",
+    "/arsip/..%2f..%2fetc/passwd",
+    "/arsip/..%2F..%2F..%2F..%2F..%2F..%2F..%2Fetc%2Fpasswd",
+    "/arsip/..%5c..%5c..%5csite.toml",
+    "/arsip/%252e%252e/%252e%252e/%252e%252e/site.toml",
+    "/arsip/static/..%2f..%2f..%2f..%2fsite.toml",
+    "/arsip//etc/passwd",
+    "/arsip/%2fetc%2fpasswd",
+    "/etc/passwd",
+    "/__sitegen/../site.toml",
+])
+def test_traversal_is_refused(served: Preview, path: str) -> None:
+    status, _, body = get(origin(served) + path)
+    assert status in (403, 404, 301)
+    if status == 301:  # only ever back into the site
+        return
+    assert SECRET.encode() not in body
+    assert b"root:x:0:0" not in body
+
+
+def test_symlinks_pointing_outside_are_refused(served: Preview, tmp_path: Path) -> None:
+    outside = served.options.source.parent / "outside"
+    (served.out / "bocor.txt").symlink_to(outside / "secret.txt")
+    (served.out / "bocor").symlink_to(outside)
+    (served.out / "boleh.txt").symlink_to(served.out / "robots.txt")
+    try:
+        for path in ("bocor.txt", "bocor/secret.txt", "bocor/"):
+            status, _, body = get(served.url + path)
+            assert status in (403, 404), path
+            assert SECRET.encode() not in body
+        status, _, body = get(served.url + "boleh.txt")  # a link that stays inside is fine
+        assert status == 200 and body == (served.out / "robots.txt").read_bytes()
+    finally:
+        for name in ("bocor.txt", "bocor", "boleh.txt"):
+            (served.out / name).unlink()
+
+
+def test_the_script_is_only_in_responses_never_in_built_files(served: Preview, tmp_path: Path) -> None:
+    status, headers, body = get(origin(served) + SCRIPT_PATH)
+    assert status == 200 and headers["Content-Type"] == "text/javascript; charset=utf-8"
+    assert b"EventSource" in body
+    for path in served.out.rglob("*"):
+        if path.is_file():
+            assert b"__sitegen" not in path.read_bytes(), path
+    build_into(served.options.source, tmp_path / "public", base_url=BASE)
+    for path in (tmp_path / "public").rglob("*"):
+        if path.is_file():
+            assert b"__sitegen" not in path.read_bytes(), path
+    # The preview never leaves a public/ folder in the site.
+    assert not (served.options.source / "public").exists()
+    assert served.out == served.options.source / ".sitegen/serve/site"
+
+
+# -- rebuilds and events --------------------------------------------------------------------
+
+
+def test_rebuild_failure_keeps_the_last_good_site_and_reports_the_diagnostics(basic_site: Path) -> None:
+    preview = make_preview(basic_site, base_url=None)
+    stream = EventStream(origin(preview))
+    try:
+        name, hello, _ = stream.next(0)
+        assert name == "hello" and hello["error"] is None and hello["build"].endswith("-1")
+        article = basic_site / "content/articles/2023/11/jembatan-baru-dibuka.md"
+        good = article.read_text()
+        url = preview.url + "kota/2023/11/jembatan-baru-dibuka/"
+
+        article.write_text(good.replace("title: ", "title: Judul <b>Baru</b> ", 1))
+        assert preview.rebuild({str(article)})
+        name, state, _ = stream.next(1)
+        assert name == "reload" and state["build"].endswith("-2") and state["error"] is None
+        assert "Judul &lt;b&gt;Baru&lt;/b&gt;" in get(url)[2].decode()
+
+        article.write_text(good.replace("title: ", "title: [Rusak <script>", 1))
+        assert not preview.rebuild({str(article)})
+        name, state, _ = stream.next(2)
+        assert name == "build-error" and state["build"].endswith("-2")
+        assert "content/articles/2023/11/jembatan-baru-dibuka.md:3:5: error: invalid YAML" in state["error"]
+        assert "still serving the last good build" in state["error"]
+        assert "content/articles/2023/11/jembatan-baru-dibuka.md:3:5" in preview.stderr.getvalue()
+        status, _, body = get(url)  # the last good build is still served
+        assert status == 200 and "Judul &lt;b&gt;Baru&lt;/b&gt;" in body.decode()
+        late = EventStream(origin(preview))  # a page opened now gets the error at once
+        assert late.next(0)[1]["error"] == state["error"]
+        late.close()
+
+        # Back to exactly the last good text: the build writes nothing, so the build id
+        # stays (pages do not reload) and the error is gone (the overlay goes).
+        article.write_text(good.replace("title: ", "title: Judul <b>Baru</b> ", 1))
+        assert preview.rebuild({str(article)}), preview.stderr.getvalue()
+        name, state, _ = stream.next(3)
+        assert (name, state) == ("reload", {"build": stream.events[1][1]["build"], "error": None})
+
+        article.write_text(good)
+        assert preview.rebuild({str(article)}), preview.stderr.getvalue()
+        name, state, _ = stream.next(4)
+        assert name == "reload" and state["error"] is None and state["build"].endswith("-3")
+        assert "Judul" not in get(url)[2].decode()
+    finally:
+        stream.close()
+        preview.stop()
+
+
+def test_watcher_rebuilds_after_an_edit_and_after_site_toml_changes(basic_site: Path) -> None:
+    preview = make_preview(basic_site, base_url=None, watch=True)
+    stream = EventStream(origin(preview))
+    try:
+        assert stream.next(0)[0] == "hello"
+        article = basic_site / "content/articles/2023/11/jembatan-baru-dibuka.md"
+        article.write_text(article.read_text().replace("title: ", "title: Disunting ", 1))
+        name, state, _ = stream.next(1)
+        assert name == "reload"
+        assert "Disunting" in get(preview.url + "kota/2023/11/jembatan-baru-dibuka/")[2].decode()
+
+        config = basic_site / "site.toml"
+        config.write_text(config.read_text().replace('title = "Warta Uji"', 'title = "Warta Baru"'))
+        # Events may arrive in several bursts; wait for a build that shows the new title.
+        index = 2
+        while "Warta Baru" not in get(preview.url)[2].decode():
+            assert stream.next(index)[0] == "reload"
+            index += 1
+        assert not (basic_site / "public").exists()
+    finally:
+        stream.close()
+        preview.stop()
+
+
+def test_first_build_failure_serves_a_placeholder_with_the_overlay_script(basic_site: Path) -> None:
+    (basic_site / "content/articles/2023/11/jembatan-baru-dibuka.md").write_text("---\ntitle: [\n---\n")
+    preview = make_preview(basic_site, base_url=None, builds=False)
+    try:
+        status, _, body = get(preview.url)
+        assert status == 404 and SCRIPT_PATH.encode() in body
+        stream = EventStream(origin(preview))
+        name, state, _ = stream.next(0)
+        assert name == "hello" and state["build"] == "" and "jembatan-baru-dibuka.md" in state["error"]
+        stream.close()
+    finally:
+        preview.stop()
+
+
+# -- the command ----------------------------------------------------------------------------
+
+
+# `python -m generator`, with Ctrl-C handled even when this test run ignores SIGINT (a
+# background job does, and its children inherit that).
+SITEGEN = ("import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+           "from generator.cli import main; sys.exit(main(sys.argv[1:]))")
+
+
+class Cli:
+    """`sitegen serve --port 0` in a subprocess; `url` is what it printed, once it watches."""
+
+    def __init__(self, site: Path, *extra: str):
+        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        self.process = subprocess.Popen([sys.executable, "-c", SITEGEN, "serve", "--source", str(site),
+                                         "--port", "0", *extra], stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True, env=env, cwd=REPO)
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+        url, watching, built = None, False, False
+        deadline = time.monotonic() + TIMEOUT
+        while not (url and watching and built):
+            try:
+                line = self.lines.get(timeout=max(0.1, deadline - time.monotonic()))
+            except queue.Empty:
+                self.stop()
+                raise AssertionError("sitegen serve did not start:\n" + self.output) from None
+            match = re.search(r"(http://127\.0\.0\.1:\d+/\S*)", line)
+            url = url or (match.group(1) if match else None)
+            watching = watching or line.startswith("Watching ")
+            built = built or "built" in line or "error" in line
+        self.url = url
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.seen.append(line)
+            self.lines.put(line)
+
+    @property
+    def output(self) -> str:
+        return "".join(self.seen)
+
+    def stop(self) -> int:
+        """Ctrl-C, then the exit status."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+        try:
+            code = self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            raise
+        time.sleep(0.2)  # let the reader catch the last lines
+        return code
+
+
+def test_cli_serves_and_stops_cleanly_on_ctrl_c(basic_site: Path) -> None:
+    cli = Cli(basic_site, "--base-url", BASE)
+    try:
+        assert cli.url.endswith("/arsip/")
+        status, _, body = get(cli.url)
+        assert status == 200 and SCRIPT_PATH.encode() in body
+    finally:
+        code = cli.stop()
+    output = cli.output
+    assert code == 0, output
+    assert "sitegen serve: stopped" in output
+    assert "Traceback" not in output
+    assert not (basic_site / "public").exists()
+    assert not list((basic_site / ".sitegen/serve").glob(".site.*"))  # no staging folder left behind
+
+
+def test_cli_reports_a_port_in_use(basic_site: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "generator", "serve", "--source", str(basic_site),
+                                 "--port", str(port)], capture_output=True, text=True, timeout=60, cwd=REPO)
+    assert result.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "--port 0" in result.stderr
+
+
+# -- the browser ----------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_browser_reloads_on_edit_and_shows_then_clears_the_error_overlay(tmp_path: Path) -> None:
+    executable = chromium_path()
+    if executable is None:
+        pytest.skip("Chromium is not installed")
+    from playwright.sync_api import expect, sync_playwright
+
+    site = copy_sample_site(tmp_path)
+    article = site / ARTICLE
+    good = article.read_text(encoding="utf-8")
+    cli = Cli(site, "--base-url", BASE)
+    url = cli.url
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(url + ARTICLE_URL)
+            heading = page.locator("article h1").first
+            expect(heading).to_have_text("Banjir Rendam Tiga Kecamatan di Jakarta Timur", timeout=TIMEOUT * 1000)
+            expect(page.locator("html")).to_have_attribute("data-sitegen-live", "connected",
+                                                           timeout=TIMEOUT * 1000)
+            page.evaluate("window.__notReloaded = true")
+
+            # 1. A new title appears without reloading by hand.
+            article.write_text(good.replace('title: "Banjir Rendam', 'title: "Air Bah Rendam', 1), encoding="utf-8")
+            expect(heading).to_have_text("Air Bah Rendam Tiga Kecamatan di Jakarta Timur", timeout=TIMEOUT * 1000)
+            assert page.evaluate("window.__notReloaded === undefined")  # the page reloaded itself
+            expect(page.locator("html")).to_have_attribute("data-sitegen-live", "connected",
+                                                           timeout=TIMEOUT * 1000)
+
+            # 2. A YAML error shows the overlay naming the file; the page stays as it was.
+            article.write_text(good.replace('title: "Banjir', 'title: ["Banjir', 1), encoding="utf-8")
+            overlay = page.locator("#sitegen-overlay")
+            expect(overlay).to_be_visible(timeout=TIMEOUT * 1000)
+            expect(overlay).to_contain_text(ARTICLE, timeout=TIMEOUT * 1000)
+            expect(overlay).to_contain_text("invalid YAML")
+            assert overlay.evaluate("e => getComputedStyle(e).position") == "fixed"
+            expect(heading).to_have_text("Air Bah Rendam Tiga Kecamatan di Jakarta Timur")
+
+            # 3. Fixing the file clears the overlay and shows the fixed page.
+            article.write_text(good, encoding="utf-8")
+            expect(heading).to_have_text("Banjir Rendam Tiga Kecamatan di Jakarta Timur", timeout=TIMEOUT * 1000)
+            expect(overlay).to_have_count(0, timeout=TIMEOUT * 1000)
+            browser.close()
+    finally:
+        code = cli.stop()
+    assert code == 0, cli.output
+    assert f"{ARTICLE}:" in cli.output  # the diagnostics went to the terminal too
