@@ -57,7 +57,7 @@ def map_chunks(func: Callable[[list[T], Any], list[R]], items: Sequence[T], jobs
     global _WORK
     _WORK = (func, shared)
     try:
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(chunks)), initializer=_quiet_signals) as pool:
+        with _start_pool(min(jobs, len(chunks))) as pool:
             for chunk, part in zip(chunks, pool.imap(_run, chunks, chunksize=1)):
                 parts.append(part)
                 if progress:
@@ -67,11 +67,34 @@ def map_chunks(func: Callable[[list[T], Any], list[R]], items: Sequence[T], jobs
     return [result for part in parts for result in part]
 
 
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _start_pool(processes: int) -> Any:
+    """Fork the workers with Ctrl-C and SIGTERM held: Python runs fork hooks around each
+    fork, and an interrupt raised inside one is printed and then lost. The signal is
+    delivered once the pool exists, which the caller's `with` then stops."""
+    pool = None
+    try:
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+        try:
+            pool = multiprocessing.get_context("fork").Pool(processes, initializer=_quiet_signals)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        return pool
+    except BaseException:
+        if pool is not None:
+            pool.terminate()
+        raise
+
+
 def _quiet_signals() -> None:
     """In a worker: Ctrl-C is the parent's to handle (it stops the pool), and SIGTERM, which
-    the parent sends to stop the pool, ends the worker at once without a traceback."""
+    the parent sends to stop the pool, ends the worker at once without a traceback. The
+    worker starts with both held (see _start_pool): it takes them again from here on."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
 
 
 def _run(chunk: list[Any]) -> list[Any]:
