@@ -44,6 +44,7 @@ class SiteData:
     tags: tuple[Group, ...]
     people: tuple[Group, ...]
     months: tuple[Month, ...]
+    by_section: Mapping[str, list[Article]] = field(default_factory=dict)  # newest first
     _tag_slugs: Mapping[str, str] = field(default_factory=dict)
     _person_slugs: Mapping[str, str] = field(default_factory=dict)
 
@@ -100,7 +101,7 @@ def build_site_data(content: Content, config: SiteConfig,
                     tag_slugs[tag.casefold()] = group.slug
     return SiteData(config=config, sections=sections, articles=content.articles, related=resolved,
                     tags=tags, people=people, months=tuple(group_by_month(content.articles, config.tz)),
-                    _tag_slugs=tag_slugs, _person_slugs={g.name: g.slug for g in people})
+                    by_section=group_by_section(content.articles), _tag_slugs=tag_slugs, _person_slugs={g.name: g.slug for g in people})
 
 
 def plan_pages(content: Content, site: SiteData, config: SiteConfig, build_time: datetime) -> list[Page]:
@@ -131,7 +132,7 @@ def plan_pages(content: Content, site: SiteData, config: SiteConfig, build_time:
 
 def plan_home(site: SiteData, config: SiteConfig) -> Page:
     """The front page: latest stories, then a block per section."""
-    groups = group_by_section(site.articles)
+    groups = site.by_section
     blocks = [(section, tuple(groups.get(section.key, ())[:config.home_per_section]))
               for section in site.sections if groups.get(section.key)]
     latest = site.articles[:config.home_latest]
@@ -159,7 +160,7 @@ def plan_articles(site: SiteData, config: SiteConfig) -> list[Page]:
 
 def plan_sections(site: SiteData, config: SiteConfig) -> list[Page]:
     """Paginated listing pages for every section."""
-    groups = group_by_section(site.articles)
+    groups = site.by_section
     pages = []
     for section in site.sections:
         items: Sequence[Article] = groups.get(section.key, ())
@@ -213,7 +214,7 @@ def plan_feeds(site: SiteData, config: SiteConfig) -> list[Page]:
                   text=render_atom(title=config.title, feed_path="/feed.xml", page_path="/",
                                    articles=site.articles[:config.feed_items], config=config,
                                    section_titles=titles))]
-    groups = group_by_section(site.articles)
+    groups = site.by_section
     for section in site.sections:
         first = site.section_url(section.key)
         pages.append(Page(url=first + "feed.xml", source=f"feed:{section.key}", in_sitemap=False,
