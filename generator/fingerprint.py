@@ -2,50 +2,59 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import pickle
 from pathlib import Path
 from typing import Any, Iterable
 
+from generator.listings import Group, Month
 from generator.model import Article
+
+# Records shown on many pages: each is digested once per build and then named by its
+# digest. A tag's Group holds every article of the tag and appears on each of the tag's
+# pages, so pickling it whole every time would make fingerprinting quadratic.
+SHARED_RECORDS = (Article, Group, Month)
 
 
 class Fingerprinter:
-    """Digests values by pickling them; each article is pickled once and then named by digest.
+    """Digests values by pickling them, with shared records replaced by their own digests.
 
     Pickle is fast (C) and deterministic for equal data built in the same order, which
-    every stage guarantees (sorted inputs, no sets). Articles appear on many pages (their
-    own, listings, related lists): hashing each once keeps fingerprinting linear in the
-    size of the site, not in the number of times an article is shown.
+    every stage guarantees (sorted inputs, no sets).
     """
 
     def __init__(self) -> None:
-        self._articles: dict[int, bytes] = {}
-        self._keep: list[Article] = []  # memo keys are ids: keep the objects alive
+        self._records: dict[int, bytes] = {}
+        self._keep: list[Any] = []  # the memo's keys are ids: keep the objects alive
 
     def digest(self, *values: Any) -> str:
         """Hex digest of `values`, equal across runs and processes for equal input."""
-        buffer = io.BytesIO()
-        _ArticleRefPickler(buffer, self).dump(values)
-        return hashlib.blake2b(buffer.getbuffer(), digest_size=16).hexdigest()
+        return self._digest(values).hex()
 
-    def article_digest(self, article: Article) -> bytes:
-        """Digest of one article's every field, computed once per build."""
-        key = id(article)
-        cached = self._articles.get(key)
+    def record_digest(self, record: Any) -> bytes:
+        """Digest of one shared record's every field, computed once per build."""
+        key = id(record)
+        cached = self._records.get(key)
         if cached is None:
-            buffer = io.BytesIO()
-            pickler = pickle.Pickler(buffer, protocol=5)
-            pickler.fast = True
-            pickler.dump(article)
-            cached = hashlib.blake2b(buffer.getbuffer(), digest_size=16).digest()
-            self._articles[key] = cached
-            self._keep.append(article)
+            fields = tuple(getattr(record, f.name) for f in dataclasses.fields(record))
+            cached = self._digest((type(record).__name__, fields))
+            self._records[key] = cached
+            self._keep.append(record)
         return cached
 
+    def _digest(self, value: Any) -> bytes:
+        buffer = io.BytesIO()
+        _RecordRefPickler(buffer, self).dump(value)
+        return hashlib.blake2b(buffer.getbuffer(), digest_size=16).digest()
 
-class _ArticleRefPickler(pickle.Pickler):
+
+def _record_ref(digest: bytes) -> None:
+    """Stands for a shared record in a pickle that is only hashed, never loaded."""
+
+
+class _RecordRefPickler(pickle.Pickler):
     def __init__(self, file: io.BytesIO, owner: Fingerprinter):
         super().__init__(file, protocol=5)
         self.owner = owner
@@ -53,10 +62,11 @@ class _ArticleRefPickler(pickle.Pickler):
         # be one shared object, so a digest depends on data only (page data has no cycles).
         self.fast = True
 
-    def persistent_id(self, obj: Any) -> Any:
-        if type(obj) is Article:
-            return self.owner.article_digest(obj)
-        return None
+    def reducer_override(self, obj: Any) -> Any:
+        # Unlike persistent_id, not called for str, int, list, tuple or dict: the bulk of page data.
+        if type(obj) in SHARED_RECORDS:
+            return _record_ref, (self.owner.record_digest(obj),)
+        return NotImplemented
 
 
 def digest_files(paths: Iterable[Path], root: Path) -> str:

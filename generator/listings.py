@@ -79,6 +79,24 @@ class Group:
     articles: tuple[Article, ...]  # newest first
 
 
+@dataclass(frozen=True)
+class Summary:
+    """What a listing page shows of its whole tag or person: the name and the story count.
+
+    Pages get this rather than the Group, so that an edit to one story changes the
+    fingerprint of the one listing page showing it, not of every page of the tag.
+    """
+
+    name: str
+    slug: str
+    count: int
+
+
+def summarise(group: Group) -> Summary:
+    """The name and size of a group, without its articles."""
+    return Summary(name=group.name, slug=group.slug, count=len(group.articles))
+
+
 def group_by_tag(articles: Sequence[Article]) -> list[Group]:
     """One group per tag; tags differing only in case are one tag, shown as most often written."""
     spellings: dict[str, dict[str, int]] = {}
@@ -115,6 +133,20 @@ class Month:
     year: int
     month: int
     articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True)
+class MonthSummary:
+    """A month as a listing page names it (its own, or its neighbours): date and story count."""
+
+    year: int
+    month: int
+    count: int
+
+
+def summarise_month(month: Month) -> MonthSummary:
+    """The date and size of a month, without its articles."""
+    return MonthSummary(year=month.year, month=month.month, count=len(month.articles))
 
 
 def group_by_month(articles: Sequence[Article], tz: tzinfo) -> list[Month]:

@@ -11,7 +11,8 @@ from generator.config import SiteConfig
 from generator.dates import iso
 from generator.feeds import render_atom
 from generator.images import thumb_image
-from generator.listings import Group, Month, group_by_month, group_by_person, group_by_section, group_by_tag, paginate
+from generator.listings import (Group, Month, group_by_month, group_by_person, group_by_section, group_by_tag,
+                                paginate, summarise, summarise_month)
 from generator.model import Article, Content, Section
 from generator.routing import link
 from generator.search import bundle_paths
@@ -114,11 +115,11 @@ def plan_pages(content: Content, site: SiteData, config: SiteConfig, build_time:
                           context={"page": page}, markdown=page.body))
     pages += plan_groups(site.tags, "tag.html", "tag", site.tag_url, config)
     pages.append(Page(url=site.tags_url(), template="tags.html", source="tags-index",
-                      context={"groups": [(g, site.tag_url(g.name))
+                      context={"groups": [(summarise(g), site.tag_url(g.name))
                                  for g in sorted(site.tags, key=lambda g: (-len(g.articles), g.slug))]}))
     pages += plan_groups(site.people, "person.html", "person", site.person_url, config)
     pages.append(Page(url=site.people_url(), template="people.html", source="people-index",
-                      context={"groups": [(g, site.person_url(g.name)) for g in site.people]}))
+                      context={"groups": [(summarise(g), site.person_url(g.name)) for g in site.people]}))
     pages += plan_archives(site, config)
     pages.append(Page(url="/404.html", template="404.html", source="theme:404.html", in_sitemap=False))
     pages.append(Page(url=site.search_url(), template="search.html", source="search", in_sitemap=False,
@@ -178,9 +179,10 @@ def plan_groups(groups: Sequence[Group], template: str, kind: str, url_of: Any,
     """Paginated pages for each tag or person."""
     pages = []
     for group in groups:
+        summary = summarise(group)
         for listing in paginate(group.articles, config.per_page, url_of(group.name)):
             pages.append(Page(url=listing.url, template=template, source=f"{kind}:{group.name}",
-                              context={"group": group, "listing": listing}, lastmod=_newest(listing.items)))
+                              context={"group": summary, "listing": listing}, lastmod=_newest(listing.items)))
     return pages
 
 
@@ -190,19 +192,21 @@ def plan_archives(site: SiteData, config: SiteConfig) -> list[Page]:
     for month in site.months:
         years.setdefault(month.year, []).append(month)
     pages = [Page(url=site.archive_url(), template="archive.html", source="archive-index",
-                  context={"years": sorted(years.items(), reverse=True)})]
+                  context={"years": [(year, [summarise_month(m) for m in months])
+                                     for year, months in sorted(years.items(), reverse=True)]})]
     for year, months in sorted(years.items(), reverse=True):
         pages.append(Page(url=site.archive_url(year), template="archive_year.html", source=f"archive:{year}",
                           context={"year": year, "months": months},
                           lastmod=max((a.modified for m in months for a in m.articles), default=None)))
     # site.months is newest first: the "newer" neighbour of month i is i - 1.
+    summaries = [summarise_month(m) for m in site.months]
     for index, month in enumerate(site.months):
-        newer = site.months[index - 1] if index > 0 else None
-        older = site.months[index + 1] if index + 1 < len(site.months) else None
+        newer = summaries[index - 1] if index > 0 else None
+        older = summaries[index + 1] if index + 1 < len(site.months) else None
         for listing in paginate(month.articles, config.per_page, site.archive_url(month.year, month.month)):
             pages.append(Page(url=listing.url, template="archive_month.html",
                               source=f"archive:{month.year}-{month.month:02d}",
-                              context={"month": month, "listing": listing, "newer": newer, "older": older},
+                              context={"month": summaries[index], "listing": listing, "newer": newer, "older": older},
                               lastmod=_newest(listing.items)))
     return pages
 

@@ -73,6 +73,9 @@ def make_environment(theme: Theme, config: SiteConfig, links: Any = None) -> jin
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # One environment serves one build; checking every template's mtime on each
+        # render would cost three stat calls per page.
+        auto_reload=False,
     )
     strings = theme.strings
     base_path = config.base_path
