@@ -108,8 +108,12 @@ def build(options: BuildOptions, progress: Progress | None = None, limits: SizeL
     remove_stale(options.out)  # and the working folders of builds that were killed are cleared
     manifest = None if options.clean else cache.load_manifest()
     parse_key = Fingerprinter().digest(__version__, config)
-    parsed = None if options.clean else cache.load_pickle(cache.parse_path, parse_key)
-    previous_scans = [n for n in (manifest and manifest.scanned_ns, parsed and parsed["scanned_ns"]) if n]
+    parse_scan = None if options.clean else cache.load_pickle(cache.parse_scan_path, parse_key)
+    parsed = None
+    if not options.clean and parse_scan is None:  # no side file: the scan time is in the cache itself
+        parsed = cache.load_pickle(cache.parse_path, parse_key)
+        parse_scan = parsed and parsed["scanned_ns"]
+    previous_scans = [n for n in (manifest and manifest.scanned_ns, parse_scan) if n]
     scanned_ns = cache.mark_scan()
     sources = report.timed("discover", lambda: discover(options.source, min(previous_scans, default=None)))
     theme = load_theme(config)
@@ -121,20 +125,32 @@ def build(options: BuildOptions, progress: Progress | None = None, limits: SizeL
         manifest = None
     if manifest is not None and manifest.inputs == inputs and _still_valid(manifest, options.build_time):
         report.unchanged = len(manifest.files)
-        if parsed:
-            report.scheduled = _scheduled_in(parsed["entries"], options)
-            report.warnings = alt_diagnostics(_cached_articles(parsed["entries"], options), options.source,
-                                              options.strict)
+        summary = cache.load_pickle(cache.summary_path, inputs)
+        if summary is None and parse_scan is not None:
+            parsed = parsed or cache.load_pickle(cache.parse_path, parse_key)
+            if parsed:
+                articles = _cached_articles(parsed["entries"], options)
+                summary = {"scheduled": _scheduled_in(parsed["entries"], options),
+                           "unlabelled": [a for a in articles if _has_unlabelled_image(a)]}
+        if summary is not None:
+            report.scheduled = summary["scheduled"]
+            report.warnings = alt_diagnostics(summary["unlabelled"], options.source, options.strict)
             raise_if_errors(report.warnings)  # --strict: still an error when nothing changed
         return report
 
+    if parsed is None and not options.clean:
+        parsed = cache.load_pickle(cache.parse_path, parse_key)
     entries = dict(parsed["entries"]) if parsed else {}
     before = dict(entries)
     content = report.timed("parse", lambda: load_content(sources, config, options.drafts, cache=entries, jobs=jobs))
     if scanned_ns is not None and (entries.keys() != before.keys()
                                    or any(entries[k] is not before[k] for k in entries)):
         cache.save_pickle(cache.parse_path, parse_key, {"scanned_ns": scanned_ns, "entries": entries})
+        # After the cache: should a crash come between the two, the side file names an
+        # older scan than the cache's, which only makes the next build compare more files.
+        cache.save_pickle(cache.parse_scan_path, parse_key, scanned_ns)
     image_warnings = alt_diagnostics(content.articles, options.source, options.strict)
+    unlabelled = [a for a in content.articles if _has_unlabelled_image(a)]  # warned again on a no-op build
     raise_if_errors(image_warnings)  # with --strict they are errors
     content = withhold_scheduled(content, options.build_time, options.future)
     related = report.timed("related", lambda: related_lists(content, config, cache, fp))
@@ -180,6 +196,8 @@ def build(options: BuildOptions, progress: Progress | None = None, limits: SizeL
         cache.save_manifest(_manifest(inputs, outputs, search_fp, content, options, scanned_ns))
         report.unchanged = len(outputs) - len(changed)
         report.removed = len(removed)
+    cache.save_pickle(cache.summary_path, inputs, {
+        "scheduled": content.scheduled, "unlabelled": unlabelled})
     report.output_bytes, size_warnings = _total_warning(sizes, limits, options.out)
     report.warnings = image_warnings + size_warnings
     report.scheduled = content.scheduled
@@ -363,6 +381,11 @@ def _manifest(inputs: str, outputs: Sequence[Output], search_fp: str | None, con
 def _cached_articles(entries: Mapping[str, ParsedEntry], options: BuildOptions) -> list[Article]:
     """The articles of the parse cache that this build would load (drafts only with --drafts)."""
     return [entry[2] for entry in entries.values() if options.drafts or not entry[2].draft]
+
+
+def _has_unlabelled_image(article: Article) -> bool:
+    images = ([article.image] if article.image is not None else []) + list(article.body_images)
+    return any(not image.alt.strip() for image in images)
 
 
 def _scheduled_in(entries: Mapping[str, ParsedEntry], options: BuildOptions) -> tuple[Article, ...]:

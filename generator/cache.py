@@ -40,6 +40,11 @@ class BuildCache:
         self.manifest_path = self.root / f"manifest-{key}.json"
         self.journal_path = self.root / f"journal-{key}.json"
         self.parse_path = self.root / "parsed.pickle"
+        # When the parse cache's sources were listed: read on its own, so that a build
+        # with nothing to do need not load the whole parse cache.
+        self.parse_scan_path = self.root / "parsed-scan.pickle"
+        # What a build with nothing to do still reports: scheduled stories and warnings.
+        self.summary_path = self.root / f"summary-{key}.pickle"
         self.related_path = self.root / "related.pickle"
 
     def load_manifest(self) -> Manifest | None:
