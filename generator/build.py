@@ -20,7 +20,7 @@ from typing import Any, Callable, Mapping, Sequence, TypeVar
 from urllib.parse import urlsplit
 
 from generator import __version__
-from generator.cache import BuildCache, Manifest
+from generator.cache import BuildCache, Manifest, Memory
 from generator.config import RESERVED_SEGMENTS, BuildOptions, SiteConfig, load_config
 from generator.content import ParsedEntry, Sources, discover, load_content, withhold_scheduled
 from generator.errors import BuildError, Diagnostic, raise_if_errors, sort_key, suggest
@@ -38,6 +38,7 @@ from generator.templates import Theme, load_theme, make_environment, render_temp
 
 T = TypeVar("T")
 SEARCH_DIR = "pagefind"
+WORDS_KEY = "words-1"  # the word counts' format (the cache also checks the sitegen version)
 
 
 @dataclass(frozen=True)
@@ -95,15 +96,19 @@ class Output:
     variant: Planned | None = None  # a resized photo: copy_from (in the cache) is made when missing
 
 
-def build(options: BuildOptions, progress: Progress | None = None, limits: SizeLimits | None = None) -> BuildReport:
-    """Build the site into `options.out`; on any error the old output stays untouched."""
+def build(options: BuildOptions, progress: Progress | None = None, limits: SizeLimits | None = None,
+          memory: Memory | None = None) -> BuildReport:
+    """Build the site into `options.out`; on any error the old output stays untouched.
+
+    `memory` keeps cache files in memory between builds of one process (sitegen serve).
+    """
     report = BuildReport(future=options.future)
     limits = limits or SizeLimits()
     progress = progress or Progress()
     jobs = options.jobs or default_jobs()
     config = report.timed("config", lambda: load_config(options))
     check_output_folder(options.out, options.source)
-    cache = BuildCache(options.source, options.out)
+    cache = BuildCache(options.source, options.out, memory)
     recover(cache.journal_path)  # a build that died while switching files is undone first
     remove_stale(options.out)  # and the working folders of builds that were killed are cleared
     manifest = None if options.clean else cache.load_manifest()
@@ -153,7 +158,7 @@ def build(options: BuildOptions, progress: Progress | None = None, limits: SizeL
     unlabelled = [a for a in content.articles if _has_unlabelled_image(a)]  # warned again on a no-op build
     raise_if_errors(image_warnings)  # with --strict they are errors
     content = withhold_scheduled(content, options.build_time, options.future)
-    related = report.timed("related", lambda: related_lists(content, config, cache, fp))
+    related = report.timed("related", lambda: related_lists(content, config, cache, fp, options.clean))
     site = build_site_data(content, config, related)
     pages = report.timed("plan", lambda: plan_pages(content, site, config, options.build_time))
     report.timed("route", lambda: check_routes(pages, content))
@@ -207,22 +212,30 @@ def build(options: BuildOptions, progress: Progress | None = None, limits: SizeL
     return report
 
 
-def related_lists(content: Content, config: SiteConfig, cache: BuildCache,
-                  fp: Fingerprinter) -> Mapping[str, tuple[str, ...]]:
-    """Related lists, recomputed only when an article or the [related] settings changed."""
+def related_lists(content: Content, config: SiteConfig, cache: BuildCache, fp: Fingerprinter,
+                  clean: bool = False) -> Mapping[str, tuple[str, ...]]:
+    """Related lists, recomputed only when an article or the [related] settings changed.
+
+    Each article's word counts are kept between builds, so that a recomputation after
+    one edit tokenises one article, not the archive (a --clean build counts them all).
+    """
     key = fp.digest(config.related, content.articles)
     lists = cache.load_pickle(cache.related_path, key)
     if lists is None:
-        lists = compute_related(content.articles, config.related)
+        # A copy: compute_related updates it, and a loaded value may be shared (cache.Memory).
+        words = dict((None if clean else cache.load_pickle(cache.words_path, WORDS_KEY)) or {})
+        lists = compute_related(content.articles, config.related, words)
         cache.save_pickle(cache.related_path, key, lists)
+        cache.save_pickle(cache.words_path, WORDS_KEY, words)
     return lists
 
 
-def compute_related(articles: Sequence[Article], config: RelatedConfig) -> dict[str, tuple[str, ...]]:
+def compute_related(articles: Sequence[Article], config: RelatedConfig,
+                    words: dict[bytes, Any] | None = None) -> dict[str, tuple[str, ...]]:
     """The related engine, imported on first use: numpy and scipy take a while to load."""
     from generator.related import compute_related as compute
 
-    return compute(articles, config)
+    return compute(articles, config, words)
 
 
 def theme_digest(theme: Theme) -> str:

@@ -208,24 +208,31 @@ def _stem(url: str) -> str:
     return stem[:60] or "foto"
 
 
-@lru_cache(maxsize=100_000)
 def responsive(image: Image, config: ImagesConfig) -> Responsive | None:
     """The variants of a local photo, or None for a remote one (nothing to resize)."""
     if not image.file or not image.digest or not image.width or not image.height:
         return None
-    key = hashlib.blake2b(f"{image.digest}|{_settings_key(config)}".encode(), digest_size=5).hexdigest()
-    folder = image.url.rsplit("/", 1)[0] + f"/{VARIANT_DIR}/"
-    stem = _stem(image.url)
-    fallback_ext = "png" if image.alpha else "jpg"
+    return Responsive(image, *_variants(image.url, image.digest, image.width, image.height, image.alpha, config))
+
+
+# Keyed by the few fields that matter rather than the Image: stories sharing a photo
+# differ in caption and alt, and hashing a whole Image costs more than the look-up saves.
+@lru_cache(maxsize=100_000)
+def _variants(url: str, digest: str, width: int, height: int, alpha: bool,
+              config: ImagesConfig) -> tuple[tuple[Variant, ...], tuple[Variant, ...], int, int | None]:
+    key = hashlib.blake2b(f"{digest}|{_settings_key(config)}".encode(), digest_size=5).hexdigest()
+    folder = url.rsplit("/", 1)[0] + f"/{VARIANT_DIR}/"
+    stem = _stem(url)
+    fallback_ext = "png" if alpha else "jpg"
     webp, fallback = [], []
-    for width in variant_widths(image.width, config.widths):
-        height = max(1, int(image.height * width / image.width + 0.5))
+    for size in variant_widths(width, config.widths):
+        tall = max(1, int(height * size / width + 0.5))
         for ext, into in (("webp", webp), (fallback_ext, fallback)):
-            name = f"{stem}-{key}-{width}.{ext}"
-            into.append(Variant(name=name, url=folder + name, width=width, height=height, ext=ext))
+            name = f"{stem}-{key}-{size}.{ext}"
+            into.append(Variant(name=name, url=folder + name, width=size, height=tall, ext=ext))
     thumb = next((i for i, v in enumerate(fallback) if v.width >= config.thumb_width), len(fallback) - 1)
     share = next((i for i, v in enumerate(fallback) if v.width >= config.share_width), None)
-    return Responsive(image, tuple(webp), tuple(fallback), thumb, share)
+    return tuple(webp), tuple(fallback), thumb, share
 
 
 def share_image(image: Image | None, config: ImagesConfig) -> Shared | None:

@@ -22,6 +22,7 @@ in a dict, which is what makes tokenising 100,000 articles take seconds.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from dataclasses import dataclass, fields, replace
@@ -62,6 +63,8 @@ _HEADLINE_WEIGHT = 2
 _CHUNK_ENTRIES = 2_000_000
 # Scores equal to this many decimals are ties, so float noise never decides an order.
 _SCORE_DECIMALS = 9
+
+TermCounts = tuple[np.ndarray, np.ndarray]  # an article's distinct word hashes (sorted) and their counts
 
 
 @dataclass(frozen=True)
@@ -112,10 +115,14 @@ class _Ranked:
     score: np.ndarray
 
 
-def compute_related(articles: Sequence[Article], config: RelatedConfig) -> dict[str, tuple[str, ...]]:
-    """Map every article's source to the sources of its related articles, best first."""
+def compute_related(articles: Sequence[Article], config: RelatedConfig,
+                    words: dict[bytes, TermCounts] | None = None) -> dict[str, tuple[str, ...]]:
+    """Map every article's source to the sources of its related articles, best first.
+
+    `words` caches each article's word counts between builds (see _term_rows).
+    """
     _check_config(config)
-    signals = _signals(articles, config)
+    signals = _signals(articles, config, words)
     pins = _resolve_pins(signals.articles)
     ranked = _rank(signals, config, 0, len(signals.articles), extra=_most_pins(pins, config))
     bounds = np.searchsorted(ranked.row, np.arange(len(signals.articles) + 1))
@@ -130,7 +137,7 @@ def compute_related(articles: Sequence[Article], config: RelatedConfig) -> dict[
 def explain_related(articles: Sequence[Article], config: RelatedConfig, source: str) -> list[Explanation]:
     """Explain the related list of the article at `source`, then the runners-up."""
     _check_config(config)
-    signals = _signals(articles, config)
+    signals = _signals(articles, config, want_names=True)
     sources = [a.source for a in signals.articles]
     try:
         i = sources.index(source)
@@ -303,17 +310,25 @@ def _group(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return ranked[head], order[head], group
 
 
-def _term_rows(articles: tuple[Article, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
-    """Count the non-stop words of every article as (row, term id, count) triples."""
-    known = np.zeros(0, dtype=np.uint64)  # hashes seen so far, sorted
-    known_ids = np.zeros(0, dtype=np.int64)  # their term ids, aligned with `known`
-    names: list[str] = []
+def text_key(article: Article) -> bytes:
+    """Names what an article's words are counted from: its headline, summary and body."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in (article.title, article.summary, article.body):
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.digest()
+
+
+def _count_words(articles: Sequence[Article], names: dict[int, str] | None) -> list[TermCounts]:
+    """Each article's non-stop words as (sorted distinct word hashes, counts).
+
+    Words are tokenised in batches: one numpy pass over many articles' bytes beats
+    a pass per article. With `names`, the spelling of each new hash is recorded.
+    """
     stop_text = b" ".join(word.encode() for word in sorted(STOP_WORDS))
     table = _power_table(len(stop_text) + 1)
     stop = _stop_table(_hash_words(stop_text, table)[2])
-    rows: list[np.ndarray] = []
-    terms: list[np.ndarray] = []
-    counts: list[np.ndarray] = []
+    counted: list[TermCounts] = []
     for start in range(0, len(articles), _TOKEN_BATCH):
         pieces = [_article_bytes(a) for a in articles[start:start + _TOKEN_BATCH]]
         buf = b" ".join(pieces).translate(_LETTERS)
@@ -326,30 +341,52 @@ def _term_rows(articles: tuple[Article, ...]) -> tuple[np.ndarray, np.ndarray, n
         starts, lengths, hashes = starts[wanted], lengths[wanted], hashes[wanted]
         words_before = np.searchsorted(starts, np.append(begins, len(buf)))
         owner = np.repeat(np.arange(len(pieces)), np.diff(words_before))
-        unique, first, inverse = _group(hashes)
-        where = np.minimum(np.searchsorted(known, unique), max(len(known) - 1, 0))
-        found = known[where] == unique if len(known) else np.zeros(len(unique), dtype=bool)
-        ids = np.empty(len(unique), dtype=np.int64)
-        ids[found] = known_ids[where[found]]
-        new = np.flatnonzero(~found)
-        # New words get the next ids in hash order: reproducible for the same archive.
-        ids[new] = len(names) + np.arange(len(new))
-        for k in first[new].tolist():
-            names.append(buf[starts[k]:starts[k] + lengths[k]].decode("utf-8"))
-        slots = np.searchsorted(known, unique[new])  # both sorted: a merge, not a sort
-        known = np.insert(known, slots, unique[new])
-        known_ids = np.insert(known_ids, slots, ids[new])
-        # Summing duplicates row by row beats one global sort of every (article, word).
-        batch = sp.csr_matrix((np.ones(len(owner), dtype=np.int32), (owner, ids[inverse])),
-                              shape=(len(pieces), len(names)))
-        batch.sum_duplicates()
-        rows.append(np.repeat(np.arange(start, start + len(pieces), dtype=np.int32),
-                              np.diff(batch.indptr)))
-        terms.append(batch.indices.astype(np.int32))
-        counts.append(batch.data.astype(np.int32))
-    if not rows:
-        return (np.zeros(0, dtype=np.int32),) * 3 + (names,)
-    return np.concatenate(rows), np.concatenate(terms), np.concatenate(counts), names
+        if names is not None:
+            unique, first = np.unique(hashes, return_index=True)
+            for value, k in zip(unique.tolist(), first.tolist()):
+                if value not in names:
+                    names[value] = buf[starts[k]:starts[k] + lengths[k]].decode("utf-8")
+        order = np.lexsort((hashes, owner))
+        owner, hashes = owner[order], hashes[order]
+        head = np.ones(len(hashes), dtype=bool)
+        head[1:] = (hashes[1:] != hashes[:-1]) | (owner[1:] != owner[:-1])
+        firsts = np.flatnonzero(head)
+        counts = np.diff(np.append(firsts, len(hashes))).astype(np.int32)
+        bounds = np.searchsorted(owner[firsts], np.arange(len(pieces) + 1))
+        distinct = hashes[firsts]
+        counted += [(distinct[bounds[k]:bounds[k + 1]], counts[bounds[k]:bounds[k + 1]])
+                    for k in range(len(pieces))]
+    return counted
+
+
+def _term_rows(articles: tuple[Article, ...], cache: dict[bytes, TermCounts] | None = None,
+               want_names: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """Count the non-stop words of every article as (row, term id, count) triples.
+
+    Term ids follow hash order, whatever article a word first appears in: ties between
+    equally weighted terms are then broken the same way whatever else the archive
+    holds. `cache` maps text_key() to earlier counts; it is updated to hold exactly
+    the articles given.
+    """
+    keys = [text_key(a) for a in articles] if cache is not None else []
+    counted: list[TermCounts | None] = [cache.get(k) for k in keys] if cache is not None else [None] * len(articles)
+    missing = [i for i, c in enumerate(counted) if c is None]
+    names: dict[int, str] | None = {} if want_names else None
+    for i, counts in zip(missing, _count_words([articles[i] for i in missing], names)):
+        counted[i] = counts
+    if cache is not None:
+        cache.clear()
+        cache.update(zip(keys, counted))  # type: ignore[arg-type]
+    if not articles:
+        return (np.zeros(0, dtype=np.int32),) * 3 + ([],)
+    sizes = [len(c[0]) for c in counted]  # type: ignore[index]
+    hashes = np.concatenate([c[0] for c in counted])  # type: ignore[index]
+    vocabulary, ids = np.unique(hashes, return_inverse=True)
+    rows = np.repeat(np.arange(len(articles), dtype=np.int32), sizes)
+    counts = np.concatenate([c[1] for c in counted])  # type: ignore[index]
+    spelled = [names[h] for h in vocabulary.tolist()] if names is not None else [""] * len(vocabulary)
+    # Each article's hashes are sorted, so (row, id) pairs already come in order.
+    return rows, ids.astype(np.int32).ravel(), counts, spelled
 
 
 def _feature_rows(lists: list[set[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
@@ -365,11 +402,12 @@ def _feature_rows(lists: list[set[str]]) -> tuple[np.ndarray, np.ndarray, np.nda
             np.ones(len(rows), dtype=np.int64), list(vocabulary))
 
 
-def _signals(articles: Sequence[Article], config: RelatedConfig) -> _Signals:
+def _signals(articles: Sequence[Article], config: RelatedConfig, words: dict[bytes, TermCounts] | None = None,
+             want_names: bool = False) -> _Signals:
     """Vectorise the archive; rows follow source order so input order never matters."""
     ordered = tuple(sorted(articles, key=lambda a: (a.source, a.slug)))
     n = len(ordered)
-    text, term_names = _matrix(n, *_term_rows(ordered), keep=config.max_terms, log_tf=True)
+    text, term_names = _matrix(n, *_term_rows(ordered, words, want_names), keep=config.max_terms, log_tf=True)
     tags, tag_names = _matrix(n, *_feature_rows(
         [{t.strip().casefold() for t in a.tags if t.strip()} for a in ordered]))
     people, people_names = _matrix(n, *_feature_rows(

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 from urllib.parse import quote, unquote, urlsplit
 
+from generator.cache import Memory
 from generator.config import CONFIG_NAME, BuildOptions, load_config
 from generator.errors import BuildError, Diagnostic
 
@@ -208,6 +209,7 @@ class Preview:
         # Preview builds skip the search index: it would delay every reload (docs/serve.md).
         self.options = dataclasses.replace(options, out=out, search=False)
         self.out = out
+        self.memory = Memory()  # cache files kept between rebuilds
         self.host, self.port = host, port
         self.clock = clock
         self.debug = debug
@@ -333,7 +335,7 @@ class Preview:
             started = time.perf_counter()
             self.building = True
             try:
-                report = build(dataclasses.replace(self.options, build_time=self.clock()))
+                report = build(dataclasses.replace(self.options, build_time=self.clock()), memory=self.memory)
             except BuildError as exc:
                 text = format_failure(exc.diagnostics)
                 self._say(f"{what}build failed:\n{text}", err=True)

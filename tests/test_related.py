@@ -296,3 +296,36 @@ def test_any_archive_gets_valid_deterministic_lists(rows, count, allow_newer):
         if not allow_newer:
             assert all(by_source[other].date <= by_source[source].date for other in listed)
     assert compute_related(list(reversed(articles)), config) == related
+
+
+def test_cached_word_counts_give_the_same_lists_and_follow_edits():
+    articles = desk()
+    words: dict = {}
+    plain = compute_related(articles, RelatedConfig())
+    assert compute_related(articles, RelatedConfig(), words) == plain
+    assert len(words) == len(articles)
+    assert compute_related(articles, RelatedConfig(), words) == plain  # now from the cache
+    # A story rewritten to be about football must move, cache or not.
+    edited = list(articles)
+    edited[2] = replace(articles[2], title="Persija menang lagi di stadion",
+                        body="Persija menang di laga liga. Pelatih memuji lini tengah dan suporter di stadion.")
+    fresh = compute_related(edited, RelatedConfig())
+    assert compute_related(edited, RelatedConfig(), words) == fresh
+    assert fresh != plain
+    assert len(words) == len(edited)  # counts of the old text are dropped
+
+
+def test_lists_of_untouched_stories_survive_an_edit_elsewhere_in_a_large_archive():
+    rng = random.Random(7)
+    vocabulary = ["".join(rng.choices("abcdefghijklmnop", k=6)) for _ in range(400)]
+    articles = [story(f"cerita-{n}", " ".join(rng.choices(vocabulary, k=6)),
+                      " ".join(rng.choices(vocabulary, k=120)),
+                      tags=tuple(rng.sample([f"tag{t}" for t in range(40)], 3)), day=n % 30)
+                for n in range(600)]
+    before = compute_related(articles, RelatedConfig())
+    edited = list(articles)
+    edited[300] = replace(articles[300], body=articles[300].body + " " + " ".join(vocabulary[:3]) + " tambahan")
+    after = compute_related(edited, RelatedConfig())
+    changed = [s for s in before if before[s] != after[s]]
+    # Only stories whose lists involve the edited one may move; not the archive.
+    assert len(changed) < 30, changed
