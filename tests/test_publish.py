@@ -92,7 +92,11 @@ def test_workflow_builds_with_the_pages_address_and_deploys_with_the_official_ac
     build_steps = data["jobs"]["build"]["steps"]
     uses = [step.get("uses") for step in build_steps if "uses" in step]
     assert uses == ["actions/checkout@v7", "actions/setup-python@v7", "actions/configure-pages@v5",
-                    "actions/upload-pages-artifact@v5"]
+                    "actions/cache@v5", "actions/upload-pages-artifact@v5"]
+    # The build cache is restored before the build, newest entry first.
+    cache = next(s for s in build_steps if s.get("uses", "").startswith("actions/cache"))
+    assert build_steps.index(cache) < build_steps.index(next(s for s in build_steps if "sitegen build" in s.get("run", "")))
+    assert cache["with"]["path"] == ".sitegen" and cache["with"]["restore-keys"] == "sitegen-"
     python = next(s for s in build_steps if s.get("uses", "").startswith("actions/setup-python"))["with"]
     assert python["python-version"] == "3.11" and python["cache"] == "pip"
     assert WORKFLOW in python["cache-dependency-path"].split()
