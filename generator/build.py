@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence, TypeVar
 from urllib.parse import urlsplit
 
+import jinja2
+
 from generator import __version__
 from generator.cache import BuildCache, Manifest, Memory
 from generator.config import RESERVED_SEGMENTS, BuildOptions, SiteConfig, load_config
@@ -38,7 +40,10 @@ from generator.templates import Theme, load_theme, make_environment, render_temp
 
 T = TypeVar("T")
 SEARCH_DIR = "pagefind"
-WORDS_KEY = "words-1"  # the word counts' format (the cache also checks the sitegen version)
+# From this many pages to render, templates are compiled before the workers fork; for a
+# handful of pages, compiling the few they use in place is cheaper.
+PRECOMPILE_FROM = 200
+WORDS_KEY = "words-2"  # the word counts' format (the cache also checks the sitegen version)
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,9 @@ class SizeLimits:
     max_file: int = 100 * 1024 * 1024
     max_total: int = 1024 * 1024 * 1024
     top: int = 5  # biggest contributors named in the message
+    # False skips the check, and the walk over every output file it needs: for the
+    # preview of `sitegen serve`, which is never published.
+    check: bool = True
 
 
 @dataclass
@@ -122,7 +130,7 @@ def build(options: BuildOptions, progress: Progress | None = None, limits: SizeL
     scanned_ns = cache.mark_scan()
     sources = report.timed("discover", lambda: discover(options.source, min(previous_scans, default=None)))
     theme = load_theme(config)
-    fp = Fingerprinter()
+    fp = Fingerprinter(memory.records if memory is not None else None)
     settings = fp.digest(__version__, config, theme_digest(theme), options.safe, options.drafts, options.search,
                          options.future)
     inputs = fp.digest(settings, sources.stamps)
@@ -165,7 +173,9 @@ def build(options: BuildOptions, progress: Progress | None = None, limits: SizeL
     outputs = report.timed("fingerprint", lambda: fingerprint_outputs(pages, content, sources, theme, config, settings, fp))
     search_fp = fp.digest(settings, sorted((o.rel, o.fingerprint) for o in outputs if o.rel.endswith(".html"))) \
         if options.search else None
-    renderer = Renderer(theme, config, site, options.safe)
+    if memory is not None:
+        memory.records = fp.records()  # this build's records only: the old ones can go
+    renderer = Renderer(theme, config, site, options.safe, memory.templates if memory is not None else None)
     origins = output_origins(outputs, config)
 
     if manifest is None:
@@ -175,7 +185,7 @@ def build(options: BuildOptions, progress: Progress | None = None, limits: SizeL
             write_outputs(outputs, renderer, staging, jobs, report, progress)
             if options.search:
                 report.search = report.timed("search", lambda: index(staging.root, config, content))
-            sizes = output_sizes(staging.root)
+            sizes = output_sizes(staging.root) if limits.check else {}
             raise_if_errors(size_errors(sizes, limits, origins))  # before the switch: the old output stays
             report.timed("switch", staging.commit)
         cache.save_manifest(_manifest(inputs, outputs, search_fp, content, options, scanned_ns))
@@ -187,14 +197,16 @@ def build(options: BuildOptions, progress: Progress | None = None, limits: SizeL
         stale_index = [SEARCH_DIR] if (reindex or not options.search) and (options.out / SEARCH_DIR).exists() else []
         with Update(options.out, cache.journal_path) as update:
             write_outputs(changed, renderer, update, jobs, report, progress)
-            sizes = _sizes_after(options.out, update.root, removed + stale_index)
+            sizes = _sizes_after(options.out, update.root, removed + stale_index) if limits.check else {}
             raise_if_errors(size_errors(sizes, limits, origins))  # before the switch: the old output stays
             if reindex and not (options.out / SEARCH_DIR).exists():
                 update.stage_tree(SEARCH_DIR)  # indexed in place below: a failure removes it again
             report.timed("switch", lambda: update.apply(removed + stale_index))
             if reindex:
                 report.search = report.timed("search", lambda: index(options.out, config, content))
-                sizes.update((f"{SEARCH_DIR}/{rel}", size) for rel, size in output_sizes(options.out / SEARCH_DIR).items())
+                if limits.check:
+                    index_sizes = output_sizes(options.out / SEARCH_DIR)
+                    sizes.update((f"{SEARCH_DIR}/{rel}", size) for rel, size in index_sizes.items())
         # Saved once the update is final: a crash before this leaves the old manifest, which
         # only makes the next build rewrite some files; saved earlier, a crash that undoes the
         # update would leave a manifest describing files that are not there.
@@ -222,11 +234,13 @@ def related_lists(content: Content, config: SiteConfig, cache: BuildCache, fp: F
     key = fp.digest(config.related, content.articles)
     lists = cache.load_pickle(cache.related_path, key)
     if lists is None:
-        # A copy: compute_related updates it, and a loaded value may be shared (cache.Memory).
-        words = dict((None if clean else cache.load_pickle(cache.words_path, WORDS_KEY)) or {})
+        from generator.related import pack_words, unpack_words  # numpy: loaded only when needed
+
+        packed = None if clean else cache.load_pickle(cache.words_path, WORDS_KEY)
+        words = unpack_words(packed) if packed is not None else {}  # a new dict: `packed` may be shared
         lists = compute_related(content.articles, config.related, words)
         cache.save_pickle(cache.related_path, key, lists)
-        cache.save_pickle(cache.words_path, WORDS_KEY, words)
+        cache.save_pickle(cache.words_path, WORDS_KEY, pack_words(words))
     return lists
 
 
@@ -312,9 +326,18 @@ def static_files(theme: Theme, content: Content, sources: Sources, config: SiteC
 class Renderer:
     """Renders pages with one Jinja environment per process."""
 
-    def __init__(self, theme: Theme, config: SiteConfig, site: SiteData, safe: bool):
+    def __init__(self, theme: Theme, config: SiteConfig, site: SiteData, safe: bool,
+                 compiled: dict[str, bytes] | None = None):
         self.config, self.site, self.safe = config, site, safe
-        self.env = make_environment(theme, config, site)
+        self.env = make_environment(theme, config, site, compiled)
+
+    def compile_templates(self) -> None:
+        """Compile every template once here, before workers fork, rather than once per worker."""
+        for name in self.env.list_templates(filter_func=lambda n: n.endswith(".html")):
+            try:
+                self.env.get_template(name)
+            except jinja2.TemplateError:
+                pass  # reported with its page when a page uses it
 
     def render(self, page: Page) -> str:
         """The text of one page."""
@@ -332,6 +355,8 @@ def write_outputs(outputs: Sequence[Output], renderer: Renderer, writer: Staging
                   jobs: int, report: BuildReport, progress: Progress) -> None:
     """Render pages (in worker processes) and copy files into the writer's folder."""
     pages = [o for o in outputs if o.page is not None]
+    if len(pages) >= PRECOMPILE_FROM:
+        renderer.compile_templates()
     progress.start("render", len(pages))
     try:
         results = report.timed("render", lambda: map_chunks(_render_chunk, pages, jobs, shared=(renderer, writer.root),

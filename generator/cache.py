@@ -41,6 +41,10 @@ class Memory:
 
     def __init__(self) -> None:
         self._values: dict[Path, tuple[tuple[int, int], str, Any]] = {}
+        # Digests of the last build's articles, by object (fingerprint.Fingerprinter).
+        self.records: dict[int, tuple[Any, bytes]] = {}
+        # Compiled templates by Jinja's bucket key (templates.MemoryBytecodeCache).
+        self.templates: dict[str, bytes] = {}
 
     def get(self, path: Path, key: str) -> Any:
         """The value remembered for `path` under `key` if the file is unchanged, else None."""

@@ -25,9 +25,12 @@ class Fingerprinter:
     every stage guarantees (sorted inputs, no sets).
     """
 
-    def __init__(self) -> None:
-        self._records: dict[int, bytes] = {}
-        self._keep: list[Any] = []  # the memo's keys are ids: keep the objects alive
+    def __init__(self, remembered: dict[int, tuple[Any, bytes]] | None = None) -> None:
+        # id -> (record, digest). Each entry holds its record, so no id can be reused by
+        # another object while the entry lives. `remembered` comes from an earlier build
+        # of the same process (sitegen serve), whose unchanged articles are the same objects.
+        self._remembered = remembered or {}
+        self._records: dict[int, tuple[Any, bytes]] = {}
 
     def digest(self, *values: Any) -> str:
         """Hex digest of `values`, equal across runs and processes for equal input."""
@@ -36,13 +39,18 @@ class Fingerprinter:
     def record_digest(self, record: Any) -> bytes:
         """Digest of one shared record's every field, computed once per build."""
         key = id(record)
-        cached = self._records.get(key)
-        if cached is None:
-            fields = tuple(getattr(record, f.name) for f in dataclasses.fields(record))
-            cached = self._digest((type(record).__name__, fields))
-            self._records[key] = cached
-            self._keep.append(record)
-        return cached
+        entry = self._records.get(key)
+        if entry is None:
+            entry = self._remembered.get(key)
+            if entry is None or entry[0] is not record:
+                fields = tuple(getattr(record, f.name) for f in dataclasses.fields(record))
+                entry = (record, self._digest((type(record).__name__, fields)))
+            self._records[key] = entry
+        return entry[1]
+
+    def records(self) -> dict[int, tuple[Any, bytes]]:
+        """The records digested so far, to hand to the next build's Fingerprinter."""
+        return self._records
 
     def _digest(self, value: Any) -> bytes:
         buffer = io.BytesIO()

@@ -319,6 +319,24 @@ def text_key(article: Article) -> bytes:
     return h.digest()
 
 
+def pack_words(words: dict[bytes, TermCounts]) -> tuple[list[bytes], np.ndarray, np.ndarray, np.ndarray]:
+    """The word-count cache as four objects: pickling 20,000 small arrays costs ten times more."""
+    keys = list(words)
+    sizes = np.array([len(words[k][0]) for k in keys], dtype=np.int64)
+    empty = (np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int32))
+    hashes = np.concatenate([words[k][0] for k in keys] or [empty[0]])
+    counts = np.concatenate([words[k][1] for k in keys] or [empty[1]])
+    return keys, sizes, hashes, counts
+
+
+def unpack_words(packed: tuple[list[bytes], np.ndarray, np.ndarray, np.ndarray]) -> dict[bytes, TermCounts]:
+    """The word-count cache from pack_words(); the arrays are views into the packed ones."""
+    keys, sizes, hashes, counts = packed
+    ends = np.cumsum(sizes).tolist()
+    starts = [0] + ends[:-1]
+    return {key: (hashes[a:b], counts[a:b]) for key, a, b in zip(keys, starts, ends)}
+
+
 def _count_words(articles: Sequence[Article], names: dict[int, str] | None) -> list[TermCounts]:
     """Each article's non-stop words as (sorted distinct word hashes, counts).
 

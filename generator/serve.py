@@ -328,14 +328,16 @@ class Preview:
 
     def rebuild(self, changed: Iterable[str] = ()) -> bool:
         """Build once and tell the browsers; True when the build succeeded."""
-        from generator.build import build
+        from generator.build import SizeLimits, build
 
         with self._build_lock:
             what = self._describe(changed)
             started = time.perf_counter()
             self.building = True
             try:
-                report = build(dataclasses.replace(self.options, build_time=self.clock()), memory=self.memory)
+                # No host size check: the preview is never published, and it walks every file.
+                report = build(dataclasses.replace(self.options, build_time=self.clock()),
+                               limits=SizeLimits(check=False), memory=self.memory)
             except BuildError as exc:
                 text = format_failure(exc.diagnostics)
                 self._say(f"{what}build failed:\n{text}", err=True)

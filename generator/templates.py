@@ -64,9 +64,35 @@ def load_theme(config: SiteConfig) -> Theme:
                  strings=strings)
 
 
-def make_environment(theme: Theme, config: SiteConfig, links: Any = None) -> jinja2.Environment:
-    """A Jinja environment with autoescape, strict undefined and the site helpers."""
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in a dict between builds of one process (sitegen serve).
+
+    Jinja checks each entry against a checksum of the template's source, so an edited
+    template is compiled again.
+    """
+
+    def __init__(self, store: dict[str, bytes]):
+        self.store = store
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Fill `bucket` from the store, if it holds this template."""
+        data = self.store.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Keep the compiled template."""
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+def make_environment(theme: Theme, config: SiteConfig, links: Any = None,
+                     compiled: dict[str, bytes] | None = None) -> jinja2.Environment:
+    """A Jinja environment with autoescape, strict undefined and the site helpers.
+
+    `compiled` keeps compiled templates for the next environment of the same process.
+    """
     env = jinja2.Environment(
+        bytecode_cache=MemoryBytecodeCache(compiled) if compiled is not None else None,
         loader=jinja2.FileSystemLoader([str(p) for p in theme.templates]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

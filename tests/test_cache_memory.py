@@ -34,3 +34,31 @@ def test_a_deleted_cache_file_is_not_served_from_memory(tmp_path: Path) -> None:
     cache.save_pickle(cache.words_path, "k", {"a": 1})
     cache.words_path.unlink()
     assert cache.load_pickle(cache.words_path, "k") is None
+
+
+def test_builds_sharing_a_memory_give_the_same_folder_as_a_clean_build(basic_site: Path, tmp_path: Path) -> None:
+    from generator.build import build
+    from generator.config import BuildOptions
+    from tests.conftest import BUILD_TIME, build_into
+    from tests.test_incremental import snapshot
+
+    memory = Memory()
+    out = tmp_path / "preview"
+
+    def build_with_memory() -> None:
+        build(BuildOptions(source=basic_site, out=out, build_time=BUILD_TIME, search=False), memory=memory)
+
+    build_with_memory()
+    assert memory.records and memory.templates  # articles digested, templates compiled
+    story = basic_site / "content/articles/2023/10/gerhana-bulan-terlihat.md"
+    story.write_text(story.read_text().replace("Langit cerah membuat", "Langit mendung membuat"))
+    template = basic_site / "themes/default/templates/partials/card.html"
+    template.parent.mkdir(parents=True, exist_ok=True)
+    template.write_text((Path(__file__).parent.parent / "themes/default/templates/partials/card.html")
+                        .read_text().replace('class="card"', 'class="card kartu"'))
+    build_with_memory()
+    clean = tmp_path / "clean"
+    build_into(basic_site, clean, clean=True)
+    assert snapshot(out) == snapshot(clean)
+    assert b"Langit mendung" in (out / "sains/2023/10/gerhana-bulan-terlihat/index.html").read_bytes()
+    assert b'class="card kartu"' in (out / "index.html").read_bytes()  # the edited template, not the remembered one
