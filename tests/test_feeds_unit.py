@@ -151,3 +151,16 @@ def test_sub_path_base_url_is_kept_in_every_link() -> None:
 def test_naive_dates_are_refused() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         render([make_article("a", date=datetime(2023, 11, 9, 14, 30))])
+
+
+def test_iso_dates_keep_their_own_offset_even_when_equal_to_an_earlier_one() -> None:
+    from zoneinfo import ZoneInfo
+
+    from generator.dates import iso
+
+    jakarta = datetime(2023, 11, 9, 14, 30, tzinfo=ZoneInfo("Asia/Jakarta"))
+    utc = datetime(2023, 11, 9, 7, 30, tzinfo=timezone.utc)
+    assert jakarta == utc
+    assert (iso(jakarta), iso(utc)) == ("2023-11-09T14:30:00+07:00", "2023-11-09T07:30:00+00:00")
+    first = datetime(2023, 11, 5, 1, 30, tzinfo=ZoneInfo("America/New_York"))  # the hour that repeats
+    assert (iso(first), iso(first.replace(fold=1))) == ("2023-11-05T01:30:00-04:00", "2023-11-05T01:30:00-05:00")
