@@ -27,7 +27,8 @@ from generator.config import RESERVED_SEGMENTS, BuildOptions, SiteConfig, load_c
 from generator.content import ParsedEntry, Sources, discover, load_content, withhold_scheduled
 from generator.errors import BuildError, Diagnostic, raise_if_errors, sort_key, suggest
 from generator.fingerprint import Fingerprinter, digest_files
-from generator.images import Planned, alt_diagnostics, body_image_hook, cache_folder, make_variants, plan_variants
+from generator.images import (Planned, alt_diagnostics, body_image_hook, cache_folder, make_variants, plan_variants,
+                              variant_settings)
 from generator.markup import render_markdown
 from generator.linkcheck import exists, links_in, target_of
 from generator.model import Article, Content
@@ -131,8 +132,9 @@ def build(options: BuildOptions, progress: Progress | None = None, limits: SizeL
     sources = report.timed("discover", lambda: discover(options.source, min(previous_scans, default=None)))
     theme = load_theme(config)
     fp = Fingerprinter(memory.records if memory is not None else None)
-    settings = fp.digest(__version__, config, theme_digest(theme), options.safe, options.drafts, options.search,
-                         options.future)
+    # variant_settings: another Pillow renames every resized photo, so every page showing one changes.
+    settings = fp.digest(__version__, config, theme_digest(theme), variant_settings(config.images), options.safe,
+                         options.drafts, options.search, options.future)
     inputs = fp.digest(settings, sources.stamps)
     if manifest is not None and not options.out.is_dir():
         manifest = None

@@ -190,7 +190,8 @@ def variant_widths(width: int, widths: Iterable[int]) -> list[int]:
 
 
 @lru_cache(maxsize=16)
-def _settings_key(config: ImagesConfig) -> str:
+def variant_settings(config: ImagesConfig) -> str:
+    """What, besides a photo's bytes, names its variants: the pipeline, Pillow, the qualities."""
     import PIL
 
     return f"{PIPELINE}|{PIL.__version__}|{config.jpeg_quality}|{config.webp_quality}"
@@ -220,7 +221,7 @@ def responsive(image: Image, config: ImagesConfig) -> Responsive | None:
 @lru_cache(maxsize=100_000)
 def _variants(url: str, digest: str, width: int, height: int, alpha: bool,
               config: ImagesConfig) -> tuple[tuple[Variant, ...], tuple[Variant, ...], int, int | None]:
-    key = hashlib.blake2b(f"{digest}|{_settings_key(config)}".encode(), digest_size=5).hexdigest()
+    key = hashlib.blake2b(f"{digest}|{variant_settings(config)}".encode(), digest_size=5).hexdigest()
     folder = url.rsplit("/", 1)[0] + f"/{VARIANT_DIR}/"
     stem = _stem(url)
     fallback_ext = "png" if alpha else "jpg"

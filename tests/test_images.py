@@ -458,3 +458,27 @@ def test_missing_alt_is_a_warning_and_an_error_with_strict(basic_site: Path, tmp
     assert main(["build", "--source", str(basic_site), "--out", str(out), "--no-search", "--future",
                  "--strict"]) == 1
     assert "error: the lead image has no alt text" in capsys.readouterr().err
+
+
+def test_another_pillow_renames_the_variants_on_every_page_that_shows_them(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import PIL
+
+    from tests.test_incremental import snapshot
+
+    site = copy_site("basic", tmp_path)
+    out = tmp_path / "public"
+    build_into(site, out)
+    old_variants = {p.name for p in out.rglob("_v/*")}
+    monkeypatch.setattr(PIL, "__version__", "99.0.0")
+    images_module.variant_settings.cache_clear()
+    images_module._variants.cache_clear()
+    try:
+        build_into(site, out)
+        assert old_variants and not old_variants & {p.name for p in out.rglob("_v/*")}
+        clean = tmp_path / "clean"
+        build_into(site, clean, clean=True)
+        assert snapshot(out) == snapshot(clean)  # no page still points at the old names
+    finally:
+        images_module.variant_settings.cache_clear()
+        images_module._variants.cache_clear()
