@@ -31,12 +31,13 @@ from generator.images import (Planned, alt_diagnostics, body_image_hook, cache_f
                               variant_settings)
 from generator.markup import render_markdown
 from generator.linkcheck import exists, links_in, target_of
-from generator.model import Article, Content
+from generator.model import Article, Content, Section
 from generator.output import Staging, Update, check_output_folder, recover, remove_stale
 from generator.pages import Page, SiteData, build_site_data, next_change, plan_pages
 from generator.parallel import default_jobs, map_chunks
 from generator.progress import Progress
 from generator.routing import find_collisions, output_path
+from generator.seo import article_jsonld
 from generator.templates import Theme, load_theme, make_environment, render_template
 
 T = TypeVar("T")
@@ -347,6 +348,12 @@ class Renderer:
             return page.text
         assert page.template is not None
         context = dict(page.context, page_url=page.url, sections=self.site.sections)
+        article, section = page.context.get("article"), page.context.get("section")
+        if isinstance(article, Article) and isinstance(section, Section):
+            # Structured data follows from the page's own data (article, section, the
+            # person_urls) and the config, all in its fingerprint; made here, the plan of
+            # 100,000 pages need not hold it.
+            context["jsonld"] = article_jsonld(article, section, self.site, self.config)
         if page.markdown is not None:
             context["content"] = render_markdown(page.markdown, self.config.base_path, self.safe,
                                                  images=body_image_hook(page.context.get("article"), self.config))

@@ -16,7 +16,6 @@ from generator.listings import (Group, Month, group_by_month, group_by_person, g
 from generator.model import Article, Content, Section
 from generator.routing import link
 from generator.search import bundle_paths
-from generator.seo import article_jsonld
 from generator.sitemaps import NEWS_WINDOW, SitemapEntry, render_news_sitemap, render_robots, render_sitemaps
 
 
@@ -149,7 +148,6 @@ def plan_articles(site: SiteData, config: SiteConfig) -> list[Page]:
         pages.append(Page(url=article.url, template="article.html", source=article.source,
                           context={"article": article, "section": section,
                                    "related": site.related.get(article.source, ()),
-                                   "jsonld": article_jsonld(article, section, site, config),
                                    # Link targets are part of the page's data (and so of its
                                    # fingerprint): a slug can change when a look-alike name appears.
                                    "person_urls": {name: site.person_url(name)
