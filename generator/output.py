@@ -227,7 +227,7 @@ def remove_stale(out: Path) -> list[str]:
         return removed
     for path in sorted(siblings):
         kind, _, pid = path.name.removeprefix(prefix).rpartition("-")
-        if not path.name.startswith(prefix) or kind not in ("staging", "update", "backup", "old") \
+        if not path.name.startswith(prefix) or kind not in ("staging", "update", "backup", "old", "search") \
                 or not pid.isdigit() or _running(int(pid)):
             continue
         if kind == "old" and not _exists(out):

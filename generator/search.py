@@ -344,8 +344,12 @@ def index_site(root: Path, config: SiteConfig, articles: Sequence[Article] | Non
             shards = split_into_shards(find_article_pages(root, config.tz), config.search.shard_threshold)
         if shards:
             # Beside the output (same file system, so hard links work), not inside it: a
-            # crash cannot leave it in a folder that gets published.
-            mirror_root = Path(tempfile.mkdtemp(prefix=f".{root.name}.search-", dir=root.parent))
+            # crash cannot leave it in a folder that gets published. Named before it is
+            # made, so an interrupt right after mkdir still finds it to remove; named by
+            # process, so the next build removes what a killed one left (remove_stale).
+            mirror_root = root.parent / f".{root.name}.search-{os.getpid()}"
+            shutil.rmtree(mirror_root, ignore_errors=True)  # left by a dead process with our pid
+            mirror_root.mkdir()
         for shard in shards:
             assert mirror_root is not None
             mirror = mirror_root / (shard.name or "all")

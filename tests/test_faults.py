@@ -354,7 +354,7 @@ def test_an_interrupt_while_indexing_in_place_undoes_the_new_search_index(basic_
 def test_working_folders_of_killed_builds_are_removed(basic_site: Path, tmp_path: Path) -> None:
     out = tmp_path / "public"
     dead = 2 ** 22 + 12345  # above Linux's default pid_max: no such process
-    for kind in ("staging", "update", "backup", "old"):
+    for kind in ("staging", "update", "backup", "old", "search"):
         (tmp_path / f".public.{kind}-{dead}/x").mkdir(parents=True)
     (tmp_path / f".public.staging-{os.getppid()}").mkdir()  # a build that is still running
     (tmp_path / ".public.notes").mkdir()  # not ours
