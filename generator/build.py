@@ -11,13 +11,11 @@ switched only when everything succeeded.
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence, TypeVar
-from urllib.parse import urlsplit
 
 import jinja2
 
@@ -25,17 +23,18 @@ from generator import __version__
 from generator.cache import BuildCache, Manifest, Memory
 from generator.config import RESERVED_SEGMENTS, BuildOptions, SiteConfig, load_config
 from generator.content import ParsedEntry, Sources, discover, load_content, withhold_scheduled
-from generator.errors import BuildError, Diagnostic, raise_if_errors, sort_key, suggest
+from generator.errors import BuildError, Diagnostic, raise_if_errors
 from generator.fingerprint import Fingerprinter, digest_files
 from generator.images import (Planned, alt_diagnostics, body_image_hook, cache_folder, make_variants, plan_variants,
                               variant_settings)
+from generator.limits import SizeLimits, output_origins, output_sizes, size_errors, sizes_after, total_warning
 from generator.markup import render_markdown
-from generator.linkcheck import exists, links_in, target_of
 from generator.model import Article, Content, Section
 from generator.output import Staging, Update, check_output_folder, recover, remove_stale
 from generator.pages import Page, SiteData, build_site_data, next_change, plan_pages
 from generator.parallel import default_jobs, map_chunks
 from generator.progress import Progress
+from generator.related_config import RelatedConfig
 from generator.routing import find_collisions, output_path
 from generator.seo import article_jsonld
 from generator.templates import Theme, load_theme, make_environment, render_template
@@ -46,21 +45,6 @@ SEARCH_DIR = "pagefind"
 # handful of pages, compiling the few they use in place is cheaper.
 PRECOMPILE_FROM = 200
 WORDS_KEY = "words-2"  # the word counts' format (the cache also checks the sitegen version)
-
-
-@dataclass(frozen=True)
-class SizeLimits:
-    """What the host accepts; the defaults are GitHub Pages' published limits.
-
-    A file over `max_file` fails the build; an output over `max_total` is a warning.
-    """
-
-    max_file: int = 100 * 1024 * 1024
-    max_total: int = 1024 * 1024 * 1024
-    top: int = 5  # biggest contributors named in the message
-    # False skips the check, and the walk over every output file it needs: for the
-    # preview of `sitegen serve`, which is never published.
-    check: bool = True
 
 
 @dataclass
@@ -200,7 +184,7 @@ def build(options: BuildOptions, progress: Progress | None = None, limits: SizeL
         stale_index = [SEARCH_DIR] if (reindex or not options.search) and (options.out / SEARCH_DIR).exists() else []
         with Update(options.out, cache.journal_path) as update:
             write_outputs(changed, renderer, update, jobs, report, progress)
-            sizes = _sizes_after(options.out, update.root, removed + stale_index) if limits.check else {}
+            sizes = sizes_after(options.out, update.root, removed + stale_index) if limits.check else {}
             raise_if_errors(size_errors(sizes, limits, origins))  # before the switch: the old output stays
             if reindex and not (options.out / SEARCH_DIR).exists():
                 update.stage_tree(SEARCH_DIR)  # indexed in place below: a failure removes it again
@@ -218,7 +202,7 @@ def build(options: BuildOptions, progress: Progress | None = None, limits: SizeL
         report.removed = len(removed)
     cache.save_pickle(cache.summary_path, inputs, {
         "scheduled": content.scheduled, "unlabelled": unlabelled})
-    report.output_bytes, size_warnings = _total_warning(sizes, limits, options.out)
+    report.output_bytes, size_warnings = total_warning(sizes, limits, options.out)
     report.warnings = image_warnings + size_warnings
     report.scheduled = content.scheduled
     report.articles = len(content.articles)
@@ -439,228 +423,3 @@ def _scheduled_in(entries: Mapping[str, ParsedEntry], options: BuildOptions) -> 
     """The scheduled stories among cached parse results (for a build that had nothing to do)."""
     articles = tuple(entry[2] for entry in entries.values() if options.drafts or not entry[2].draft)
     return withhold_scheduled(Content(articles=articles), options.build_time, options.future).scheduled
-
-
-# --- the host's size limits ---------------------------------------------------------
-
-def output_origins(outputs: Sequence[Output], config: SiteConfig) -> dict[str, str]:
-    """For each output file, what it is made from, as named in diagnostics."""
-    origins = {}
-    root = config.source.resolve()
-    for output in outputs:
-        if output.page is not None:
-            origins[output.rel] = output.page.source
-        elif output.variant is not None:  # a resized photo: name the photo, not the cache
-            origins[output.rel] = output.variant.origin
-        elif output.copy_from is not None:
-            try:
-                origins[output.rel] = output.copy_from.resolve().relative_to(root).as_posix()
-            except ValueError:
-                origins[output.rel] = str(output.copy_from)
-    return origins
-
-
-def output_sizes(root: Path) -> dict[str, int]:
-    """Size of every file below `root`, by path relative to it (one stat per file)."""
-    sizes: dict[str, int] = {}
-    pending = [(str(root), "")]
-    while pending:
-        folder, prefix = pending.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except (FileNotFoundError, NotADirectoryError):
-            continue
-        for entry in entries:
-            rel = prefix + entry.name
-            if entry.is_dir(follow_symlinks=False):
-                pending.append((entry.path, rel + "/"))
-            elif entry.is_file():
-                sizes[rel] = entry.stat().st_size
-    return sizes
-
-
-def _sizes_after(out: Path, staged: Path, removed: Sequence[str]) -> dict[str, int]:
-    """The sizes the output will have once an incremental update is applied."""
-    sizes = output_sizes(out)
-    for rel in removed:
-        sizes.pop(rel, None)
-        prefix = rel.rstrip("/") + "/"
-        for gone in [r for r in sizes if r.startswith(prefix)]:
-            del sizes[gone]
-    sizes.update(output_sizes(staged))
-    return sizes
-
-
-def size_errors(sizes: Mapping[str, int], limits: SizeLimits, origins: Mapping[str, str]) -> list[Diagnostic]:
-    """An error for each file too big for the host, naming what it is made from."""
-    too_big = sorted(((size, rel) for rel, size in sizes.items() if size > limits.max_file), reverse=True)
-    biggest = ", ".join(f"{rel} ({format_size(size)})" for size, rel in too_big[:limits.top])
-    return [Diagnostic(origins.get(rel, rel),
-                       f"output file {rel} is {format_size(size)}; GitHub Pages accepts no file over "
-                       f"{format_size(limits.max_file)}",
-                       hint=f"host large media elsewhere and link to it, or make it smaller; too big: {biggest}")
-            for size, rel in too_big]
-
-
-def _total_warning(sizes: Mapping[str, int], limits: SizeLimits, out: Path) -> tuple[int, list[Diagnostic]]:
-    """The total size, and a warning when it passes the host's limit, naming the biggest parts."""
-    total = sum(sizes.values())
-    if total <= limits.max_total:
-        return total, []
-    folders: dict[str, int] = {}
-    for rel, size in sizes.items():
-        top = rel.split("/", 1)[0] + ("/" if "/" in rel else "")
-        folders[top] = folders.get(top, 0) + size
-    parts = sorted(folders.items(), key=lambda item: (-item[1], item[0]))[:limits.top]
-    files = sorted(sizes.items(), key=lambda item: (-item[1], item[0]))[:limits.top]
-    hint = ("biggest parts: " + ", ".join(f"{name} {format_size(size)}" for name, size in parts)
-            + "; biggest files: " + ", ".join(f"{rel} {format_size(size)}" for rel, size in files))
-    return total, [Diagnostic(str(out), f"the site is {format_size(total)}, over GitHub Pages' limit of "
-                              f"{format_size(limits.max_total)} for a published site", hint=hint, severity="warning")]
-
-
-def format_size(size: int) -> str:
-    """A byte count for people: 512 bytes, 12.3 kB, 104.9 MB, 1.1 GB (powers of 1024)."""
-    if size < 1024:
-        return f"{size} bytes"
-    for unit in ("kB", "MB", "GB", "TB"):
-        size_f = size / 1024
-        if size_f < 1024 or unit == "TB":
-            return f"{size_f:.1f} {unit}"
-        size = int(size_f)
-    raise AssertionError("unreachable")
-
-
-# --- sitegen check ------------------------------------------------------------------
-
-@dataclass
-class CheckReport:
-    """What `sitegen check` looked at; errors are raised as BuildError like a build's."""
-
-    articles: int = 0
-    pages: int = 0
-    files: int = 0  # output files the build would write (without the search index)
-    links: int = 0  # internal links checked
-    output_bytes: int = 0
-    drafts_skipped: int = 0
-    scheduled: tuple[Article, ...] = ()
-    future: bool = False
-    warnings: list[Diagnostic] = field(default_factory=list)
-
-
-def check(options: BuildOptions, limits: SizeLimits | None = None) -> CheckReport:
-    """Run every stage of a build and render every page in memory, writing nothing.
-
-    Raises BuildError with the same diagnostics a build would print, plus one for each
-    internal link that names no output file and each file too big for the host.
-    """
-    report = CheckReport(future=options.future)
-    limits = limits or SizeLimits()
-    jobs = options.jobs or default_jobs()
-    config = load_config(options)
-    check_output_folder(options.out, options.source)
-    sources = discover(options.source)
-    theme = load_theme(config)
-    content = load_content(sources, config, options.drafts, jobs=jobs)
-    image_diags = alt_diagnostics(content.articles, options.source, options.strict)
-    content = withhold_scheduled(content, options.build_time, options.future)
-    site = build_site_data(content, config, compute_related(content.articles, config.related))
-    pages = plan_pages(content, site, config, options.build_time)
-    check_routes(pages, content)
-    files = static_files(theme, content, sources, config)
-    renderer = Renderer(theme, config, site, options.safe)
-    page_rels = [str(output_path(page.url)) for page in pages]
-    targets = frozenset(page_rels) | {rel for _, rel in files} | {p.rel for p in plan_variants(content.articles, config)}
-    prefixes = (SEARCH_DIR + "/",) if options.search else ()
-    results = map_chunks(_check_chunk, list(range(len(pages))), jobs,
-                         shared=(renderer, pages, targets, prefixes, urlsplit(config.base_url)))
-    diags: list[Diagnostic] = list(image_diags)  # an image without alt text (an error with --strict)
-    sizes: dict[str, int] = {}
-    scheduled = {str(output_path(a.url)): a for a in content.scheduled if not options.future}
-    from_templates: dict[tuple[str, str], list[str]] = {}
-    for index, problems, broken, size, links in results:
-        page = pages[index]
-        diags.extend(d for d in problems if d not in diags)
-        sizes[page_rels[index]] = size
-        report.links += links
-        for link, rel in broken:
-            diag = _broken_link(page, link, rel, config, targets, scheduled.get(rel))
-            if diag is not None:
-                diags.append(diag)
-            else:
-                from_templates.setdefault((page.template or page.source, link), []).append(page.url)
-    for (template, link), urls in from_templates.items():
-        others = f" (and {len(urls) - 1} other page{'s' if len(urls) > 2 else ''})" if len(urls) > 1 else ""
-        diags.append(Diagnostic(f"theme:{template}", f"link to {link} on {urls[0]}{others} names no page or file "
-                                "of the site", hint="check the link in the template"))
-    for src, rel in files:
-        sizes[rel] = src.stat().st_size
-    diags += size_errors(sizes, limits, output_origins(
-        [Output(rel=r, fingerprint="", page=p) for r, p in zip(page_rels, pages)]
-        + [Output(rel=rel, fingerprint="", copy_from=src) for src, rel in files], config))
-    report.output_bytes, warnings = _total_warning(sizes, limits, options.out)
-    diags += warnings
-    raise_if_errors(diags)
-    report.warnings = sorted(diags, key=sort_key)
-    report.articles = len(content.articles)
-    report.pages = len(pages)
-    report.files = len(pages) + len(files)
-    report.drafts_skipped = content.skipped_drafts
-    report.scheduled = content.scheduled
-    return report
-
-
-def _check_chunk(indexes: list[int], shared: tuple[Renderer, Sequence[Page], frozenset[str], tuple[str, ...], Any]
-                 ) -> list[tuple[int, tuple[Diagnostic, ...], list[tuple[str, str]], int, int]]:
-    """Render pages in memory; per page its problems, broken internal links, size and link count."""
-    renderer, pages, targets, prefixes, base = shared
-    results = []
-    for index in indexes:
-        page = pages[index]
-        try:
-            text = renderer.render(page)
-        except BuildError as exc:
-            results.append((index, exc.diagnostics, [], 0, 0))
-            continue
-        broken: list[tuple[str, str]] = []
-        links = 0
-        if page.template is not None:  # HTML pages; feeds and sitemaps hold absolute URLs only
-            for link in links_in(text):
-                rel = target_of(link, page.url, base)
-                if rel is None:
-                    continue
-                links += 1
-                if not exists(rel, targets, prefixes):
-                    broken.append((link, rel))
-        results.append((index, (), broken, len(text.encode("utf-8")), links))
-    return results
-
-
-def _broken_link(page: Page, link: str, rel: str, config: SiteConfig, targets: frozenset[str],
-                 scheduled: Article | None) -> Diagnostic | None:
-    """A diagnostic at the line of the Markdown source that holds the link, or None when
-    the link is not in the page's own text (then it comes from a template)."""
-    if page.markdown is None:
-        return None
-    try:
-        text = (config.source / page.source).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return None
-    path = urlsplit(link).path
-    base = config.base_path.rstrip("/")
-    candidates = [link, path] + ([path[len(base):]] if base and path.startswith(base + "/") else [])
-    line = next((number for number, source_line in enumerate(text.splitlines(), 1)
-                 if any(c and c in source_line for c in candidates)), None)
-    if line is None:
-        return None
-    source_line = text.splitlines()[line - 1]
-    if scheduled is not None:
-        return Diagnostic(page.source, f"link to {link}: a scheduled story ({scheduled.source}) that goes live "
-                                       f"{scheduled.date.isoformat(sep=' ', timespec='minutes')}",
-                          line=line, source_line=source_line, severity="warning",
-                          hint="the link is broken on the site until then (build with --future to preview)")
-    wanted = rel[:-len("index.html")] if rel.endswith("/index.html") else rel
-    close = suggest(wanted, [t[:-len("index.html")] if t.endswith("/index.html") else t for t in targets])
-    return Diagnostic(page.source, f"link to {link} names no page or file of the site", line=line,
-                      source_line=source_line, hint=close or "links to articles follow the permalink "
-                                                             f"pattern {config.permalink}")

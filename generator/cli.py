@@ -230,7 +230,7 @@ def scheduled_lines(scheduled: Sequence["Article"], future: bool) -> list[str]:
 
 def run_check(args: argparse.Namespace) -> int:
     """`sitegen check`: every validation of a build, nothing written."""
-    from generator.build import check
+    from generator.check import check
 
     options = options_from(args)
     report = check(options)

@@ -328,7 +328,8 @@ class Preview:
 
     def rebuild(self, changed: Iterable[str] = ()) -> bool:
         """Build once and tell the browsers; True when the build succeeded."""
-        from generator.build import SizeLimits, build
+        from generator.build import build
+        from generator.limits import SizeLimits
 
         with self._build_lock:
             what = self._describe(changed)

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image as PILImage
 
 from generator import images as images_module
-from generator.build import check
+from generator.check import check
 from generator.cli import main
 from generator.config import BuildOptions
 from generator.errors import BuildError

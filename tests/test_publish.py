@@ -14,7 +14,9 @@ import pytest
 import yaml
 
 from generator import __version__
-from generator.build import BuildReport, SizeLimits, build, check
+from generator.build import BuildReport, build
+from generator.check import check
+from generator.limits import SizeLimits
 from generator.cli import main, summarize
 from generator.config import BuildOptions
 from generator.errors import BuildError
@@ -461,8 +463,10 @@ def test_a_site_over_the_total_limit_builds_with_a_warning(basic_site: Path, tmp
     assert report.output_bytes == sum(p.stat().st_size for p in (tmp_path / "p").rglob("*") if p.is_file())
 
     import generator.build as build_module
+    import generator.check as check_module
 
-    monkeypatch.setattr(build_module, "SizeLimits", lambda: SizeLimits(max_total=10_000))
+    for module in (build_module, check_module):
+        monkeypatch.setattr(module, "SizeLimits", lambda: SizeLimits(max_total=10_000))
     assert main(["build", "--source", str(basic_site), "--out", str(tmp_path / "q"), "--no-search", "--clean"]) == 0
     captured = capsys.readouterr()
     assert "warning: the site is" in captured.err and "warning" not in captured.out

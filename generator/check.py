@@ -1,0 +1,154 @@
+"""`sitegen check`: every stage of a build, every page rendered in memory, nothing written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+from urllib.parse import urlsplit
+
+from generator.build import SEARCH_DIR, Output, Renderer, check_routes, compute_related, static_files
+from generator.config import BuildOptions, SiteConfig, load_config
+from generator.content import discover, load_content, withhold_scheduled
+from generator.errors import BuildError, Diagnostic, raise_if_errors, sort_key, suggest
+from generator.images import alt_diagnostics, plan_variants
+from generator.limits import SizeLimits, output_origins, size_errors, total_warning
+from generator.linkcheck import exists, links_in, target_of
+from generator.model import Article
+from generator.output import check_output_folder
+from generator.pages import Page, build_site_data, plan_pages
+from generator.parallel import default_jobs, map_chunks
+from generator.routing import output_path
+from generator.templates import load_theme
+
+
+@dataclass
+class CheckReport:
+    """What `sitegen check` looked at; errors are raised as BuildError like a build's."""
+
+    articles: int = 0
+    pages: int = 0
+    files: int = 0  # output files the build would write (without the search index)
+    links: int = 0  # internal links checked
+    output_bytes: int = 0
+    drafts_skipped: int = 0
+    scheduled: tuple[Article, ...] = ()
+    future: bool = False
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+def check(options: BuildOptions, limits: SizeLimits | None = None) -> CheckReport:
+    """Run every stage of a build and render every page in memory, writing nothing.
+
+    Raises BuildError with the same diagnostics a build would print, plus one for each
+    internal link that names no output file and each file too big for the host.
+    """
+    report = CheckReport(future=options.future)
+    limits = limits or SizeLimits()
+    jobs = options.jobs or default_jobs()
+    config = load_config(options)
+    check_output_folder(options.out, options.source)
+    sources = discover(options.source)
+    theme = load_theme(config)
+    content = load_content(sources, config, options.drafts, jobs=jobs)
+    image_diags = alt_diagnostics(content.articles, options.source, options.strict)
+    content = withhold_scheduled(content, options.build_time, options.future)
+    site = build_site_data(content, config, compute_related(content.articles, config.related))
+    pages = plan_pages(content, site, config, options.build_time)
+    check_routes(pages, content)
+    files = static_files(theme, content, sources, config)
+    renderer = Renderer(theme, config, site, options.safe)
+    page_rels = [str(output_path(page.url)) for page in pages]
+    targets = frozenset(page_rels) | {rel for _, rel in files} | {p.rel for p in plan_variants(content.articles, config)}
+    prefixes = (SEARCH_DIR + "/",) if options.search else ()
+    results = map_chunks(_check_chunk, list(range(len(pages))), jobs,
+                         shared=(renderer, pages, targets, prefixes, urlsplit(config.base_url)))
+    diags: list[Diagnostic] = list(image_diags)  # an image without alt text (an error with --strict)
+    sizes: dict[str, int] = {}
+    scheduled = {str(output_path(a.url)): a for a in content.scheduled if not options.future}
+    from_templates: dict[tuple[str, str], list[str]] = {}
+    for index, problems, broken, size, links in results:
+        page = pages[index]
+        diags.extend(d for d in problems if d not in diags)
+        sizes[page_rels[index]] = size
+        report.links += links
+        for link, rel in broken:
+            diag = _broken_link(page, link, rel, config, targets, scheduled.get(rel))
+            if diag is not None:
+                diags.append(diag)
+            else:
+                from_templates.setdefault((page.template or page.source, link), []).append(page.url)
+    for (template, link), urls in from_templates.items():
+        others = f" (and {len(urls) - 1} other page{'s' if len(urls) > 2 else ''})" if len(urls) > 1 else ""
+        diags.append(Diagnostic(f"theme:{template}", f"link to {link} on {urls[0]}{others} names no page or file "
+                                "of the site", hint="check the link in the template"))
+    for src, rel in files:
+        sizes[rel] = src.stat().st_size
+    diags += size_errors(sizes, limits, output_origins(
+        [Output(rel=r, fingerprint="", page=p) for r, p in zip(page_rels, pages)]
+        + [Output(rel=rel, fingerprint="", copy_from=src) for src, rel in files], config))
+    report.output_bytes, warnings = total_warning(sizes, limits, options.out)
+    diags += warnings
+    raise_if_errors(diags)
+    report.warnings = sorted(diags, key=sort_key)
+    report.articles = len(content.articles)
+    report.pages = len(pages)
+    report.files = len(pages) + len(files)
+    report.drafts_skipped = content.skipped_drafts
+    report.scheduled = content.scheduled
+    return report
+
+
+def _check_chunk(indexes: list[int], shared: tuple[Renderer, Sequence[Page], frozenset[str], tuple[str, ...], Any]
+                 ) -> list[tuple[int, tuple[Diagnostic, ...], list[tuple[str, str]], int, int]]:
+    """Render pages in memory; per page its problems, broken internal links, size and link count."""
+    renderer, pages, targets, prefixes, base = shared
+    results = []
+    for index in indexes:
+        page = pages[index]
+        try:
+            text = renderer.render(page)
+        except BuildError as exc:
+            results.append((index, exc.diagnostics, [], 0, 0))
+            continue
+        broken: list[tuple[str, str]] = []
+        links = 0
+        if page.template is not None:  # HTML pages; feeds and sitemaps hold absolute URLs only
+            for link in links_in(text):
+                rel = target_of(link, page.url, base)
+                if rel is None:
+                    continue
+                links += 1
+                if not exists(rel, targets, prefixes):
+                    broken.append((link, rel))
+        results.append((index, (), broken, len(text.encode("utf-8")), links))
+    return results
+
+
+def _broken_link(page: Page, link: str, rel: str, config: SiteConfig, targets: frozenset[str],
+                 scheduled: Article | None) -> Diagnostic | None:
+    """A diagnostic at the line of the Markdown source that holds the link, or None when
+    the link is not in the page's own text (then it comes from a template)."""
+    if page.markdown is None:
+        return None
+    try:
+        text = (config.source / page.source).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    path = urlsplit(link).path
+    base = config.base_path.rstrip("/")
+    candidates = [link, path] + ([path[len(base):]] if base and path.startswith(base + "/") else [])
+    line = next((number for number, source_line in enumerate(text.splitlines(), 1)
+                 if any(c and c in source_line for c in candidates)), None)
+    if line is None:
+        return None
+    source_line = text.splitlines()[line - 1]
+    if scheduled is not None:
+        return Diagnostic(page.source, f"link to {link}: a scheduled story ({scheduled.source}) that goes live "
+                                       f"{scheduled.date.isoformat(sep=' ', timespec='minutes')}",
+                          line=line, source_line=source_line, severity="warning",
+                          hint="the link is broken on the site until then (build with --future to preview)")
+    wanted = rel[:-len("index.html")] if rel.endswith("/index.html") else rel
+    close = suggest(wanted, [t[:-len("index.html")] if t.endswith("/index.html") else t for t in targets])
+    return Diagnostic(page.source, f"link to {link} names no page or file of the site", line=line,
+                      source_line=source_line, hint=close or "links to articles follow the permalink "
+                                                             f"pattern {config.permalink}")
