@@ -155,7 +155,7 @@ def build(options: BuildOptions, progress: Progress | None = None, limits: SizeL
     content = withhold_scheduled(content, options.build_time, options.future)
     related = report.timed("related", lambda: related_lists(content, config, cache, fp, options.clean))
     site = build_site_data(content, config, related)
-    pages = report.timed("plan", lambda: plan_pages(content, site, config, options.build_time))
+    pages = report.timed("plan", lambda: plan_pages(content, site, config, options.build_time, options.search))
     report.timed("route", lambda: check_routes(pages, content))
     outputs = report.timed("fingerprint", lambda: fingerprint_outputs(pages, content, sources, theme, config, settings, fp))
     search_fp = fp.digest(settings, sorted((o.rel, o.fingerprint) for o in outputs if o.rel.endswith(".html"))) \

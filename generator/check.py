@@ -53,7 +53,7 @@ def check(options: BuildOptions, limits: SizeLimits | None = None) -> CheckRepor
     image_diags = alt_diagnostics(content.articles, options.source, options.strict)
     content = withhold_scheduled(content, options.build_time, options.future)
     site = build_site_data(content, config, compute_related(content.articles, config.related))
-    pages = plan_pages(content, site, config, options.build_time)
+    pages = plan_pages(content, site, config, options.build_time, options.search)
     check_routes(pages, content)
     files = static_files(theme, content, sources, config)
     renderer = Renderer(theme, config, site, options.safe)

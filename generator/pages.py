@@ -104,8 +104,9 @@ def build_site_data(content: Content, config: SiteConfig,
                     by_section=group_by_section(content.articles), _tag_slugs=tag_slugs, _person_slugs={g.name: g.slug for g in people})
 
 
-def plan_pages(content: Content, site: SiteData, config: SiteConfig, build_time: datetime) -> list[Page]:
-    """Every file of the site, in a stable order."""
+def plan_pages(content: Content, site: SiteData, config: SiteConfig, build_time: datetime,
+               search: bool = True) -> list[Page]:
+    """Every file of the site, in a stable order; without `search` the search page says it has no index."""
     pages: list[Page] = [plan_home(site, config)]
     pages += plan_sections(site, config)
     pages += plan_articles(site, config)
@@ -122,7 +123,7 @@ def plan_pages(content: Content, site: SiteData, config: SiteConfig, build_time:
     pages += plan_archives(site, config)
     pages.append(Page(url="/404.html", template="404.html", source="theme:404.html", in_sitemap=False))
     pages.append(Page(url=site.search_url(), template="search.html", source="search", in_sitemap=False,
-                      context={"bundles": bundle_paths(site.articles, config)}))
+                      context={"bundles": bundle_paths(site.articles, config) if search else ()}))
     pages += plan_feeds(site, config)
     pages.append(plan_latest(site, config))
     pages += plan_sitemaps(pages, site, config, build_time)

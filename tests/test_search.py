@@ -471,3 +471,16 @@ def test_a_sharded_archive_is_searched_as_one(browser, tmp_path: Path) -> None:
         page.wait_for_load_state("networkidle")
         assert problems == []
         page.close()
+
+
+def test_a_build_without_the_index_says_so_on_the_search_page_instead_of_loading_missing_files(
+        tmp_path: Path) -> None:
+    site = write_site(tmp_path / "s", TWO_YEARS)
+    out = tmp_path / "public"
+    build_into(site, out, search=False)
+    html = (out / "cari/index.html").read_text()
+    assert "Pencarian belum tersedia" in html and "pagefind" not in html
+    assert not (out / "pagefind").exists()
+    build_into(site, out, search=True)  # the same site with its index: the page loads it
+    html = (out / "cari/index.html").read_text()
+    assert "pagefind-component-ui.js" in html and (out / "pagefind/pagefind-component-ui.js").is_file()
