@@ -295,14 +295,49 @@ def _unlink(path: Path) -> None:
 
 @contextmanager
 def signals_held() -> Iterator[None]:
-    """Hold Ctrl-C and SIGTERM while the output is being switched, then deliver them."""
+    """Hold Ctrl-C and SIGTERM while the output is being switched, then deliver them.
+
+    Blocking them in this thread is not enough: a thread started earlier with them
+    unblocked (numpy's OpenBLAS pool starts several) may take a process-wide SIGTERM,
+    and Python then runs the handler in this thread all the same. So the handlers are
+    also swapped for one that only takes note, and a noted signal is handed to the real
+    handler once the block is over.
+    """
     mask = {signal.SIGINT, signal.SIGTERM}
+    noted: list[int] = []
+
+    def note(signum: int, frame: object) -> None:
+        noted.append(signum)
+
+    try:
+        previous = {signum: signal.signal(signum, note) for signum in sorted(mask)}
+    except ValueError:  # not the main thread: only the main thread runs handlers anyway
+        previous = {}
     try:
         old = signal.pthread_sigmask(signal.SIG_BLOCK, mask)
     except (AttributeError, ValueError, OSError):  # pragma: no cover - platforms without it
-        yield
-        return
+        old = None
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        if old is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)  # held signals now reach `note`
+        _run_handlers()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if noted:
+            _deliver(noted[0], previous.get(noted[0]))
+
+
+def _run_handlers() -> None:
+    """A Python call: Python runs pending signal handlers at such points, so one that was
+    held above reaches `note` here, before the real handlers are back."""
+
+
+def _deliver(signum: int, handler: object) -> None:
+    """Hand a signal noted during a held block to the handler that was in place."""
+    if callable(handler):
+        handler(signum, None)
+    elif handler == signal.SIG_DFL:
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)

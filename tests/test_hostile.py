@@ -69,7 +69,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def benign(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("benign")
-    build_into(make_site(tmp, BENIGN), tmp / "public")
+    build_into(make_site(tmp, BENIGN), tmp / "public", search=True)  # as the hostile one: same search page
     return tmp / "public"
 
 
