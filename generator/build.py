@@ -22,11 +22,11 @@ import jinja2
 from generator import __version__
 from generator.cache import BuildCache, Manifest, Memory
 from generator.config import RESERVED_SEGMENTS, BuildOptions, SiteConfig, load_config
-from generator.content import ParsedEntry, Sources, discover, load_content, withhold_scheduled
+from generator.content import Sources, discover, load_content, withhold_scheduled
 from generator.errors import BuildError, Diagnostic, raise_if_errors
 from generator.fingerprint import Fingerprinter, digest_files
 from generator.images import (Planned, alt_diagnostics, body_image_hook, cache_folder, make_variants, plan_variants,
-                              variant_settings)
+                              unlabelled_images, variant_settings)
 from generator.limits import SizeLimits, output_origins, output_sizes, size_errors, sizes_after, total_warning
 from generator.markup import render_markdown
 from generator.model import Article, Content, Section
@@ -123,19 +123,13 @@ def build(options: BuildOptions, progress: Progress | None = None, limits: SizeL
     inputs = fp.digest(settings, sources.stamps)
     if manifest is not None and not options.out.is_dir():
         manifest = None
-    if manifest is not None and manifest.inputs == inputs and _still_valid(manifest, options.build_time):
+    # What the last build reported; without it (killed before saving it), build again.
+    summary = cache.load_pickle(cache.summary_path, inputs) if manifest is not None else None
+    if summary is not None and manifest.inputs == inputs and _still_valid(manifest, options.build_time):
         report.unchanged = len(manifest.files)
-        summary = cache.load_pickle(cache.summary_path, inputs)
-        if summary is None and parse_scan is not None:
-            parsed = parsed or cache.load_pickle(cache.parse_path, parse_key)
-            if parsed:
-                articles = _cached_articles(parsed["entries"], options)
-                summary = {"scheduled": _scheduled_in(parsed["entries"], options),
-                           "unlabelled": [a for a in articles if _has_unlabelled_image(a)]}
-        if summary is not None:
-            report.scheduled = summary["scheduled"]
-            report.warnings = alt_diagnostics(summary["unlabelled"], options.source, options.strict)
-            raise_if_errors(report.warnings)  # --strict: still an error when nothing changed
+        report.scheduled = summary["scheduled"]
+        report.warnings = alt_diagnostics(summary["unlabelled"], options.source, options.strict)
+        raise_if_errors(report.warnings)  # --strict: still an error when nothing changed
         return report
 
     if parsed is None and not options.clean:
@@ -149,8 +143,8 @@ def build(options: BuildOptions, progress: Progress | None = None, limits: SizeL
         # After the cache: should a crash come between the two, the side file names an
         # older scan than the cache's, which only makes the next build compare more files.
         cache.save_pickle(cache.parse_scan_path, parse_key, scanned_ns)
-    image_warnings = alt_diagnostics(content.articles, options.source, options.strict)
-    unlabelled = [a for a in content.articles if _has_unlabelled_image(a)]  # warned again on a no-op build
+    unlabelled = [a for a in content.articles if unlabelled_images(a)]  # warned again on a no-op build
+    image_warnings = alt_diagnostics(unlabelled, options.source, options.strict)
     raise_if_errors(image_warnings)  # with --strict they are errors
     content = withhold_scheduled(content, options.build_time, options.future)
     related = report.timed("related", lambda: related_lists(content, config, cache, fp, options.clean))
@@ -340,7 +334,7 @@ class Renderer:
             context["jsonld"] = article_jsonld(article, section, self.site, self.config)
         if page.markdown is not None:
             context["content"] = render_markdown(page.markdown, self.config.base_path, self.safe,
-                                                 images=body_image_hook(page.context.get("article"), self.config))
+                                                 images=body_image_hook(article, self.config))
         return render_template(self.env, page.template, context)
 
 
@@ -407,19 +401,3 @@ def _manifest(inputs: str, outputs: Sequence[Output], search_fp: str | None, con
     horizon = next_change(content.articles + content.scheduled, options.build_time)
     return Manifest(inputs=inputs, valid_until=horizon.isoformat() if horizon else None,
                     files={o.rel: o.fingerprint for o in outputs}, search=search_fp, scanned_ns=scanned_ns)
-
-
-def _cached_articles(entries: Mapping[str, ParsedEntry], options: BuildOptions) -> list[Article]:
-    """The articles of the parse cache that this build would load (drafts only with --drafts)."""
-    return [entry[2] for entry in entries.values() if options.drafts or not entry[2].draft]
-
-
-def _has_unlabelled_image(article: Article) -> bool:
-    images = ([article.image] if article.image is not None else []) + list(article.body_images)
-    return any(not image.alt.strip() for image in images)
-
-
-def _scheduled_in(entries: Mapping[str, ParsedEntry], options: BuildOptions) -> tuple[Article, ...]:
-    """The scheduled stories among cached parse results (for a build that had nothing to do)."""
-    articles = tuple(entry[2] for entry in entries.values() if options.drafts or not entry[2].draft)
-    return withhold_scheduled(Content(articles=articles), options.build_time, options.future).scheduled

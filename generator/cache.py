@@ -105,7 +105,8 @@ class BuildCache:
         data = {"format": FORMAT, "version": __version__, "inputs": manifest.inputs,
                 "valid_until": manifest.valid_until, "search": manifest.search,
                 "scanned_ns": manifest.scanned_ns, "files": manifest.files}
-        self._write(self.manifest_path, json.dumps(data, sort_keys=True).encode())
+        text = json.dumps(data, sort_keys=True).encode()
+        self._write(self.manifest_path, lambda handle: handle.write(text))
 
     def forget_manifest(self) -> None:
         """Drop the manifest so the next build is clean (before touching the output)."""
@@ -157,7 +158,7 @@ class BuildCache:
         if self.memory is not None:
             self.memory.put(path, key, value)
 
-    def _write(self, path: Path, write: bytes | Callable[[BinaryIO], None]) -> None:
+    def _write(self, path: Path, write: Callable[[BinaryIO], object]) -> None:
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
             self.root.mkdir(parents=True, exist_ok=True)
@@ -165,10 +166,7 @@ class BuildCache:
             if not gitignore.exists():
                 gitignore.write_text("*\n")
             with tmp.open("wb") as handle:
-                if isinstance(write, bytes):
-                    handle.write(write)
-                else:
-                    write(handle)
+                write(handle)
             os.replace(tmp, path)
         except OSError:
             tmp.unlink(missing_ok=True)  # a read-only site folder still builds, only without a cache

@@ -348,14 +348,19 @@ def template_helpers(config: "SiteConfig") -> dict[str, Callable[..., Any]]:
 
 # --- missing alt text ------------------------------------------------------------------
 
+def unlabelled_images(article: Article) -> list[tuple[Image, bool]]:
+    """The photos of a story without alt text, each with whether it is in the body."""
+    lead = [article.image] if article.image is not None else []
+    return [(image, image is not article.image) for image in lead + list(article.body_images)
+            if not image.alt.strip()]
+
+
 def alt_diagnostics(articles: Iterable[Article], site: Path, strict: bool) -> list[Diagnostic]:
     """A warning (an error with --strict) for each photo without alt text."""
     diags: list[Diagnostic] = []
     severity = "error" if strict else "warning"
     for article in articles:
-        lead = [article.image] if article.image is not None else []
-        missing = [(image, image is not article.image) for image in lead + list(article.body_images)
-                   if not image.alt.strip()]
+        missing = unlabelled_images(article)
         if not missing:
             continue
         try:
