@@ -1,4 +1,4 @@
-"""Time from saving an article to the reload event of `sitegen serve`, on a large archive.
+"""Time from saving an article to the reload of its open page in `sitegen serve`, on a large archive.
 
 Run from the repository root:
 
@@ -7,11 +7,18 @@ Run from the repository root:
     .venv/bin/python benchmarks/serve_reload.py --corpus /tmp/corpus   # reuse (or create) a corpus
 
 Makes a synthetic archive with ../shared/bench/make_corpus.py (unless --corpus already holds
-one), starts `sitegen serve --port 0` on it as a subprocess, listens on its event stream
-(/__sitegen/events) like a browser would, then appends a sentence to one article at a time (a typo fix, as far as the build can tell). Each
-figure is the wall time from the moment the edited file is closed to the moment the
-`reload` event arrives: the watcher's debounce, the whole rebuild and the notification.
-Prints every edit and the median. Edited files are restored at the end.
+one) and starts `sitegen serve --port 0` on it as a subprocess. For each edit it does what
+an editor's browser tab does: loads the article's page, opens the event stream for that
+page and build (/__sitegen/events?page=...&build=...), then appends a sentence to the
+article. Three figures per edit, all from the moment the edited file is closed:
+
+- reload: the event that tells the page to reload arrived (the watcher's debounce, the
+  quick patch of the pages that show the story, the notification);
+- page with the edit: the page, fetched again after that event, came back showing the
+  edit (served from the patch while the full rebuild runs);
+- rebuilt: serve printed the line of the full rebuild that follows every patch.
+
+Prints every edit and the medians. Edited files are restored at the end.
 
 --full makes every rebuild a clean one (the build cache is ignored), to compare the
 incremental engine with rebuilding everything.
@@ -27,13 +34,16 @@ import queue
 import re
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import urlencode
 
 REPO = Path(__file__).resolve().parent.parent
 MAKE_CORPUS = REPO.parent / "shared/bench/make_corpus.py"
@@ -82,34 +92,28 @@ class Server:
                 self.stop()
                 sys.exit("the corpus does not build:\n" + "".join(self.log))
         self.url = url
-        self.events: queue.Queue[tuple[str, dict, float]] = queue.Queue()
-        host = re.match(r"http://([^/]+)", url).group(1)  # type: ignore[union-attr]
-        connection = http.client.HTTPConnection(host, timeout=None)
-        connection.request("GET", "/__sitegen/events")
-        self.stream = connection.getresponse()
-        threading.Thread(target=self._read_events, daemon=True).start()
+        self.host = re.match(r"http://([^/]+)", url).group(1)  # type: ignore[union-attr]
+
+    def get(self, path: str) -> str:
+        """The text of one page."""
+        connection = http.client.HTTPConnection(self.host, timeout=60)
+        connection.request("GET", path)
+        body = connection.getresponse().read().decode()
+        connection.close()
+        return body
+
+    def open_page(self, path: str) -> "PageTab":
+        """Load a page and open its event stream, as its tab in a browser would."""
+        body = self.get(path)
+        build = re.search(r'data-build="([^"]*)"', body)
+        assert build, f"no live-reload script in {path}"
+        return PageTab(self.host, path, build.group(1))
 
     def _read_output(self) -> None:
         assert self.process.stdout is not None
         for line in self.process.stdout:
             self.log.append(line)
             self.lines.put(line)
-
-    def _read_events(self) -> None:
-        name, data = "message", ""
-        for raw in self.stream:
-            arrived = time.monotonic()
-            line = raw.decode().rstrip("\n")
-            if line.startswith("event: "):
-                name = line[7:]
-            elif line.startswith("data: "):
-                data = line[6:]
-            elif not line and data:
-                self.events.put((name, json.loads(data), arrived))
-                name, data = "message", ""
-
-    def next_event(self, timeout: float) -> tuple[str, dict, float]:
-        return self.events.get(timeout=timeout)
 
     def stop(self) -> int:
         if self.process.poll() is None:
@@ -121,25 +125,80 @@ class Server:
             return -9
 
 
-def wait_for_build_of(server: Server, rel: str, timeout: float) -> tuple[float, str]:
-    """When the reload event of the first build that names `rel` arrived, and serve's line.
+class PageTab:
+    """The event stream of one open page, read in a thread."""
 
-    serve prints "Changed PATHS: built in Ns (...)" for every rebuild; builds started by
-    anything else (say, a theme edit in the checkout) are waited out, not measured.
-    """
-    while True:
-        name, state, arrived = server.next_event(timeout)
-        if name == "build-error":
-            sys.exit("the edit did not build:\n" + state["error"])
-        if name != "reload":
-            continue
+    def __init__(self, host: str, path: str, build: str):
+        self.path = path
+        self.connection = http.client.HTTPConnection(host, timeout=None)
+        self.connection.request("GET", "/__sitegen/events?" + urlencode({"page": path, "build": build}))
+        self.socket = self.connection.sock  # kept to end the stream from this side
+        self.stream = self.connection.getresponse()
+        self.events: queue.Queue[tuple[str, dict, float]] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        name, data = "message", ""
+        try:
+            for raw in self.stream:
+                arrived = time.monotonic()
+                line = raw.decode().rstrip("\n")
+                if line.startswith("event: "):
+                    name = line[7:]
+                elif line.startswith("data: "):
+                    data = line[6:]
+                elif not line and data:
+                    self.events.put((name, json.loads(data), arrived))
+                    name, data = "message", ""
+        except (OSError, ValueError):
+            pass
+
+    def wait_for_reload(self, timeout: float) -> float:
+        """When the event telling this page to reload arrived."""
         while True:
-            line = server.lines.get(timeout=timeout)
-            if "built" in line or "error" in line:
-                break
-        if rel in line:
-            return arrived, line.split(": ", 1)[-1].strip()
-        print("  (skipped a rebuild not caused by the edit: " + line.strip()[:120] + ")", flush=True)
+            name, state, arrived = self.events.get(timeout=timeout)
+            if name == "build-error":
+                sys.exit("the edit did not build:\n" + state["error"])
+            if state.get("reload"):
+                return arrived
+
+    def close(self) -> None:
+        try:
+            self.socket.shutdown(socket.SHUT_RDWR)  # type: ignore[union-attr]
+        except OSError:
+            pass
+        self.socket.close()  # type: ignore[union-attr]
+
+
+def wait_for_build_of(server: Server, rel: str, timeout: float) -> tuple[float, list[str]]:
+    """When serve printed the line of the first full build that names `rel`, and its lines.
+
+    serve prints "Changed PATHS: patched N pages ..." and "Changed PATHS: built in Ns (...)";
+    builds started by anything else (say, a theme edit in the checkout) are waited out.
+    """
+    seen = []
+    while True:
+        line = server.lines.get(timeout=timeout)
+        arrived = time.monotonic()
+        if "error" in line and rel in line:
+            sys.exit("the edit did not build:\n" + line)
+        if rel not in line:
+            print("  (skipped output not caused by the edit: " + line.strip()[:120] + ")", flush=True)
+            continue
+        seen.append(line.split(": ", 1)[-1].strip())
+        if "built in" in line:
+            return arrived, seen
+
+
+def page_path(site: Path, article: Path) -> str:
+    """The URL path of an article, by sitegen's own reading of it."""
+    sys.path.insert(0, str(REPO))
+    from generator.config import BuildOptions, load_config
+    from generator.content import parse_article
+
+    config = load_config(BuildOptions(source=site, out=site / "public", build_time=datetime.now(timezone.utc)))
+    rel = article.relative_to(site).as_posix()
+    return config.base_path.rstrip("/") + parse_article(rel, article.read_text(encoding="utf-8"), config).url
 
 
 def make_corpus(folder: Path, articles: int) -> None:
@@ -175,29 +234,40 @@ def main() -> None:
         started = time.monotonic()
         server = Server(site, args.timeout, args.full)
         print(f"ready after {time.monotonic() - started:.1f}s", flush=True)
-        name, _, _ = server.next_event(60)
-        assert name == "hello", name
         originals: dict[Path, str] = {}
-        figures = []
+        reloads, views, rebuilds = [], [], []
         try:
             for i in range(args.edits):
                 article = files[(i * 7919) % len(files)]
                 text = originals.setdefault(article, article.read_text(encoding="utf-8"))
+                tab = server.open_page(page_path(site, article))
                 edited = text.rstrip("\n") + f"\n\nPembaruan {i + 1}: berita ini telah disunting.\n"
                 with article.open("w", encoding="utf-8") as f:
                     f.write(edited)
                 saved = time.monotonic()
-                arrived, built = wait_for_build_of(server, article.relative_to(site).as_posix(), args.timeout)
-                figures.append(arrived - saved)
-                print(f"edit {i + 1}: {article.relative_to(site)}: reload event after {arrived - saved:.2f}s "
-                      f"(serve: {built})", flush=True)
+                reloaded = tab.wait_for_reload(args.timeout)
+                # The tab reloads: the page must come back with the edit in it.
+                body = server.get(tab.path)
+                shown = time.monotonic()
+                if f"Pembaruan {i + 1}: berita ini telah disunting." not in body:
+                    sys.exit(f"the reloaded page {tab.path} does not show the edit")
+                built, lines = wait_for_build_of(server, article.relative_to(site).as_posix(), args.timeout)
+                tab.close()
+                reloads.append(reloaded - saved)
+                views.append(shown - saved)
+                rebuilds.append(built - saved)
+                print(f"edit {i + 1}: {article.relative_to(site)}: reload after {reloaded - saved:.2f}s, "
+                      f"page with the edit after {shown - saved:.2f}s, rebuilt after {built - saved:.2f}s "
+                      f"(serve: {'; '.join(lines)})", flush=True)
                 time.sleep(2)  # let stray events from this save settle before the next one
         finally:
             for article, text in originals.items():
                 article.write_text(text, encoding="utf-8")
             code = server.stop()
-        print(f"median of {len(figures)} edits: {statistics.median(figures):.2f}s "
-              f"(min {min(figures):.2f}s, max {max(figures):.2f}s); sitegen serve exited with {code}")
+        for label, figures in (("reload", reloads), ("page with the edit", views), ("rebuilt", rebuilds)):
+            print(f"{label}: median of {len(figures)} edits {statistics.median(figures):.2f}s "
+                  f"(min {min(figures):.2f}s, max {max(figures):.2f}s)")
+        print(f"sitegen serve exited with {code}")
 
 
 if __name__ == "__main__":

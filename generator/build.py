@@ -17,27 +17,25 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence, TypeVar
 
-import jinja2
-
 from generator import __version__
 from generator.cache import BuildCache, Manifest, Memory
 from generator.config import RESERVED_SEGMENTS, BuildOptions, SiteConfig, load_config
 from generator.content import Sources, discover, load_content, withhold_scheduled
 from generator.errors import BuildError, Diagnostic, raise_if_errors
 from generator.fingerprint import Fingerprinter, digest_files
-from generator.images import (Planned, alt_diagnostics, body_image_hook, cache_folder, make_variants, plan_variants,
+from generator.images import (Planned, alt_diagnostics, cache_folder, make_variants, plan_variants,
                               unlabelled_images, variant_settings)
 from generator.limits import SizeLimits, output_origins, output_sizes, size_errors, sizes_after, total_warning
-from generator.markup import render_markdown
-from generator.model import Article, Content, Section
+from generator.model import Article, Content
 from generator.output import Staging, Update, check_output_folder, recover, remove_stale
-from generator.pages import Page, SiteData, build_site_data, next_change, plan_pages
+from generator.pages import Page, build_site_data, next_change, plan_pages
 from generator.parallel import default_jobs, map_chunks
+from generator.patch import LastBuild
 from generator.progress import Progress
 from generator.related_config import RelatedConfig
 from generator.routing import find_collisions, output_path
-from generator.seo import article_jsonld
-from generator.templates import Theme, load_theme, make_environment, render_template
+from generator.render import Renderer
+from generator.templates import Theme, load_theme
 
 T = TypeVar("T")
 SEARCH_DIR = "pagefind"
@@ -54,6 +52,7 @@ class BuildReport:
     articles: int = 0
     pages: int = 0
     written: int = 0  # files rendered or copied anew
+    changed: list[str] = field(default_factory=list)  # output paths written or removed (unless `clean`)
     unchanged: int = 0  # files left as they were
     removed: int = 0
     clean: bool = False  # a whole new output folder was written
@@ -125,7 +124,9 @@ def build(options: BuildOptions, progress: Progress | None = None, limits: SizeL
         manifest = None
     # What the last build reported; without it (killed before saving it), build again.
     summary = cache.load_pickle(cache.summary_path, inputs) if manifest is not None else None
-    if summary is not None and manifest.inputs == inputs and _still_valid(manifest, options.build_time):
+    # sitegen serve plans once even when nothing changed: its quick patches start from a plan.
+    planned = memory is None or memory.last is not None
+    if summary is not None and manifest.inputs == inputs and _still_valid(manifest, options.build_time) and planned:
         report.unchanged = len(manifest.files)
         report.scheduled = summary["scheduled"]
         report.warnings = alt_diagnostics(summary["unlabelled"], options.source, options.strict)
@@ -194,6 +195,7 @@ def build(options: BuildOptions, progress: Progress | None = None, limits: SizeL
         cache.save_manifest(_manifest(inputs, outputs, search_fp, content, options, scanned_ns))
         report.unchanged = len(outputs) - len(changed)
         report.removed = len(removed)
+        report.changed += removed
     cache.save_pickle(cache.summary_path, inputs, {
         "scheduled": content.scheduled, "unlabelled": unlabelled})
     report.output_bytes, size_warnings = total_warning(sizes, limits, options.out)
@@ -202,6 +204,9 @@ def build(options: BuildOptions, progress: Progress | None = None, limits: SizeL
     report.articles = len(content.articles)
     report.pages = len(pages)
     report.drafts_skipped = content.skipped_drafts
+    if memory is not None:
+        memory.last = LastBuild(config=config, theme=theme, site=site, pages=tuple(pages),
+                                sources=frozenset(sources.stamps), safe=options.safe)
     return report
 
 
@@ -304,40 +309,6 @@ def static_files(theme: Theme, content: Content, sources: Sources, config: SiteC
     return [(src, rel) for rel, src in sorted(chosen.items())]
 
 
-class Renderer:
-    """Renders pages with one Jinja environment per process."""
-
-    def __init__(self, theme: Theme, config: SiteConfig, site: SiteData, safe: bool,
-                 compiled: dict[str, bytes] | None = None):
-        self.config, self.site, self.safe = config, site, safe
-        self.env = make_environment(theme, config, site, compiled)
-
-    def compile_templates(self) -> None:
-        """Compile every template once here, before workers fork, rather than once per worker."""
-        for name in self.env.list_templates(filter_func=lambda n: n.endswith(".html")):
-            try:
-                self.env.get_template(name)
-            except jinja2.TemplateError:
-                pass  # reported with its page when a page uses it
-
-    def render(self, page: Page) -> str:
-        """The text of one page."""
-        if page.text is not None:
-            return page.text
-        assert page.template is not None
-        context = dict(page.context, page_url=page.url, sections=self.site.sections)
-        article, section = page.context.get("article"), page.context.get("section")
-        if isinstance(article, Article) and isinstance(section, Section):
-            # Structured data follows from the page's own data (article, section, the
-            # person_urls) and the config, all in its fingerprint; made here, the plan of
-            # 100,000 pages need not hold it.
-            context["jsonld"] = article_jsonld(article, section, self.site, self.config)
-        if page.markdown is not None:
-            context["content"] = render_markdown(page.markdown, self.config.base_path, self.safe,
-                                                 images=body_image_hook(article, self.config))
-        return render_template(self.env, page.template, context)
-
-
 def write_outputs(outputs: Sequence[Output], renderer: Renderer, writer: Staging | Update,
                   jobs: int, report: BuildReport, progress: Progress) -> None:
     """Render pages (in worker processes) and copy files into the writer's folder."""
@@ -363,6 +334,7 @@ def write_outputs(outputs: Sequence[Output], renderer: Renderer, writer: Staging
         report.timed("images", lambda: make_variants(variants, renderer.config.images, jobs, progress))
     report.timed("copy", lambda: [writer.copy_file(o.copy_from, o.rel) for o in copies])  # type: ignore[arg-type]
     report.written += len(pages) + len(copies)
+    report.changed += [o.rel for o in outputs]
 
 
 def _render_chunk(outputs: list[Output], shared: tuple[Renderer, Path]) -> list[tuple[str, tuple[Diagnostic, ...]]]:

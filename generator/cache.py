@@ -12,9 +12,12 @@ import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Callable
+from typing import TYPE_CHECKING, Any, BinaryIO, Callable
 
 from generator import __version__
+
+if TYPE_CHECKING:
+    from generator.patch import LastBuild
 
 CACHE_DIR = ".sitegen"
 FORMAT = 1
@@ -45,6 +48,8 @@ class Memory:
         self.records: dict[int, tuple[Any, bytes]] = {}
         # Compiled templates by Jinja's bucket key (templates.MemoryBytecodeCache).
         self.templates: dict[str, bytes] = {}
+        # The plan of the last successful build, which quick patches start from (generator/patch.py).
+        self.last: LastBuild | None = None
 
     def get(self, path: Path, key: str) -> Any:
         """The value remembered for `path` under `key` if the file is unchanged, else None."""

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 from urllib.parse import urlsplit
 
-from generator.build import SEARCH_DIR, Output, Renderer, check_routes, compute_related, static_files
+from generator.build import SEARCH_DIR, Output, check_routes, compute_related, static_files
 from generator.config import BuildOptions, SiteConfig, load_config
 from generator.content import discover, load_content, withhold_scheduled
 from generator.errors import BuildError, Diagnostic, raise_if_errors, sort_key, suggest
@@ -16,6 +16,7 @@ from generator.linkcheck import exists, links_in, target_of
 from generator.model import Article
 from generator.output import check_output_folder
 from generator.pages import Page, build_site_data, plan_pages
+from generator.render import Renderer
 from generator.parallel import default_jobs, map_chunks
 from generator.routing import output_path
 from generator.templates import load_theme

@@ -44,8 +44,8 @@
   function onState(event) {
     var state;
     try { state = JSON.parse(event.data); } catch (e) { return; }
-    if (state.build && state.build !== pageBuild) {
-      // A newer good build exists: show it (an overlay, if still needed, returns on load).
+    if (state.reload) {
+      // A newer good build changed this page: show it (an overlay, if still needed, returns on load).
       if (source) source.close();
       root.setAttribute("data-sitegen-live", "reloading");
       window.location.reload();
@@ -57,9 +57,11 @@
 
   function connect() {
     if (!window.EventSource) return;
-    source = new EventSource("/__sitegen/events");
+    // The server tells this page to reload only when its own file changed since pageBuild.
+    source = new EventSource("/__sitegen/events?page=" + encodeURIComponent(window.location.pathname) +
+                             "&build=" + encodeURIComponent(pageBuild));
     source.addEventListener("hello", onState);
-    source.addEventListener("reload", onState);
+    source.addEventListener("build", onState);
     source.addEventListener("build-error", onState);
     source.addEventListener("open", function () { root.setAttribute("data-sitegen-live", "connected"); });
     source.addEventListener("error", function () { root.setAttribute("data-sitegen-live", "reconnecting"); });

@@ -143,19 +143,20 @@ def plan_home(site: SiteData, config: SiteConfig) -> Page:
 
 def plan_articles(site: SiteData, config: SiteConfig) -> list[Page]:
     """One page per article, with its related list and structured data."""
-    pages = []
-    for article in site.articles:
-        section = config.section(article.section)
-        pages.append(Page(url=article.url, template="article.html", source=article.source,
-                          context={"article": article, "section": section,
-                                   "related": site.related.get(article.source, ()),
-                                   # Link targets are part of the page's data (and so of its
-                                   # fingerprint): a slug can change when a look-alike name appears.
-                                   "person_urls": {name: site.person_url(name)
-                                                   for name in article.reporters + article.editors},
-                                   "tag_urls": {tag: site.tag_url(tag) for tag in article.tags}},
-                          markdown=article.body, lastmod=article.modified))
-    return pages
+    return [plan_article(article, site, config) for article in site.articles]
+
+
+def plan_article(article: Article, site: SiteData, config: SiteConfig) -> Page:
+    """The page of one article."""
+    return Page(url=article.url, template="article.html", source=article.source,
+                context={"article": article, "section": config.section(article.section),
+                         "related": site.related.get(article.source, ()),
+                         # Link targets are part of the page's data (and so of its
+                         # fingerprint): a slug can change when a look-alike name appears.
+                         "person_urls": {name: site.person_url(name)
+                                         for name in article.reporters + article.editors},
+                         "tag_urls": {tag: site.tag_url(tag) for tag in article.tags}},
+                markdown=article.body, lastmod=article.modified)
 
 
 def plan_sections(site: SiteData, config: SiteConfig) -> list[Page]:

@@ -31,7 +31,7 @@ from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from generator.cache import Memory
 from generator.config import CONFIG_NAME, BuildOptions, load_config
@@ -123,7 +123,13 @@ def resolve_request(root: Path, rel: str) -> Path | None:
 
 
 class BuildStatus:
-    """The outcome of the latest build, which event streams wait on."""
+    """The outcome of the latest build, which event streams wait on.
+
+    Each successful build that changed the output gets a new generation, remembered with
+    the output paths it changed, so that a page reloads only when it changed itself.
+    """
+
+    HISTORY = 100  # generations remembered; a page older than that reloads on the next one
 
     def __init__(self) -> None:
         self._cond = threading.Condition()
@@ -131,9 +137,13 @@ class BuildStatus:
         self.generation = ""  # id of the last successful build, "" before the first
         self.error: str | None = None  # formatted diagnostics when the latest build failed
         self.closed = False
+        self._history: list[tuple[str, frozenset[str] | None]] = []  # (generation, paths; None: all)
 
-    def succeeded(self, generation: str) -> None:
+    def succeeded(self, generation: str, changed: frozenset[str] | None = None) -> None:
+        """A good build; `changed` are the output paths it changed (None: maybe any)."""
         with self._cond:
+            if generation != self.generation:
+                self._history = self._history[1 - self.HISTORY:] + [(generation, changed)]
             self.generation, self.error = generation, None
             self._version += 1
             self._cond.notify_all()
@@ -160,6 +170,17 @@ class BuildStatus:
             if self.closed or self._version == version:
                 return version, None
             return self._version, self._state()
+
+    def changed_since(self, generation: str, rel: str | None) -> bool:
+        """Whether output file `rel` changed after build `generation` (None: a file that
+        did not exist, such as a missing page, counts as changed by every build)."""
+        with self._cond:
+            if generation == self.generation:
+                return False
+            names = [name for name, _ in self._history]
+            if rel is None or generation not in names:
+                return True
+            return any(paths is None or rel in paths for _, paths in self._history[names.index(generation) + 1:])
 
     def _state(self) -> dict[str, Any]:
         return {"build": self.generation, "error": self.error}
@@ -210,6 +231,9 @@ class Preview:
         self.options = dataclasses.replace(options, out=out, search=False)
         self.out = out
         self.memory = Memory()  # cache files kept between rebuilds
+        # Output path -> bytes of pages patched after an edit, served until the build is done.
+        self._patched: dict[str, bytes] = {}
+        self._unpatched: set[str] = set()  # patched pages a failed build put back
         self.host, self.port = host, port
         self.clock = clock
         self.debug = debug
@@ -327,21 +351,25 @@ class Preview:
             self.rebuild(changed)
 
     def rebuild(self, changed: Iterable[str] = ()) -> bool:
-        """Build once and tell the browsers; True when the build succeeded."""
+        """Patch the pages an edit shows on, if it allows, then build and tell the browsers;
+        True when the build succeeded."""
         from generator.build import build
         from generator.limits import SizeLimits
 
         with self._build_lock:
+            changed = sorted(changed)
             what = self._describe(changed)
-            started = time.perf_counter()
             self.building = True
             try:
+                self._patch(changed, what)
+                started = time.perf_counter()
                 # No host size check: the preview is never published, and it walks every file.
                 report = build(dataclasses.replace(self.options, build_time=self.clock()),
                                limits=SizeLimits(check=False), memory=self.memory)
             except BuildError as exc:
                 text = format_failure(exc.diagnostics)
                 self._say(f"{what}build failed:\n{text}", err=True)
+                self._drop_patch()
                 self.status.failed(text)
                 return False
             except Exception as exc:  # noqa: BLE001 - keep serving; report like the CLI does
@@ -350,6 +378,7 @@ class Preview:
                 if self.debug:
                     text += "\n\n" + traceback.format_exc()
                 self._say(f"{what}{text}", err=True)
+                self._drop_patch()
                 self.status.failed(text)
                 return False
             finally:
@@ -358,20 +387,91 @@ class Preview:
             self.builds += 1
             old_base = self.base_path
             self.base_path = self._base_path()
-            # An incremental build that wrote and removed nothing leaves every page as it was:
-            # the same build id clears an overlay without reloading anything.
-            same = (self.status.generation and getattr(report, "written", None) == 0
-                    and getattr(report, "removed", 0) == 0 and self.base_path == old_base)
+            paths = None if report.clean or self.base_path != old_base else self._changed_files(report.changed)
+            # A build that changed nothing keeps the build id: an overlay goes, nothing reloads.
+            same = bool(self.status.generation) and paths is not None and not paths
             if not same:
                 self._serial += 1
-            self.status.succeeded(self.status.generation if same else f"{self._session}-{self._serial}")
-            browsers = self.clients
-            plural = "s" if browsers != 1 else ""
-            tail = "" if self.builds == 1 else "; nothing to reload" if same else f"; reloading {browsers} browser{plural}"
+            self.status.succeeded(self.status.generation if same else f"{self._session}-{self._serial}", paths)
+            tail = "" if self.builds == 1 else "; nothing to reload" if same else \
+                "; reloading the pages that show a change" if paths is not None else "; reloading every page"
             self._say(f"{what}built in {elapsed:.2f}s ({_summary(report)}){tail}")
             if self.base_path != old_base and self.httpd is not None:
                 self._say(f"The base path changed: the preview is now at {self.url}")
+            if self.memory.last is not None:
+                self.memory.last.showing  # noqa: B018 - worked out now, so the next patch need not wait
             return True
+
+    def _patch(self, changed: Sequence[str], what: str) -> None:
+        """Serve the pages that show an edited story at once, from memory (generator/patch.py)."""
+        from generator.patch import edited_stories, patch_pages
+
+        last = self.memory.last
+        if last is None or not changed:
+            return
+        started = time.perf_counter()
+        source = self.options.source.resolve()
+        rels = []
+        for name in changed:
+            try:
+                rels.append(Path(name).resolve().relative_to(source).as_posix())
+            except ValueError:
+                return  # a packaged theme
+        edited = edited_stories(last, rels)
+        if not edited:
+            return
+        pages = patch_pages(last, edited, self.memory.templates)
+        if not pages:
+            return
+        self._patched.update(pages)
+        self._serial += 1
+        self.status.succeeded(f"{self._session}-{self._serial}", frozenset(pages))
+        plural = "s" if len(pages) != 1 else ""
+        self._say(f"{what}patched {len(pages)} page{plural} in {time.perf_counter() - started:.2f}s;"
+                  " building the rest")
+
+    def _changed_files(self, written: Sequence[str]) -> frozenset[str]:
+        """Output paths a build changed for the browsers: what it wrote or removed, and the
+        patched pages it did not write exactly as they were patched. Clears the patches."""
+        paths = set(written) | self._unpatched
+        for rel, body in self._patched.items():
+            try:
+                same = (self.out / rel).read_bytes() == body
+            except OSError:
+                same = False
+            if same:
+                paths.discard(rel)
+            else:
+                paths.add(rel)
+        self._patched, self._unpatched = {}, set()
+        return frozenset(paths)
+
+    def _drop_patch(self) -> None:
+        """After a failed build the last good build is served again: the patched pages go
+        back to what they were, which the next good build must tell their browsers."""
+        self._unpatched.update(self._patched)
+        self._patched = {}
+
+    def patched_page(self, path: Path) -> bytes | None:
+        """The patched text of the output file at `path` (resolved), if an edit patched it."""
+        patched = self._patched
+        if not patched:
+            return None
+        try:
+            return patched.get(path.relative_to(self.out.resolve()).as_posix())
+        except ValueError:
+            return None
+
+    def output_file(self, url_path: str) -> str | None:
+        """The output path a URL path of the site is served from, if that file exists."""
+        base = self.base_path
+        if not url_path.startswith(base):
+            return None
+        rel = url_path[len(base):]
+        target = resolve_request(self.out, rel + "index.html" if rel.endswith("/") or not rel else rel)
+        if target is None or not target.is_file():
+            return None
+        return target.relative_to(self.out.resolve()).as_posix()
 
     def _describe(self, changed: Iterable[str]) -> str:
         names = sorted(changed)
@@ -497,7 +597,7 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.path.split("#", 1)[0]
         path, _, query = raw.partition("?")
         if path == EVENTS_PATH:
-            return self._events(head)
+            return self._events(query, head)
         if path == SCRIPT_PATH:
             return self._send(200, SCRIPT_FILE.read_bytes(), "text/javascript; charset=utf-8", head)
         base = preview.base_path
@@ -521,8 +621,11 @@ class _Handler(BaseHTTPRequestHandler):
         kind = content_type(target)
         try:
             if kind.startswith("text/html"):
-                generation = self.server.preview.status.generation
-                return self._send(status, inject_script(target.read_bytes(), generation), kind, head)
+                preview = self.server.preview
+                generation = preview.status.generation  # read first: a patch is in place before its id
+                body = preview.patched_page(target)
+                body = target.read_bytes() if body is None else body
+                return self._send(status, inject_script(body, generation), kind, head)
             with target.open("rb") as f:
                 size = os.fstat(f.fileno()).st_size
                 self._headers(status, kind, size)
@@ -564,7 +667,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
 
-    def _events(self, head: bool) -> None:
+    def _events(self, query: str, head: bool) -> None:
         """A server-sent event stream: the state now, then every new build outcome."""
         preview = self.server.preview
         self.close_connection = True
@@ -575,17 +678,27 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if head:
             return
+        # The page says which file it shows and from which build, so it reloads only
+        # when that file changed; without them (another client) any new build counts.
+        asked = parse_qs(query)
         version, state = preview.status.snapshot()
+        seen = asked.get("build", [state["build"]])[0]
+        page = asked.get("page", [None])[0]
+        rel = preview.output_file(page) if page is not None else None
         with preview._clients_lock:
             preview.clients += 1
         try:
             self.wfile.write(b"retry: 1000\n")
-            self._event("hello", state)
+            self._event("hello", dict(state, reload=preview.status.changed_since(seen, rel)))
             quiet_since = time.monotonic()
             while not preview.status.closed:
                 version, new_state = preview.status.wait(version, 1.0)
                 if new_state is not None:
-                    self._event("build-error" if new_state["error"] else "reload", new_state)
+                    if new_state["error"]:
+                        self._event("build-error", dict(new_state, reload=False))
+                    else:
+                        self._event("build", dict(new_state, reload=preview.status.changed_since(seen, rel)))
+                        seen = new_state["build"]
                     quiet_since = time.monotonic()
                 elif preview.status.closed or self._client_gone():
                     break

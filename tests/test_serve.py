@@ -23,7 +23,8 @@ from typing import Iterator
 import pytest
 
 from generator.config import BuildOptions
-from generator.serve import EVENTS_PATH, SCRIPT_PATH, Preview, content_type, inject_script, resolve_request
+from generator.serve import (EVENTS_PATH, SCRIPT_PATH, BuildStatus, Preview, content_type, inject_script,
+                             resolve_request)
 from tests.browser import CHROMIUM_ARGS, chromium_path
 from tests.conftest import BUILD_TIME, REPO, build_into, copy_sample_site
 
@@ -80,10 +81,12 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Preview]:
 class EventStream:
     """Reads the preview's server-sent events in a thread, so tests can wait for one."""
 
-    def __init__(self, origin: str):
+    def __init__(self, origin: str, page: str | None = None, build: str | None = None):
         netloc = urllib.parse.urlsplit(origin).netloc
         connection = http.client.HTTPConnection(netloc, timeout=TIMEOUT)
-        connection.request("GET", EVENTS_PATH)
+        # As the live-reload script asks: for the page it shows, built by `build`.
+        query = urllib.parse.urlencode({k: v for k, v in (("page", page), ("build", build)) if v is not None})
+        connection.request("GET", EVENTS_PATH + ("?" + query if query else ""))
         self.socket = connection.sock  # kept to end the stream from this side
         self.response = connection.getresponse()
         assert self.response.status == 200
@@ -303,24 +306,29 @@ def test_the_script_is_only_in_responses_never_in_built_files(served: Preview, t
 
 def test_rebuild_failure_keeps_the_last_good_site_and_reports_the_diagnostics(basic_site: Path) -> None:
     preview = make_preview(basic_site, base_url=None)
-    stream = EventStream(origin(preview))
+    first = preview.status.generation
+    stream = EventStream(origin(preview), page="/kota/2023/11/jembatan-baru-dibuka/", build=first)
     try:
         name, hello, _ = stream.next(0)
-        assert name == "hello" and hello["error"] is None and hello["build"].endswith("-1")
+        assert (name, hello) == ("hello", {"build": first, "error": None, "reload": False})
         article = basic_site / "content/articles/2023/11/jembatan-baru-dibuka.md"
         good = article.read_text()
         url = preview.url + "kota/2023/11/jembatan-baru-dibuka/"
 
+        # A new headline: the page is patched (and reloads) at once, then the build
+        # writes it exactly so, and only the files it does not show change again.
         article.write_text(good.replace("title: ", "title: Judul <b>Baru</b> ", 1))
         assert preview.rebuild({str(article)})
-        name, state, _ = stream.next(1)
-        assert name == "reload" and state["build"].endswith("-2") and state["error"] is None
+        name, patched, _ = stream.next(1)
+        assert name == "build" and patched["reload"] and patched["error"] is None
+        name, built, _ = stream.next(2)
+        assert name == "build" and not built["reload"] and built["build"] != patched["build"]
         assert "Judul &lt;b&gt;Baru&lt;/b&gt;" in get(url)[2].decode()
 
         article.write_text(good.replace("title: ", "title: [Rusak <script>", 1))
         assert not preview.rebuild({str(article)})
-        name, state, _ = stream.next(2)
-        assert name == "build-error" and state["build"].endswith("-2")
+        name, state, _ = stream.next(3)
+        assert name == "build-error" and state["build"] == built["build"] and not state["reload"]
         assert "content/articles/2023/11/jembatan-baru-dibuka.md:3:5: error: invalid YAML" in state["error"]
         assert "still serving the last good build" in state["error"]
         assert "content/articles/2023/11/jembatan-baru-dibuka.md:3:5" in preview.stderr.getvalue()
@@ -334,16 +342,72 @@ def test_rebuild_failure_keeps_the_last_good_site_and_reports_the_diagnostics(ba
         # stays (pages do not reload) and the error is gone (the overlay goes).
         article.write_text(good.replace("title: ", "title: Judul <b>Baru</b> ", 1))
         assert preview.rebuild({str(article)}), preview.stderr.getvalue()
-        name, state, _ = stream.next(3)
-        assert (name, state) == ("reload", {"build": stream.events[1][1]["build"], "error": None})
+        name, state, _ = stream.next(4)
+        assert (name, state) == ("build", {"build": built["build"], "error": None, "reload": False})
 
         article.write_text(good)
         assert preview.rebuild({str(article)}), preview.stderr.getvalue()
-        name, state, _ = stream.next(4)
-        assert name == "reload" and state["error"] is None and state["build"].endswith("-3")
+        name, state, _ = stream.next(5)
+        assert name == "build" and state["error"] is None and state["reload"]
         assert "Judul" not in get(url)[2].decode()
     finally:
         stream.close()
+        preview.stop()
+
+
+def test_a_page_is_told_to_reload_only_by_builds_that_changed_its_file() -> None:
+    status = BuildStatus()
+    status.succeeded("s-1")  # the first build: every file
+    status.succeeded("s-2", frozenset({"a/index.html"}))
+    status.succeeded("s-3", frozenset({"feed.xml"}))
+    assert status.changed_since("s-1", "a/index.html")
+    assert not status.changed_since("s-2", "a/index.html")
+    assert not status.changed_since("s-3", "a/index.html")  # the current build
+    assert status.changed_since("s-2", None)  # a missing page: any new build may bring it
+    assert status.changed_since("other-session-7", "a/index.html")
+    status.succeeded("s-4")  # e.g. a clean build: any file
+    assert status.changed_since("s-3", "b/index.html")
+
+
+def test_an_edit_is_served_patched_while_the_build_runs_and_other_pages_do_not_reload(
+        basic_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.build
+
+    preview = make_preview(basic_site, base_url=None)
+    first = preview.status.generation
+    page = "kota/2023/11/jembatan-baru-dibuka/"
+    shown = EventStream(origin(preview), page="/" + page, build=first)
+    elsewhere = EventStream(origin(preview), page="/tentang/", build=first)
+    release = threading.Event()
+    real_build = generator.build.build
+
+    def slow_build(*args: object, **kwargs: object) -> object:
+        assert release.wait(TIMEOUT)
+        return real_build(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(generator.build, "build", slow_build)
+    article = basic_site / "content/articles/2023/11/jembatan-baru-dibuka.md"
+    article.write_text(article.read_text().replace("title: ", "title: Disunting ", 1))
+    builder = threading.Thread(target=preview.rebuild, args=({str(article)},))
+    builder.start()
+    try:
+        name, state, _ = shown.next(1)
+        assert name == "build" and state["reload"]
+        assert "Disunting" in get(preview.url + page)[2].decode()  # served from memory...
+        assert "Disunting" not in (preview.out / page / "index.html").read_text()  # ...before the build wrote it
+        assert "patched" in preview.stdout.getvalue()
+        release.set()
+        builder.join(TIMEOUT)
+        name, state, _ = shown.next(2)
+        assert name == "build" and not state["reload"]  # the build wrote the page exactly as patched
+        assert "Disunting" in (preview.out / page / "index.html").read_text()
+        elsewhere.next(2)
+        assert [(e[0], e[1]["reload"]) for e in elsewhere.events] == [("hello", False), ("build", False),
+                                                                     ("build", False)]
+    finally:
+        release.set()
+        shown.close()
+        elsewhere.close()
         preview.stop()
 
 
@@ -355,7 +419,7 @@ def test_watcher_rebuilds_after_an_edit_and_after_site_toml_changes(basic_site: 
         article = basic_site / "content/articles/2023/11/jembatan-baru-dibuka.md"
         article.write_text(article.read_text().replace("title: ", "title: Disunting ", 1))
         name, state, _ = stream.next(1)
-        assert name == "reload"
+        assert name == "build" and state["reload"]
         assert "Disunting" in get(preview.url + "kota/2023/11/jembatan-baru-dibuka/")[2].decode()
 
         config = basic_site / "site.toml"
@@ -363,7 +427,7 @@ def test_watcher_rebuilds_after_an_edit_and_after_site_toml_changes(basic_site: 
         # Events may arrive in several bursts; wait for a build that shows the new title.
         index = 2
         while "Warta Baru" not in get(preview.url)[2].decode():
-            assert stream.next(index)[0] == "reload"
+            assert stream.next(index)[0] == "build"
             index += 1
         assert not (basic_site / "public").exists()
     finally:

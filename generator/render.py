@@ -1,0 +1,47 @@
+"""Render one page: its template with its data, its Markdown body and structured data."""
+
+from __future__ import annotations
+
+import jinja2
+
+from generator.config import SiteConfig
+from generator.images import body_image_hook
+from generator.markup import render_markdown
+from generator.model import Article, Section
+from generator.pages import Page, SiteData
+from generator.seo import article_jsonld
+from generator.templates import Theme, make_environment, render_template
+
+
+class Renderer:
+    """Renders pages with one Jinja environment per process."""
+
+    def __init__(self, theme: Theme, config: SiteConfig, site: SiteData, safe: bool,
+                 compiled: dict[str, bytes] | None = None):
+        self.config, self.site, self.safe = config, site, safe
+        self.env = make_environment(theme, config, site, compiled)
+
+    def compile_templates(self) -> None:
+        """Compile every template once here, before workers fork, rather than once per worker."""
+        for name in self.env.list_templates(filter_func=lambda n: n.endswith(".html")):
+            try:
+                self.env.get_template(name)
+            except jinja2.TemplateError:
+                pass  # reported with its page when a page uses it
+
+    def render(self, page: Page) -> str:
+        """The text of one page."""
+        if page.text is not None:
+            return page.text
+        assert page.template is not None
+        context = dict(page.context, page_url=page.url, sections=self.site.sections)
+        article, section = page.context.get("article"), page.context.get("section")
+        if isinstance(article, Article) and isinstance(section, Section):
+            # Structured data follows from the page's own data (article, section, the
+            # person_urls) and the config, all in its fingerprint; made here, the plan of
+            # 100,000 pages need not hold it.
+            context["jsonld"] = article_jsonld(article, section, self.site, self.config)
+        if page.markdown is not None:
+            context["content"] = render_markdown(page.markdown, self.config.base_path, self.safe,
+                                                 images=body_image_hook(article, self.config))
+        return render_template(self.env, page.template, context)
