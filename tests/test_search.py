@@ -17,6 +17,7 @@ from generator.cli import main
 from generator.config import BuildOptions, load_config
 from generator.content import discover, load_content
 from generator.errors import BuildError
+from generator.images import thumb_image
 from generator.search import (SearchReport, Shard, find_article_pages, index_language, index_site,
                               pagefind_command, plan_shards, run_pagefind, split_into_shards)
 from tests.browser import CHROMIUM_ARGS, chromium_path, serve
@@ -299,7 +300,10 @@ def test_only_article_pages_carry_the_index_markers(sample_public_subpath: Path)
     hidden = html[html.index("<div hidden data-pagefind-ignore>"):html.index("</article>")]
     assert f'<span data-pagefind-filter="year">{story.date.astimezone(config.tz).year}</span>' in hidden
     assert f'<span data-pagefind-sort="date">{int(story.date.timestamp())}</span>' in hidden
-    assert f'<span data-pagefind-meta="image">/arsip{story.image.url}</span>' in hidden
+    # Results show a thumbnail: the small variant, not the original photo.
+    thumb = thumb_image(story.image, config.images)
+    assert thumb is not None and "/_v/" in thumb.url and thumb.width is not None and thumb.width <= 480
+    assert f'<span data-pagefind-meta="image">/arsip{thumb.url}</span>' in hidden
     assert '<span data-pagefind-meta="image_alt">' in hidden and '<span data-pagefind-meta="date">' in hidden
     assert f'<span data-pagefind-meta="title">' in hidden
     assert '<span data-pagefind-meta="section" data-pagefind-filter="section">' in hidden
@@ -397,7 +401,7 @@ def test_results_show_thumbnail_date_and_excerpt(browser, site_url: str) -> None
     with_image = page.locator(".search-result:has(img.search-result-thumb)")
     assert with_image.count() >= 1
     src = with_image.first.locator("img").get_attribute("src")
-    assert src.startswith("/arsip/") and with_image.first.locator("img").get_attribute("alt")
+    assert src.startswith("/arsip/") and "/_v/" in src and with_image.first.locator("img").get_attribute("alt")
     assert page.locator(".search-result-date").count() == 5
     assert re.fullmatch(r"\d{1,2} \w{3} \d{4}", page.locator(".search-result-date").first.inner_text())
     assert page.locator(".search-result-excerpt mark").count() >= 5
