@@ -317,7 +317,10 @@ def write_outputs(outputs: Sequence[Output], renderer: Renderer, writer: Staging
         renderer.compile_templates()
     progress.start("render", len(pages))
     try:
-        results = report.timed("render", lambda: map_chunks(_render_chunk, pages, jobs, shared=(renderer, writer.root),
+        # Workers get positions in `pages`, which they hold from the fork: sending the pages
+        # themselves would pickle every story body in this process, for nothing.
+        results = report.timed("render", lambda: map_chunks(_render_chunk, range(len(pages)), jobs,
+                                                            shared=(renderer, writer.root, pages),
                                                             progress=progress.advance))
     finally:
         progress.finish()
@@ -337,11 +340,13 @@ def write_outputs(outputs: Sequence[Output], renderer: Renderer, writer: Staging
     report.changed += [o.rel for o in outputs]
 
 
-def _render_chunk(outputs: list[Output], shared: tuple[Renderer, Path]) -> list[tuple[str, tuple[Diagnostic, ...]]]:
-    renderer, root = shared
+def _render_chunk(positions: list[int], shared: tuple[Renderer, Path, Sequence[Output]]
+                  ) -> list[tuple[str, tuple[Diagnostic, ...]]]:
+    renderer, root, outputs = shared
     made: set[Path] = set()
     results = []
-    for output in outputs:
+    for position in positions:
+        output = outputs[position]
         assert output.page is not None
         try:
             data = renderer.render(output.page).encode("utf-8")
