@@ -6,11 +6,13 @@ import random
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.errors import BuildError
+import generator.related as related_module
 from generator.model import Article
 from generator.related import RelatedConfig, compute_related, explain_related, format_explanations
 
@@ -329,3 +331,26 @@ def test_lists_of_untouched_stories_survive_an_edit_elsewhere_in_a_large_archive
     changed = [s for s in before if before[s] != after[s]]
     # Only stories whose lists involve the edited one may move; not the archive.
     assert len(changed) < 30, changed
+
+
+
+def test_the_best_of_a_row_do_not_depend_on_the_rows_ranked_with_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Shortlists are cut inside ties all the time (stories alike score alike). Which tied
+    # entries make the cut must depend on the row alone, not on the other rows of its
+    # block, whose number follows from the archive's size; ranking one row for
+    # `sitegen related PATH` must give the same cut too.
+    rng = np.random.default_rng(0)
+    lengths = rng.integers(1, 500, size=60)
+    indptr = np.concatenate(([0], np.cumsum(lengths)))
+    values = rng.integers(0, 4, size=int(indptr[-1])).astype(float)
+    values[rng.random(len(values)) < 0.05] = -np.inf  # excluded pairs (the story itself, newer ones)
+    whole = related_module._best_in_rows(indptr, values, 20)
+    monkeypatch.setattr(related_module, "_CHUNK_ENTRIES", 500)  # a row or two per block
+    assert np.array_equal(related_module._best_in_rows(indptr, values, 20), whole)
+    for row in range(len(lengths)):
+        chosen = whole[(whole >= indptr[row]) & (whole < indptr[row + 1])]
+        finite = np.isfinite(values[indptr[row]:indptr[row + 1]]).sum()
+        assert len(chosen) == min(20, finite) and np.isfinite(values[chosen]).all()
+        left_out = np.setdiff1d(np.arange(indptr[row], indptr[row + 1]), chosen)
+        if len(left_out) and len(chosen):
+            assert values[left_out].max() <= values[chosen].min()  # the best, whatever the ties
