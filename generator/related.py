@@ -514,6 +514,7 @@ def _rank_chunk(signals: _Signals, config: RelatedConfig, query: sp.csr_matrix,
                 postings: sp.csr_matrix, first: int, keep: int) -> _Ranked:
     """Find, shortlist, re-score and order the candidates of one chunk of rows."""
     product = (query @ postings).tocsr()
+    product.sort_indices()  # candidates in path order: ties at the shortlist's cut go to the first
     r = np.repeat(np.arange(first, first + query.shape[0]), np.diff(product.indptr))
     c = product.indices.astype(np.int64)
     s = product.data + config.section * (signals.section[r] == signals.section[c])
