@@ -398,14 +398,24 @@ def _term_rows(articles: tuple[Article, ...], cache: dict[bytes, TermCounts] | N
         cache.update(zip(keys, counted))  # type: ignore[arg-type]
     if not articles:
         return (np.zeros(0, dtype=np.int32),) * 3 + ([],)
-    sizes = [len(c[0]) for c in counted]  # type: ignore[index]
-    hashes = np.concatenate([c[0] for c in counted])  # type: ignore[index]
-    vocabulary, ids = np.unique(hashes, return_inverse=True)
+    # Batch by batch, never all hashes at once: np.unique over the archive's 15 million
+    # (row, word) pairs at 100,000 articles would hold several copies of them.
+    batches = range(0, len(counted), _TOKEN_BATCH * 10)
+    vocabulary = np.unique(np.concatenate(
+        [np.unique(np.concatenate([c[0] for c in counted[b:b + _TOKEN_BATCH * 10]]))  # type: ignore[index]
+         for b in batches]))
+    sizes = np.array([len(c[0]) for c in counted], dtype=np.int64)  # type: ignore[index]
+    ids = np.empty(int(sizes.sum()), dtype=np.int32)
+    start = 0
+    for b in batches:
+        hashes = np.concatenate([c[0] for c in counted[b:b + _TOKEN_BATCH * 10]])  # type: ignore[index]
+        ids[start:start + len(hashes)] = np.searchsorted(vocabulary, hashes)
+        start += len(hashes)
     rows = np.repeat(np.arange(len(articles), dtype=np.int32), sizes)
     counts = np.concatenate([c[1] for c in counted])  # type: ignore[index]
     spelled = [names[h] for h in vocabulary.tolist()] if names is not None else [""] * len(vocabulary)
     # Each article's hashes are sorted, so (row, id) pairs already come in order.
-    return rows, ids.astype(np.int32).ravel(), counts, spelled
+    return rows, ids, counts, spelled
 
 
 def _feature_rows(lists: list[set[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
@@ -450,18 +460,27 @@ def _matrix(n: int, rows: np.ndarray, cols: np.ndarray, counts: np.ndarray, name
     # 100,000 articles, and one on every article still weighs a little, so a
     # two-article site can relate its two flood stories.
     idf = np.log1p(n / np.maximum(df, 1))
-    tf = counts.astype(np.float64)
-    weight = (1 + np.log(tf) if log_tf else tf) * idf[cols]
-    mask = df[cols] >= 2  # a feature on one article only can never be shared
+    # In place and in slices: at 100,000 articles each temporary the size of the triples
+    # is over 100 MB, and this step sets the peak memory of a build.
+    weight = counts.astype(np.float64)
+    if log_tf:
+        np.log(weight, out=weight)
+        weight += 1
+    for start in range(0, len(weight), _CHUNK_ENTRIES):
+        weight[start:start + _CHUNK_ENTRIES] *= idf[cols[start:start + _CHUNK_ENTRIES]]
+    mask = (df >= 2)[cols]  # a feature on one article only can never be shared
     rows, cols, weight = rows[mask], cols[mask], weight[mask]
+    del mask
+    # Rows arrive sorted, so their boundaries form the CSR index.
+    indptr = np.searchsorted(rows, np.arange(n + 1))
     if keep is not None:
-        # rows arrive sorted, so their boundaries form a CSR-style index.
-        indptr = np.searchsorted(rows, np.arange(n + 1))
         top = _best_in_rows(indptr, weight, keep)
         rows, cols, weight = rows[top], cols[top], weight[top]
+        del top
+        indptr = np.searchsorted(rows, np.arange(n + 1))
     norms = np.sqrt(np.bincount(rows, weights=weight * weight, minlength=n))
-    weight = weight / norms[rows]
-    matrix = sp.csr_matrix((weight, (rows, cols)), shape=(n, len(names)))
+    weight /= norms[rows]
+    matrix = sp.csr_matrix((weight, cols, indptr), shape=(n, len(names)))  # no COO copy on the way
     matrix.sort_indices()
     return matrix, tuple(names)
 
