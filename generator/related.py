@@ -436,11 +436,15 @@ def _signals(articles: Sequence[Article], config: RelatedConfig, words: dict[byt
     """Vectorise the archive; rows follow source order so input order never matters."""
     ordered = tuple(sorted(articles, key=lambda a: (a.source, a.slug)))
     n = len(ordered)
-    text, term_names = _matrix(n, *_term_rows(ordered, words, want_names), keep=config.max_terms, log_tf=True)
-    tags, tag_names = _matrix(n, *_feature_rows(
-        [{t.strip().casefold() for t in a.tags if t.strip()} for a in ordered]))
-    people, people_names = _matrix(n, *_feature_rows(
-        [{p for p in (*a.reporters, *a.editors) if p} for a in ordered]))
+    # The triples go to _matrix in a list it empties, so they are freed as it goes.
+    rows, ids, counts, spelled = _term_rows(ordered, words, want_names)
+    text, term_names = _matrix(n, [rows, ids, counts], spelled, keep=config.max_terms, log_tf=True)
+    del rows, ids, counts
+    rows, ids, counts, spelled = _feature_rows([{t.strip().casefold() for t in a.tags if t.strip()} for a in ordered])
+    tags, tag_names = _matrix(n, [rows, ids, counts], spelled)
+    rows, ids, counts, spelled = _feature_rows([{p for p in (*a.reporters, *a.editors) if p} for a in ordered])
+    people, people_names = _matrix(n, [rows, ids, counts], spelled)
+    del rows, ids, counts
     section_ids: dict[str, int] = {}
     return _Signals(
         articles=ordered, tags=tags, text=text, people=people,
@@ -452,32 +456,41 @@ def _signals(articles: Sequence[Article], config: RelatedConfig, words: dict[byt
     )
 
 
-def _matrix(n: int, rows: np.ndarray, cols: np.ndarray, counts: np.ndarray, names: list[str],
+def _matrix(n: int, triples: list[np.ndarray], names: list[str],
             keep: int | None = None, log_tf: bool = False) -> tuple[sp.csr_matrix, tuple[str, ...]]:
-    """Build an IDF-weighted, row-normalised matrix from (row, feature, count) triples."""
-    df = np.bincount(cols, minlength=len(names))
+    """Build an IDF-weighted, row-normalised matrix from [rows, features, counts] triples.
+
+    `triples` is emptied: the caller's arrays can then be freed here, as soon as they
+    are filtered (at 100,000 articles they are a few hundred MB).
+    """
+    rows, cols, counts = triples
+    triples.clear()
+    # In slices: bincount (like searchsorted across dtypes) would copy int32 ids to int64 whole.
+    df = np.zeros(len(names), dtype=np.int64)
+    for start in range(0, len(cols), _CHUNK_ENTRIES):
+        df += np.bincount(cols[start:start + _CHUNK_ENTRIES], minlength=len(names))
     # ln(1 + n/df): a feature on 30% of articles weighs ~1.5, a rare one up to ~11 at
     # 100,000 articles, and one on every article still weighs a little, so a
     # two-article site can relate its two flood stories.
     idf = np.log1p(n / np.maximum(df, 1))
     # In place and in slices: at 100,000 articles each temporary the size of the triples
     # is over 100 MB, and this step sets the peak memory of a build.
-    weight = counts.astype(np.float64)
+    mask = (df >= 2)[cols]  # a feature on one article only can never be shared
+    rows, cols = rows[mask], cols[mask]
+    weight = counts[mask].astype(np.float64)
+    del mask, counts
     if log_tf:
         np.log(weight, out=weight)
         weight += 1
     for start in range(0, len(weight), _CHUNK_ENTRIES):
         weight[start:start + _CHUNK_ENTRIES] *= idf[cols[start:start + _CHUNK_ENTRIES]]
-    mask = (df >= 2)[cols]  # a feature on one article only can never be shared
-    rows, cols, weight = rows[mask], cols[mask], weight[mask]
-    del mask
     # Rows arrive sorted, so their boundaries form the CSR index.
-    indptr = np.searchsorted(rows, np.arange(n + 1))
+    indptr = np.searchsorted(rows, np.arange(n + 1, dtype=rows.dtype))
     if keep is not None:
         top = _best_in_rows(indptr, weight, keep)
         rows, cols, weight = rows[top], cols[top], weight[top]
         del top
-        indptr = np.searchsorted(rows, np.arange(n + 1))
+        indptr = np.searchsorted(rows, np.arange(n + 1, dtype=rows.dtype))
     norms = np.sqrt(np.bincount(rows, weights=weight * weight, minlength=n))
     weight /= norms[rows]
     matrix = sp.csr_matrix((weight, cols, indptr), shape=(n, len(names)))  # no COO copy on the way
