@@ -407,7 +407,9 @@ class Preview:
         from generator.patch import edited_stories, patch_pages
 
         last = self.memory.last
-        if last is None or not changed:
+        # While the site does not build, the last good build is what is served: a patch
+        # would show a page the failing build cannot stand behind.
+        if last is None or not changed or self.status.error is not None:
             return
         started = time.perf_counter()
         source = self.options.source.resolve()

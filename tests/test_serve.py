@@ -338,16 +338,26 @@ def test_rebuild_failure_keeps_the_last_good_site_and_reports_the_diagnostics(ba
         assert late.next(0)[1]["error"] == state["error"]
         late.close()
 
+        # While the site does not build, another story's edit is not patched in: the
+        # last good build stays what is served.
+        other = basic_site / "content/articles/2023/11/pasar-apung-bersolek/index.md"
+        other_text = other.read_text()
+        other.write_text(other_text.replace("title: ", "title: Disunting ", 1))
+        assert not preview.rebuild({str(other)})
+        assert stream.next(4)[0] == "build-error"
+        assert "Disunting" not in get(preview.url + "kota/2023/11/pasar-apung-bersolek/")[2].decode()
+        other.write_text(other_text)
+
         # Back to exactly the last good text: the build writes nothing, so the build id
         # stays (pages do not reload) and the error is gone (the overlay goes).
         article.write_text(good.replace("title: ", "title: Judul <b>Baru</b> ", 1))
         assert preview.rebuild({str(article)}), preview.stderr.getvalue()
-        name, state, _ = stream.next(4)
+        name, state, _ = stream.next(5)
         assert (name, state) == ("build", {"build": built["build"], "error": None, "reload": False})
 
         article.write_text(good)
         assert preview.rebuild({str(article)}), preview.stderr.getvalue()
-        name, state, _ = stream.next(5)
+        name, state, _ = stream.next(6)
         assert name == "build" and state["error"] is None and state["reload"]
         assert "Judul" not in get(url)[2].decode()
     finally:
