@@ -387,7 +387,9 @@ class Preview:
             self.builds += 1
             old_base = self.base_path
             self.base_path = self._base_path()
-            paths = None if report.clean or self.base_path != old_base else self._changed_files(report.changed)
+            paths = self._changed_files(report.changed)  # also ends the patches: the files are there now
+            if report.clean or self.base_path != old_base:
+                paths = None
             # A build that changed nothing keeps the build id: an overlay goes, nothing reloads.
             same = bool(self.status.generation) and paths is not None and not paths
             if not same:
@@ -419,10 +421,13 @@ class Preview:
                 rels.append(Path(name).resolve().relative_to(source).as_posix())
             except ValueError:
                 return  # a packaged theme
-        edited = edited_stories(last, rels)
-        if not edited:
+        try:
+            edited = edited_stories(last, rels)
+            pages = patch_pages(last, edited, self.memory.templates) if edited else None
+        except Exception:  # noqa: BLE001 - a patch is only a head start: the build follows and reports
+            if self.debug:
+                self._say("patch skipped:\n" + traceback.format_exc(), err=True)
             return
-        pages = patch_pages(last, edited, self.memory.templates)
         if not pages:
             return
         self._patched.update(pages)

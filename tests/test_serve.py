@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import http.client
 import io
 import json
@@ -418,6 +419,29 @@ def test_an_edit_is_served_patched_while_the_build_runs_and_other_pages_do_not_r
         release.set()
         shown.close()
         elsewhere.close()
+        preview.stop()
+
+
+def test_a_clean_build_after_a_patch_serves_its_own_files(basic_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.build
+
+    preview = make_preview(basic_site, base_url=None)
+    real_build = generator.build.build
+
+    def edit_then_build(options: BuildOptions, **kwargs: object) -> object:
+        # The story changes again after the patch, and the build is a clean one.
+        article.write_text(article.read_text().replace("title: ", "title: Disunting ", 1))
+        return real_build(dataclasses.replace(options, clean=True), **kwargs)  # type: ignore[arg-type]
+
+    article = basic_site / "content/articles/2023/11/jembatan-baru-dibuka.md"
+    article.write_text(article.read_text().replace("title: ", "title: Pertama ", 1))
+    monkeypatch.setattr(generator.build, "build", edit_then_build)
+    try:
+        assert preview.rebuild({str(article)}), preview.stderr.getvalue()
+        assert "patched" in preview.stdout.getvalue()
+        html = get(preview.url + "kota/2023/11/jembatan-baru-dibuka/")[2].decode()
+        assert "Disunting Pertama" in html  # what the build wrote, not the patch
+    finally:
         preview.stop()
 
 
