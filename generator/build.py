@@ -52,7 +52,7 @@ class BuildReport:
     articles: int = 0
     pages: int = 0
     written: int = 0  # files rendered or copied anew
-    changed: list[str] = field(default_factory=list)  # output paths written or removed (unless `clean`)
+    changed: list[str] = field(default_factory=list)  # output paths written or removed
     unchanged: int = 0  # files left as they were
     removed: int = 0
     clean: bool = False  # a whole new output folder was written

@@ -300,17 +300,6 @@ def _is_stop(hashes: np.ndarray, tables: list[np.ndarray]) -> np.ndarray:
     return found
 
 
-def _group(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct values (sorted), one position where each occurs, and each entry's group."""
-    order = np.argsort(values)
-    ranked = values[order]
-    head = np.ones(len(values), dtype=bool)
-    head[1:] = ranked[1:] != ranked[:-1]
-    group = np.empty(len(values), dtype=np.int64)
-    group[order] = np.cumsum(head) - 1
-    return ranked[head], order[head], group
-
-
 def text_key(article: Article) -> bytes:
     """Names what an article's words are counted from: its headline, summary and body."""
     h = hashlib.blake2b(digest_size=16)
@@ -400,15 +389,15 @@ def _term_rows(articles: tuple[Article, ...], cache: dict[bytes, TermCounts] | N
         return (np.zeros(0, dtype=np.int32),) * 3 + ([],)
     # Batch by batch, never all hashes at once: np.unique over the archive's 15 million
     # (row, word) pairs at 100,000 articles would hold several copies of them.
-    batches = range(0, len(counted), _TOKEN_BATCH * 10)
+    step = _TOKEN_BATCH * 10
+    batches = [counted[b:b + step] for b in range(0, len(counted), step)]
     vocabulary = np.unique(np.concatenate(
-        [np.unique(np.concatenate([c[0] for c in counted[b:b + _TOKEN_BATCH * 10]]))  # type: ignore[index]
-         for b in batches]))
+        [np.unique(np.concatenate([c[0] for c in batch])) for batch in batches]))  # type: ignore[index]
     sizes = np.array([len(c[0]) for c in counted], dtype=np.int64)  # type: ignore[index]
     ids = np.empty(int(sizes.sum()), dtype=np.int32)
     start = 0
-    for b in batches:
-        hashes = np.concatenate([c[0] for c in counted[b:b + _TOKEN_BATCH * 10]])  # type: ignore[index]
+    for batch in batches:
+        hashes = np.concatenate([c[0] for c in batch])  # type: ignore[index]
         ids[start:start + len(hashes)] = np.searchsorted(vocabulary, hashes)
         start += len(hashes)
     rows = np.repeat(np.arange(len(articles), dtype=np.int32), sizes)

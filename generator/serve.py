@@ -257,8 +257,6 @@ class Preview:
         self._root_ready = threading.Event()
         self._threads: list[threading.Thread] = []
         self.httpd: ThreadingHTTPServer | None = None
-        self.clients = 0
-        self._clients_lock = threading.Lock()
 
     # -- life cycle ---------------------------------------------------------------------
 
@@ -692,8 +690,6 @@ class _Handler(BaseHTTPRequestHandler):
         seen = asked.get("build", [state["build"]])[0]
         page = asked.get("page", [None])[0]
         rel = preview.output_file(page) if page is not None else None
-        with preview._clients_lock:
-            preview.clients += 1
         try:
             self.wfile.write(b"retry: 1000\n")
             self._event("hello", dict(state, reload=preview.status.changed_since(seen, rel)))
@@ -714,9 +710,6 @@ class _Handler(BaseHTTPRequestHandler):
                     quiet_since = time.monotonic()
         except (ConnectionError, TimeoutError, ValueError):
             pass  # the page went away (ValueError: the socket was closed at shutdown)
-        finally:
-            with preview._clients_lock:
-                preview.clients -= 1
 
     def _client_gone(self) -> bool:
         """An event stream's client never sends more; a readable socket means it hung up."""
