@@ -11,13 +11,15 @@ four tags, one reporter and one editor each), then times `compute_related` alone
 (CPU time shows the cost when other processes share the two cores).  Memory is the peak
 resident set size of the whole process (articles included) while the related step
 runs: the kernel's high-water mark is reset just before it where Linux allows, and
-`/usr/bin/time -v` around the script gives the same figure as an upper bound.
+`/usr/bin/time -v` around the script gives the same figure as an upper bound.  Each run
+also prints a digest of all the lists, so two commits can be compared for identical output.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import hashlib
 import os
 import resource
 import statistics
@@ -53,6 +55,11 @@ def _reset_peak() -> bool:
         return False
 
 
+def lists_digest(related: dict[str, tuple[str, ...]]) -> str:
+    """A short digest of every list: equal digests mean a change to the engine moved no list."""
+    return hashlib.sha256(repr(sorted(related.items())).encode()).hexdigest()[:16]
+
+
 def main() -> None:
     """Generate the corpus, time compute_related, print seconds and peak RSS."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -80,7 +87,7 @@ def main() -> None:
         peaks.append(peak or 0.0)
         print(f"run {run + 1}: compute_related {elapsed:.2f} s wall ({cpu:.2f} s CPU), "
               f"peak RSS {peak:.0f} MB, "
-              f"full lists {full:.1%}")
+              f"full lists {full:.1%}, lists digest {lists_digest(related)}")
         del related
     print(f"median of {args.runs}: {statistics.median(times):.2f} s wall "
           f"({statistics.median(cpus):.2f} s CPU) for {args.n} articles; "

@@ -59,8 +59,8 @@ _TOKEN_BATCH = 500
 # Title and summary say what the story is about more densely than the body does.
 _HEADLINE_WEIGHT = 2
 # Rows per sparse product are chosen so one chunk yields at most this many entries;
-# this caps the transient memory of a chunk near 100 MB. Ranking 10,000 articles took as
-# long with 500,000 as with 2,000,000, which peaked over 100 MB higher.
+# smaller chunks lower the peak memory of ranking at no cost in speed that benchmarks/
+# related_speed.py can tell apart.
 _CHUNK_ENTRIES = 500_000
 # Scores equal to this many decimals are ties, so float noise never decides an order.
 _SCORE_DECIMALS = 9
