@@ -6,7 +6,9 @@ import argparse
 import os
 import signal
 import sys
+import threading
 import traceback
+import _thread
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -30,7 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        with sigterm_as_interrupt():
+        with sigterm_as_interrupt(), dropped_interrupts_redelivered():
             return args.run(args)
     except BuildError as exc:
         print(format_errors(exc), file=sys.stderr)
@@ -88,6 +90,35 @@ def sigterm_as_interrupt() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def dropped_interrupts_redelivered() -> Iterator[None]:
+    """Deliver again a Ctrl-C or SIGTERM that Python dropped inside a callback.
+
+    An exception raised by a signal handler while a weakref callback or __del__ runs (the
+    import system has such callbacks) cannot propagate: Python prints "Exception ignored"
+    with a traceback and carries on, and the build would go on as if never interrupted.
+    Such an interrupt is kept quiet here and raised again in the main thread a moment
+    later, from outside the callback.
+    """
+    previous = sys.unraisablehook
+
+    def hook(unraisable: "sys.UnraisableHookArgs") -> None:
+        if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+            previous(unraisable)
+            return
+        signum = signal.SIGTERM if isinstance(unraisable.exc_value, Terminated) else signal.SIGINT
+        # From another thread: raised here, it would be dropped again.
+        later = threading.Timer(0.01, _thread.interrupt_main, args=(signum,))
+        later.daemon = True
+        later.start()
+
+    sys.unraisablehook = hook
+    try:
+        yield
+    finally:
+        sys.unraisablehook = previous
 
 
 def make_parser() -> argparse.ArgumentParser:

@@ -24,7 +24,7 @@ import pytest
 import generator
 import generator.build
 import generator.output
-from generator.cli import main
+from generator.cli import Terminated, dropped_interrupts_redelivered, main, sigterm_as_interrupt
 from generator.errors import BuildError
 from tests.conftest import BUILD_TIME, REPO, build_into, copy_site
 
@@ -452,3 +452,19 @@ def test_a_signal_while_workers_are_forked_is_not_lost(big_site: Path, tmp_path:
     assert proc.returncode == 143, err
     assert "Exception ignored" not in err and "Traceback" not in err
     assert not out.exists() and leftovers(out) == []
+
+
+@pytest.mark.parametrize("interrupt", [KeyboardInterrupt, Terminated])
+def test_an_interrupt_python_drops_inside_a_callback_is_delivered_again(
+        interrupt: type[KeyboardInterrupt], capsys: pytest.CaptureFixture[str]) -> None:
+    class DropsInterrupts:
+        def __del__(self) -> None:
+            raise interrupt()  # as a Ctrl-C or SIGTERM landing in one of importlib's weakref callbacks
+
+    with pytest.raises(interrupt):
+        with sigterm_as_interrupt(), dropped_interrupts_redelivered():
+            DropsInterrupts()  # Python drops what __del__ raises, and would print "Exception ignored"
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                time.sleep(0.01)
+    assert "Traceback" not in capsys.readouterr().err
