@@ -44,7 +44,7 @@ import json, resource, sys, time
 from datetime import datetime, timezone
 from pathlib import Path
 import generator.build as build_module
-from generator.config import BuildOptions
+from generator.config.site import BuildOptions
 
 def cpu():
     return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
@@ -126,7 +126,7 @@ def scenario(label: str, runs: int, prepare, site: Path, out: Path, clean: bool)
 
 
 def time_probe(site: Path) -> tuple[int, float]:
-    from generator import images
+    from generator.images import photos as images
 
     photos = sorted((site / "content" / "media").glob("*.jpg"))
     images._PROBED.clear()
@@ -144,9 +144,9 @@ def time_variants(site: Path, sample: int, textured: bool) -> tuple[int, float, 
     """
     import tempfile
 
-    from generator import images
-    from generator.config import SiteConfig
-    from generator.model import Image
+    from generator.images import photos as images
+    from generator.config.site import SiteConfig
+    from generator.content.model import Image
 
     photos = sorted((site / "content" / "media").glob("*.jpg"))[:sample]
     config = SiteConfig(source=site, title="x", base_url="https://example.org/")

@@ -12,7 +12,7 @@ For each size N:
 2. builds it with `/usr/bin/time -v python -m generator build --no-search --clean` (this
    checkout's code): the rest of the build, wall time and peak memory;
 3. times the index step alone on that output, once per shard threshold: this script
-   plans the shards from the parsed articles and calls `generator.search.index_site`,
+   plans the shards from the parsed articles and calls `generator.search.pagefind.index_site`,
    which runs Pagefind once per shard and reads each run's peak resident memory from
    the kernel (os.wait4); `/usr/bin/time -v` around the whole script bounds it too.
    `--unsharded` adds a run with the threshold set to N (one Pagefind run for all).
@@ -38,9 +38,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from generator.config import BuildOptions, load_config  # noqa: E402
-from generator.content import discover, load_content  # noqa: E402
-from generator.search import SearchConfig, index_site, plan_shards  # noqa: E402
+from generator.config.site import BuildOptions, load_config  # noqa: E402
+from generator.content.parse import discover, load_content  # noqa: E402
+from generator.search.pagefind import SearchConfig, index_site, plan_shards  # noqa: E402
 
 MAKE_CORPUS = REPO.parent / "shared/bench/make_corpus.py"
 SITE_TOML = """title = "Arsip Uji"

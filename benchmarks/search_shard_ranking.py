@@ -4,7 +4,7 @@ Run from the repository root after `benchmarks/search_scale.py N` has built WORK
 
     .venv/bin/python benchmarks/search_shard_ranking.py 10000 --work /tmp/sgbench --threshold 2500
 
-Indexes WORK/out-N twice with `generator.search.index_site`: sharded with
+Indexes WORK/out-N twice with `generator.search.pagefind.index_site`: sharded with
 `shard_threshold` THRESHOLD (kept as WORK/out-N/pagefind-sharded/) and as one index
 (WORK/out-N/pagefind/). Then, in Chromium (Debian's package, through Playwright), runs
 the same queries with Pagefind's JS API against the single index and against the shards
@@ -29,9 +29,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from generator.config import BuildOptions, load_config  # noqa: E402
-from generator.content import discover, load_content  # noqa: E402
-from generator.search import SearchConfig, index_site  # noqa: E402
+from generator.config.site import BuildOptions, load_config  # noqa: E402
+from generator.content.parse import discover, load_content  # noqa: E402
+from generator.search.pagefind import SearchConfig, index_site  # noqa: E402
 from tests.browser import CHROMIUM_ARGS, chromium_path, serve  # noqa: E402
 
 COMPARE = """async ([single, sharded, queries]) => {

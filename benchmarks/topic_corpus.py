@@ -25,8 +25,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator.model import Article  # noqa: E402
-from generator.stopwords import STOP_WORDS  # noqa: E402
+from generator.content.model import Article  # noqa: E402
+from generator.related.stopwords import STOP_WORDS  # noqa: E402
 
 SECTIONS = ("nasional", "metro", "ekonomi", "olahraga", "teknologi", "internasional",
             "hiburan", "kesehatan")

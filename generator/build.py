@@ -18,24 +18,24 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence, TypeVar
 
 from generator import __version__
-from generator.cache import BuildCache, Manifest, Memory
-from generator.config import RESERVED_SEGMENTS, BuildOptions, SiteConfig, load_config
-from generator.content import Sources, discover, load_content, withhold_scheduled
+from generator.output.cache import BuildCache, Manifest, Memory
+from generator.config.site import RESERVED_SEGMENTS, BuildOptions, SiteConfig, load_config
+from generator.content.parse import Sources, discover, load_content, withhold_scheduled
 from generator.errors import BuildError, Diagnostic, raise_if_errors
-from generator.fingerprint import Fingerprinter, digest_files
-from generator.images import (Planned, alt_diagnostics, cache_folder, make_variants, plan_variants,
+from generator.output.fingerprint import Fingerprinter, digest_files
+from generator.images.photos import (Planned, alt_diagnostics, cache_folder, make_variants, plan_variants,
                               unlabelled_images, variant_settings)
-from generator.limits import SizeLimits, output_origins, output_sizes, size_errors, sizes_after, total_warning
-from generator.model import Article, Content
-from generator.output import Staging, Update, check_output_folder, recover, remove_stale
-from generator.pages import Page, build_site_data, next_change, plan_pages
+from generator.output.limits import SizeLimits, output_origins, output_sizes, size_errors, sizes_after, total_warning
+from generator.content.model import Article, Content
+from generator.output.switch import Staging, Update, check_output_folder, recover, remove_stale
+from generator.plan.pages import Page, build_site_data, next_change, plan_pages
 from generator.parallel import default_jobs, map_chunks
-from generator.patch import LastBuild
+from generator.serve.patch import LastBuild
 from generator.progress import Progress
-from generator.related_config import RelatedConfig
-from generator.routing import find_collisions, output_path
-from generator.render import Renderer
-from generator.templates import Theme, load_theme
+from generator.config.related import RelatedConfig
+from generator.plan.routing import find_collisions, output_path
+from generator.render.renderer import Renderer
+from generator.render.templates import Theme, load_theme
 
 T = TypeVar("T")
 SEARCH_DIR = "pagefind"
@@ -57,7 +57,7 @@ class BuildReport:
     removed: int = 0
     clean: bool = False  # a whole new output folder was written
     drafts_skipped: int = 0
-    search: Any = None  # generator.search.SearchReport when the index was built
+    search: Any = None  # generator.search.pagefind.SearchReport when the index was built
     timings: list[tuple[str, float]] = field(default_factory=list)
     scheduled: tuple[Article, ...] = ()  # stories dated after the build time, next first
     future: bool = False  # --future: the scheduled stories were built anyway
@@ -220,7 +220,7 @@ def related_lists(content: Content, config: SiteConfig, cache: BuildCache, fp: F
     key = fp.digest(config.related, content.articles)
     lists = cache.load_pickle(cache.related_path, key)
     if lists is None:
-        from generator.related import pack_words, unpack_words  # numpy: loaded only when needed
+        from generator.related.engine import pack_words, unpack_words  # numpy: loaded only when needed
 
         packed = None if clean else cache.load_pickle(cache.words_path, WORDS_KEY)
         words = unpack_words(packed) if packed is not None else {}  # a new dict: `packed` may be shared
@@ -233,7 +233,7 @@ def related_lists(content: Content, config: SiteConfig, cache: BuildCache, fp: F
 def compute_related(articles: Sequence[Article], config: RelatedConfig,
                     words: dict[bytes, Any] | None = None) -> dict[str, tuple[str, ...]]:
     """The related engine, imported on first use: numpy and scipy take a while to load."""
-    from generator.related import compute_related as compute
+    from generator.related.engine import compute_related as compute
 
     return compute(articles, config, words)
 
@@ -364,7 +364,7 @@ def _render_chunk(positions: list[int], shared: tuple[Renderer, Path, Sequence[O
 
 def index(root: Path, config: SiteConfig, content: Content) -> Any:
     """Build the Pagefind index of the finished folder."""
-    from generator.search import index_site
+    from generator.search.pagefind import index_site
 
     return index_site(root, config, content.articles)
 

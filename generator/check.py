@@ -7,19 +7,19 @@ from typing import Any, Sequence
 from urllib.parse import urlsplit
 
 from generator.build import SEARCH_DIR, Output, check_routes, compute_related, static_files
-from generator.config import BuildOptions, SiteConfig, load_config
-from generator.content import discover, load_content, withhold_scheduled
+from generator.config.site import BuildOptions, SiteConfig, load_config
+from generator.content.parse import discover, load_content, withhold_scheduled
 from generator.errors import BuildError, Diagnostic, raise_if_errors, sort_key, suggest
-from generator.images import alt_diagnostics, plan_variants
-from generator.limits import SizeLimits, output_origins, size_errors, total_warning
-from generator.linkcheck import exists, links_in, target_of
-from generator.model import Article
-from generator.output import check_output_folder
-from generator.pages import Page, build_site_data, plan_pages
-from generator.render import Renderer
+from generator.images.photos import alt_diagnostics, plan_variants
+from generator.output.limits import SizeLimits, output_origins, size_errors, total_warning
+from generator.output.links import exists, links_in, target_of
+from generator.content.model import Article
+from generator.output.switch import check_output_folder
+from generator.plan.pages import Page, build_site_data, plan_pages
+from generator.render.renderer import Renderer
 from generator.parallel import default_jobs, map_chunks
-from generator.routing import output_path
-from generator.templates import load_theme
+from generator.plan.routing import output_path
+from generator.render.templates import load_theme
 
 
 @dataclass

@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 from generator import __version__
-from generator.config import BuildOptions
+from generator.config.site import BuildOptions
 from generator.errors import BuildError
 
 if TYPE_CHECKING:
     from generator.build import BuildReport
-    from generator.model import Article
+    from generator.content.model import Article
 
 
 
@@ -302,10 +302,10 @@ def run_new(args: argparse.Namespace) -> int:
 
 def run_related(args: argparse.Namespace) -> int:
     """`sitegen related PATH`: the related list with each candidate's score and reasons."""
-    from generator.config import load_config
-    from generator.content import discover, load_content
+    from generator.config.site import load_config
+    from generator.content.parse import discover, load_content
     from generator.errors import Diagnostic, suggest
-    from generator.related import explain_related, format_explanations
+    from generator.related.engine import explain_related, format_explanations
 
     options = options_from(args)
     config = load_config(options)
@@ -325,7 +325,7 @@ def run_related(args: argparse.Namespace) -> int:
 
 def run_serve(args: argparse.Namespace) -> int:
     """`sitegen serve` (generator/serve.py)."""
-    from generator.serve import run
+    from generator.serve.preview import run
 
     return run(args)
 

@@ -18,10 +18,10 @@ from zoneinfo import ZoneInfo
 import jinja2
 
 from generator import __version__
-from generator.config import BuildOptions, SiteConfig, load_config
-from generator.content import parse_article
+from generator.config.site import BuildOptions, SiteConfig, load_config
+from generator.content.parse import parse_article
 from generator.errors import BuildError, Diagnostic, suggest
-from generator.slugs import is_url_safe, slugify
+from generator.content.slugs import is_url_safe, slugify
 
 TEMPLATES = Path(__file__).with_name("scaffold")
 WORKFLOW = ".github/workflows/pages.yml"

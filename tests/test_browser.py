@@ -8,8 +8,8 @@ from typing import Iterator
 
 import pytest
 
-from generator.config import BuildOptions, load_config
-from generator.content import discover, load_content
+from generator.config.site import BuildOptions, load_config
+from generator.content.parse import discover, load_content
 from tests.browser import CHROMIUM_ARGS, chromium_path, serve
 from tests.conftest import BUILD_TIME, REPO
 
@@ -126,7 +126,7 @@ def test_listing_pages_have_no_axe_violations(browser, site_url: str, path: str)
 
 
 def test_article_tag_and_person_pages_have_no_axe_violations(browser, site_url: str, newest_article) -> None:
-    from generator.slugs import slugify
+    from generator.content.slugs import slugify
 
     paths = [newest_article.url.lstrip("/"), f"tag/{slugify(newest_article.tags[0])}/"]
     person = (newest_article.reporters + newest_article.editors)[0]

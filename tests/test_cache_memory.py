@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from generator.cache import BuildCache, Memory
+from generator.output.cache import BuildCache, Memory
 
 
 def test_a_value_saved_in_this_process_is_returned_without_reading_the_file(tmp_path: Path) -> None:
@@ -38,7 +38,7 @@ def test_a_deleted_cache_file_is_not_served_from_memory(tmp_path: Path) -> None:
 
 def test_builds_sharing_a_memory_give_the_same_folder_as_a_clean_build(basic_site: Path, tmp_path: Path) -> None:
     from generator.build import build
-    from generator.config import BuildOptions
+    from generator.config.site import BuildOptions
     from tests.conftest import BUILD_TIME, build_into
     from tests.test_incremental import snapshot
 

@@ -23,7 +23,7 @@ import pytest
 
 import generator
 import generator.build
-import generator.output
+import generator.output.switch
 from generator.cli import Terminated, dropped_interrupts_redelivered, main, sigterm_as_interrupt
 from generator.errors import BuildError
 from tests.conftest import BUILD_TIME, REPO, build_into, copy_site
@@ -232,19 +232,19 @@ class FailAt:
 def fail_path_write_bytes(monkeypatch: pytest.MonkeyPatch, out: Path, nth: int) -> FailAt:
     real = Path.write_bytes
     fail = FailAt(real, out, nth)
-    monkeypatch.setattr(generator.output.Path, "write_bytes", lambda self, data: fail(self, data))
+    monkeypatch.setattr(generator.output.switch.Path, "write_bytes", lambda self, data: fail(self, data))
     return fail
 
 
 def fail_copyfile(monkeypatch: pytest.MonkeyPatch, out: Path, nth: int) -> FailAt:
     fail = FailAt(shutil.copyfile, out, nth)
-    monkeypatch.setattr(generator.output.shutil, "copyfile", fail)
+    monkeypatch.setattr(generator.output.switch.shutil, "copyfile", fail)
     return fail
 
 
 def fail_replace(monkeypatch: pytest.MonkeyPatch, out: Path, nth: int) -> FailAt:
     fail = FailAt(os.replace, out, nth)
-    monkeypatch.setattr(generator.output.os, "replace", fail)
+    monkeypatch.setattr(generator.output.switch.os, "replace", fail)
     return fail
 
 
@@ -308,14 +308,14 @@ def test_a_crash_after_the_switch_never_leaves_a_manifest_that_lies(basic_site: 
         real_save(self, manifest)
         raise Killed()
 
-    real_exit = generator.output.Update.__exit__
+    real_exit = generator.output.switch.Update.__exit__
 
     def exit_unless_killed(self: Any, kind: Any, exc: Any, tb: Any) -> None:
         if not isinstance(exc, Killed):  # a killed process runs no cleanup at all
             real_exit(self, kind, exc, tb)
 
     with monkeypatch.context() as patched:
-        patched.setattr(generator.output.Update, "__exit__", exit_unless_killed)
+        patched.setattr(generator.output.switch.Update, "__exit__", exit_unless_killed)
         patched.setattr(generator.build.BuildCache, "save_manifest", save_then_die)
         with pytest.raises(Killed):
             build_into(basic_site, out, jobs=1)

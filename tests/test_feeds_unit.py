@@ -9,9 +9,9 @@ from xml.etree import ElementTree
 import feedparser
 import pytest
 
-from generator.config import SiteConfig
-from generator.feeds import render_atom
-from generator.model import Article
+from generator.config.site import SiteConfig
+from generator.plan.feeds import render_atom
+from generator.content.model import Article
 
 WIB = timezone(timedelta(hours=7))
 HOSTILE = '</title><script>alert(1)</script> & "x" ]]>'

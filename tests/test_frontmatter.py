@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import BuildOptions, load_config
-from generator.content import parse_article
+from generator.config.site import BuildOptions, load_config
+from generator.content.parse import parse_article
 from generator.errors import BuildError
-from generator.frontmatter import decode_source, parse_front_matter
+from generator.content.frontmatter import decode_source, parse_front_matter
 from tests.conftest import BUILD_TIME, SITES
 
 

@@ -25,7 +25,7 @@ import feedparser
 import pytest
 
 from generator.cli import main
-from generator.slugs import slugify
+from generator.content.slugs import slugify
 from tests.conftest import build_into, copy_site
 
 NASTY = "<script>alert(1)</script> \"dq\" 'sq' </script> ]]> <!-- --> &amp; &lt;b&gt; {{ x }} <img src=x onerror=alert(2)>"

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from PIL import Image as PILImage
 
-from generator import images as images_module
+from generator.images import photos as images_module
 from generator.check import check
 from generator.cli import main
-from generator.config import BuildOptions
+from generator.config.site import BuildOptions
 from generator.errors import BuildError
-from generator.images import variant_widths
+from generator.images.photos import variant_widths
 from tests.conftest import BUILD_TIME, REPO, build_into, copy_site
 
 ARTICLES = "content/articles/2023/11"

@@ -113,7 +113,7 @@ def test_error_while_switching_files_rolls_the_output_back(basic_site: Path, tmp
     before = snapshot(out)
     path = basic_site / "content/articles/2023/10/gerhana-bulan-terlihat.md"
     path.write_text(path.read_text().replace("Gerhana Bulan", "Gerhana Bulan Total"))
-    import generator.output as output
+    import generator.output.switch as output
 
     real_replace = os.replace
     calls = {"n": 0}
@@ -137,7 +137,7 @@ def test_error_while_switching_files_rolls_the_output_back(basic_site: Path, tmp
 
 
 def test_a_crash_mid_switch_is_undone_by_the_next_build(basic_site: Path, tmp_path: Path) -> None:
-    from generator.output import Update, recover
+    from generator.output.switch import Update, recover
 
     out = tmp_path / "public"
     build_into(basic_site, out)

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from generator.build import build
-from generator.cache import Memory
-from generator.config import BuildOptions
-from generator.listings import ListingPage, Month
-from generator.model import Article
-from generator.patch import LastBuild, edited_stories, patch_pages, stories_in, swap_stories
-from generator.routing import output_path
+from generator.output.cache import Memory
+from generator.config.site import BuildOptions
+from generator.plan.listings import ListingPage, Month
+from generator.content.model import Article
+from generator.serve.patch import LastBuild, edited_stories, patch_pages, stories_in, swap_stories
+from generator.plan.routing import output_path
 from tests.conftest import BUILD_TIME, copy_sample_site
 
 ARTICLE = "content/articles/2023/11/banjir-rendam-tiga-kecamatan-jakarta-timur.md"

@@ -16,12 +16,12 @@ import yaml
 from generator import __version__
 from generator.build import BuildReport, build
 from generator.check import check
-from generator.limits import SizeLimits
+from generator.output.limits import SizeLimits
 from generator.cli import main, summarize
-from generator.config import BuildOptions
+from generator.config.site import BuildOptions
 from generator.errors import BuildError
-from generator.model import Article
-from generator.pages import next_change
+from generator.content.model import Article
+from generator.plan.pages import next_change
 from generator.scaffold import WORKFLOW, init_site, render_workflow
 from tests.conftest import BUILD_TIME, REPO, build_into
 from tests.crawl import broken_links

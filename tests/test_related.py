@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.errors import BuildError
-import generator.related as related_module
-from generator.model import Article
-from generator.related import RelatedConfig, compute_related, explain_related, format_explanations
+import generator.related.engine as related_module
+from generator.content.model import Article
+from generator.related.engine import RelatedConfig, compute_related, explain_related, format_explanations
 
 WIB = timezone(timedelta(hours=7))
 DAY0 = datetime(2024, 1, 10, 9, 0, tzinfo=WIB)

@@ -15,7 +15,7 @@ import pytest
 
 from generator.build import build
 from generator.cli import main
-from generator.config import _SCALAR_KEYS, _TABLE_KEYS, BuildOptions, SiteConfig, validate_config
+from generator.config.site import _SCALAR_KEYS, _TABLE_KEYS, BuildOptions, SiteConfig, validate_config
 from generator.scaffold import init_site
 from tests.conftest import REPO, build_into
 from tests.crawl import broken_links
@@ -187,4 +187,5 @@ def test_the_wheel_ships_the_scaffold_templates(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in ("site.toml", "gitignore", "tentang.md", "example-article.md", "pages.yml", "archetypes/article.md"):
         assert f"generator/scaffold/{name}" in names, name
-    assert "generator/scaffold.py" in names and "generator/linkcheck.py" in names
+    assert "generator/scaffold.py" in names and "generator/output/links.py" in names
+    assert "generator/serve/livereload.js" in names

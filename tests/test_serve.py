@@ -23,8 +23,8 @@ from typing import Iterator
 
 import pytest
 
-from generator.config import BuildOptions
-from generator.serve import (EVENTS_PATH, SCRIPT_PATH, BuildStatus, Preview, content_type, inject_script,
+from generator.config.site import BuildOptions
+from generator.serve.preview import (EVENTS_PATH, SCRIPT_PATH, BuildStatus, Preview, content_type, inject_script,
                              resolve_request)
 from tests.browser import CHROMIUM_ARGS, chromium_path
 from tests.conftest import BUILD_TIME, REPO, build_into, copy_sample_site

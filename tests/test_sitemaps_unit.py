@@ -8,9 +8,9 @@ from xml.etree import ElementTree
 
 import pytest
 
-from generator.config import SiteConfig
-from generator.model import Article
-from generator.sitemaps import (SitemapEntry, news_language, render_news_sitemap, render_robots,
+from generator.config.site import SiteConfig
+from generator.content.model import Article
+from generator.plan.sitemaps import (SitemapEntry, news_language, render_news_sitemap, render_robots,
                                 render_sitemaps)
 
 WIB = timezone(timedelta(hours=7))

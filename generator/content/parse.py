@@ -13,14 +13,14 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Mapping
 from urllib.parse import unquote
 
-from generator.config import SiteConfig
+from generator.config.site import SiteConfig
 from generator.errors import BuildError, Diagnostic, line_of, raise_if_errors, suggest
-from generator.frontmatter import FrontMatter, decode_source, parse_front_matter
-from generator.images import ImageProblem, probe
-from generator.markup import first_paragraph_text, image_refs
-from generator.model import Article, Content, Image, StandalonePage
-from generator.routing import article_url, page_url
-from generator.slugs import MAX_SLUG_LENGTH, is_url_safe, slugify
+from generator.content.frontmatter import FrontMatter, decode_source, parse_front_matter
+from generator.images.photos import ImageProblem, probe
+from generator.content.markdown import first_paragraph_text, image_refs
+from generator.content.model import Article, Content, Image, StandalonePage
+from generator.plan.routing import article_url, page_url
+from generator.content.slugs import MAX_SLUG_LENGTH, is_url_safe, slugify
 
 ARTICLE_KEYS = ("title", "date", "updated", "section", "reporter", "editor", "tags", "summary",
                 "image", "dateline", "slug", "draft", "related", "extra")

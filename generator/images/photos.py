@@ -38,10 +38,10 @@ from urllib.parse import quote
 from markupsafe import Markup, escape
 
 from generator.errors import BuildError, Diagnostic, line_of
-from generator.model import Article, Image
+from generator.content.model import Article, Image
 
 if TYPE_CHECKING:  # config.py imports this module for ImagesConfig
-    from generator.config import SiteConfig
+    from generator.config.site import SiteConfig
     from generator.progress import Progress
 
 PIPELINE = 1  # bump when the resizing or encoding below changes the bytes it writes
@@ -399,7 +399,7 @@ class Planned:
 
 def cache_folder(source: Path) -> Path:
     """`.sitegen/images/` of the site, or a temporary folder when the site is read-only."""
-    from generator.cache import CACHE_DIR
+    from generator.output.cache import CACHE_DIR
 
     folder = source / CACHE_DIR / CACHE_SUBDIR
     try:

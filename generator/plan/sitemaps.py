@@ -9,9 +9,9 @@ from typing import Sequence
 from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
-from generator.config import SiteConfig
+from generator.config.site import SiteConfig
 from generator.dates import iso
-from generator.model import Article
+from generator.content.model import Article
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from generator.config import SiteConfig
+from generator.config.site import SiteConfig
 from generator.dates import iso
-from generator.images import share_image
-from generator.model import Article, Section
+from generator.images.photos import share_image
+from generator.content.model import Article, Section
 
 if TYPE_CHECKING:  # pages.py imports this module; the type is only for annotations
-    from generator.pages import SiteData
+    from generator.plan.pages import SiteData
 
 
 def absolute(config: SiteConfig, path: str) -> str:

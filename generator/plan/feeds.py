@@ -7,9 +7,9 @@ from datetime import datetime, timezone
 from typing import Mapping, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
-from generator.config import SiteConfig
+from generator.config.site import SiteConfig
 from generator.dates import iso
-from generator.model import Article
+from generator.content.model import Article
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 ATOM_TYPE = "application/atom+xml"

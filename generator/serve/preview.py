@@ -33,8 +33,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from generator.cache import Memory
-from generator.config import CONFIG_NAME, BuildOptions, load_config
+from generator.output.cache import Memory
+from generator.config.site import CONFIG_NAME, BuildOptions, load_config
 from generator.errors import BuildError, Diagnostic
 
 PREFIX = "/__sitegen/"  # the preview's own URLs; no site page can start with "__"
@@ -196,7 +196,7 @@ def format_failure(diagnostics: Sequence[Diagnostic]) -> str:
 
 def watch_roots(source: Path) -> list[Path]:
     """Folders watched recursively: content/, the site's themes/ and the packaged themes."""
-    from generator.templates import PACKAGE_THEMES, SOURCE_THEMES
+    from generator.render.templates import PACKAGE_THEMES, SOURCE_THEMES
 
     found: list[Path] = []
     for folder in (source / "content", source / "themes", SOURCE_THEMES, PACKAGE_THEMES):
@@ -352,7 +352,7 @@ class Preview:
         """Patch the pages an edit shows on, if it allows, then build and tell the browsers;
         True when the build succeeded."""
         from generator.build import build
-        from generator.limits import SizeLimits
+        from generator.output.limits import SizeLimits
 
         with self._build_lock:
             changed = sorted(changed)
@@ -404,7 +404,7 @@ class Preview:
 
     def _patch(self, changed: Sequence[str], what: str) -> None:
         """Serve the pages that show an edited story at once, from memory (generator/patch.py)."""
-        from generator.patch import edited_stories, patch_pages
+        from generator.serve.patch import edited_stories, patch_pages
 
         last = self.memory.last
         # While the site does not build, the last good build is what is served: a patch

@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale, UnknownLocaleError
 
 from generator.errors import BuildError, Diagnostic, line_of, suggest
-from generator.images import ImagesConfig
-from generator.model import Section
-from generator.related_config import RelatedConfig
-from generator.search import SearchConfig
+from generator.images.photos import ImagesConfig
+from generator.content.model import Section
+from generator.config.related import RelatedConfig
+from generator.search.pagefind import SearchConfig
 
 CONFIG_NAME = "site.toml"
 PERMALINK_FIELDS = ("section", "year", "month", "day", "slug")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping, Sequence
 
-from generator.config import SiteConfig
+from generator.config.site import SiteConfig
 from generator.errors import Diagnostic
 
 if TYPE_CHECKING:  # build.py imports this module; the type is only for annotations

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Callable
 from generator import __version__
 
 if TYPE_CHECKING:
-    from generator.patch import LastBuild
+    from generator.serve.patch import LastBuild
 
 CACHE_DIR = ".sitegen"
 FORMAT = 1

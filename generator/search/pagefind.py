@@ -34,11 +34,11 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 from zoneinfo import ZoneInfo
 
 from generator.errors import BuildError, Diagnostic
-from generator.model import Article
-from generator.routing import output_path
+from generator.content.model import Article
+from generator.plan.routing import output_path
 
 if TYPE_CHECKING:  # config.py imports SearchConfig from here
-    from generator.config import SiteConfig
+    from generator.config.site import SiteConfig
 
 BUNDLE_DIR = "pagefind"  # the bundle (or the folder of shard bundles) in the output
 _STDERR_TAIL = 12  # lines of Pagefind's own output quoted in a failure diagnostic

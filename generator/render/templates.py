@@ -13,15 +13,15 @@ import jinja2
 from markupsafe import Markup
 from babel.dates import format_date as format_babel_date
 
-from generator.config import SiteConfig
+from generator.config.site import SiteConfig
 from generator.dates import format_date, iso
-from generator.markup import with_dateline
+from generator.content.markdown import with_dateline
 from generator.errors import BuildError, Diagnostic, line_of
-from generator.images import template_helpers
-from generator.routing import link
+from generator.images.photos import template_helpers
+from generator.plan.routing import link
 
-PACKAGE_THEMES = Path(__file__).parent / "themes"  # inside an installed wheel
-SOURCE_THEMES = Path(__file__).parent.parent / "themes"  # in a checkout or editable install
+PACKAGE_THEMES = Path(__file__).parent.parent / "themes"  # inside an installed wheel
+SOURCE_THEMES = Path(__file__).parent.parent.parent / "themes"  # in a checkout or editable install
 CACHE_SIZE = 50_000
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import jinja2
 
-from generator.config import SiteConfig
-from generator.images import body_image_hook
-from generator.markup import render_markdown
-from generator.model import Article, Section
-from generator.pages import Page, SiteData
-from generator.seo import article_jsonld
-from generator.templates import Theme, make_environment, render_template
+from generator.config.site import SiteConfig
+from generator.images.photos import body_image_hook
+from generator.content.markdown import render_markdown
+from generator.content.model import Article, Section
+from generator.plan.pages import Page, SiteData
+from generator.render.seo import article_jsonld
+from generator.render.templates import Theme, make_environment, render_template
 
 
 class Renderer:

@@ -32,9 +32,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from generator.errors import BuildError, Diagnostic, suggest
-from generator.model import Article
-from generator.related_config import RelatedConfig
-from generator.stopwords import STOP_WORDS
+from generator.content.model import Article
+from generator.config.related import RelatedConfig
+from generator.related.stopwords import STOP_WORDS
 
 # Markup that must not become words: HTML tags, link targets, bare URLs, entities and
 # code.  Each pattern runs only when its trigger is in the text: one alternation over

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Sequence
 
-from generator.model import Article
-from generator.routing import paged_url
-from generator.slugs import assign_slugs
+from generator.content.model import Article
+from generator.plan.routing import paged_url
+from generator.content.slugs import assign_slugs
 
 
 @dataclass(frozen=True)
