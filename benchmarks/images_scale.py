@@ -44,7 +44,7 @@ import json, resource, sys, time
 from datetime import datetime, timezone
 from pathlib import Path
 import generator.build as build_module
-from generator.config.site import BuildOptions
+from generator.config.options import BuildOptions
 
 def cpu():
     return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),

@@ -19,12 +19,15 @@ from typing import Any, Callable, Mapping, Sequence, TypeVar
 
 from generator import __version__
 from generator.output.cache import BuildCache, Manifest, Memory
-from generator.config.site import RESERVED_SEGMENTS, BuildOptions, SiteConfig, load_config
+from generator.config.site import RESERVED_SEGMENTS, SiteConfig, load_config
+from generator.config.options import BuildOptions
 from generator.content.parse import Sources, discover, load_content, withhold_scheduled
 from generator.errors import BuildError, Diagnostic, raise_if_errors
 from generator.output.fingerprint import Fingerprinter, digest_files
-from generator.images.photos import (Planned, alt_diagnostics, cache_folder, make_variants, plan_variants,
-                              unlabelled_images, variant_settings)
+from generator.images.variants import Planned, cache_folder, plan_variants, variant_settings
+from generator.content.photos import alt_diagnostics
+from generator.images.make import make_variants
+from generator.content.photos import unlabelled_images
 from generator.output.limits import SizeLimits, output_origins, output_sizes, size_errors, sizes_after, total_warning
 from generator.content.model import Article, Content
 from generator.output.switch import Staging, Update, check_output_folder, recover, remove_stale

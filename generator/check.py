@@ -7,10 +7,12 @@ from typing import Any, Sequence
 from urllib.parse import urlsplit
 
 from generator.build import SEARCH_DIR, Output, check_routes, compute_related, static_files
-from generator.config.site import BuildOptions, SiteConfig, load_config
+from generator.config.site import SiteConfig, load_config
+from generator.config.options import BuildOptions
 from generator.content.parse import discover, load_content, withhold_scheduled
 from generator.errors import BuildError, Diagnostic, raise_if_errors, sort_key, suggest
-from generator.images.photos import alt_diagnostics, plan_variants
+from generator.images.variants import plan_variants
+from generator.content.photos import alt_diagnostics
 from generator.output.limits import SizeLimits, output_origins, size_errors, total_warning
 from generator.output.links import exists, links_in, target_of
 from generator.content.model import Article

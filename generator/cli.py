@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 from generator import __version__
-from generator.config.site import BuildOptions
+from generator.config.options import BuildOptions, build_time
 from generator.errors import BuildError
 
 if TYPE_CHECKING:
@@ -204,14 +204,6 @@ def options_from(args: argparse.Namespace) -> BuildOptions:
                         strict=getattr(args, "strict", False))
 
 
-def build_time() -> datetime:
-    """Now, or SOURCE_DATE_EPOCH when set, for reproducible builds."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-    return datetime.now(tz=timezone.utc)
-
-
 def run_build(args: argparse.Namespace) -> int:
     """`sitegen build`."""
     from generator.build import build
@@ -324,10 +316,38 @@ def run_related(args: argparse.Namespace) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    """`sitegen serve` (generator/serve.py)."""
-    from generator.serve.preview import run
+    """`sitegen serve`: returns 0 after Ctrl-C, 1 when the port cannot be used."""
+    from generator.serve.preview import Preview
 
-    return run(args)
+    preview = Preview(options_from(args), host=args.host, port=args.port, clock=build_time, debug=args.debug)
+    try:
+        preview.start()
+    except OSError as exc:
+        print(f"sitegen serve: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}\n"
+              "    hint: pass --port 0 to use any free port", file=sys.stderr)
+        return 1
+    try:
+        while not preview.wait_stopped(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    print("\nsitegen serve: stopping", flush=True)
+    preview.stop()
+    abandoned = False
+    if preview.building:
+        print("sitegen serve: waiting up to 5s for the build in progress (Ctrl-C again to quit now)", flush=True)
+        try:
+            abandoned = not preview.wait_idle(5.0)
+        except KeyboardInterrupt:
+            abandoned = True
+    if abandoned:
+        # The build thread cannot be interrupted; leave without waiting for it. Its output
+        # folder is the preview's own and the next build repairs or replaces it.
+        print("sitegen serve: stopped (the unfinished preview build is discarded)", flush=True)
+        sys.stderr.flush()
+        os._exit(0)
+    print("sitegen serve: stopped", flush=True)
+    return 0
 
 
 def format_errors(exc: BuildError) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import BuildReport, build
-from generator.config.site import BuildOptions
+from generator.config.options import BuildOptions
 
 REPO = Path(__file__).resolve().parent.parent
 SITES = Path(__file__).resolve().parent / "sites"

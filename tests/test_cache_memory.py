@@ -38,7 +38,7 @@ def test_a_deleted_cache_file_is_not_served_from_memory(tmp_path: Path) -> None:
 
 def test_builds_sharing_a_memory_give_the_same_folder_as_a_clean_build(basic_site: Path, tmp_path: Path) -> None:
     from generator.build import build
-    from generator.config.site import BuildOptions
+    from generator.config.options import BuildOptions
     from tests.conftest import BUILD_TIME, build_into
     from tests.test_incremental import snapshot
 

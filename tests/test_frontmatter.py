@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.config.site import BuildOptions, load_config
+from generator.config.site import load_config
+from generator.config.options import BuildOptions
 from generator.content.parse import parse_article
 from generator.errors import BuildError
 from generator.content.frontmatter import decode_source, parse_front_matter

@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 from PIL import Image as PILImage
 
-from generator.images import photos as images_module
+from generator.images import make as make_module
+from generator.images import variants as images_module
 from generator.check import check
 from generator.cli import main
-from generator.config.site import BuildOptions
+from generator.config.options import BuildOptions
 from generator.errors import BuildError
-from generator.images.photos import variant_widths
+from generator.images.variants import variant_widths
 from tests.conftest import BUILD_TIME, REPO, build_into, copy_site
 
 ARTICLES = "content/articles/2023/11"
@@ -233,8 +234,8 @@ def stamps(*roots: Path) -> dict[str, tuple[int, int]]:
 def test_variants_are_made_once_and_never_again(basic_site: Path, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     made: list[str] = []
-    real = images_module.make_photo_variants
-    monkeypatch.setattr(images_module, "make_photo_variants",
+    real = make_module.make_photo_variants
+    monkeypatch.setattr(make_module, "make_photo_variants",
                         lambda items, config: (made.append(items[0].source.name), real(items, config)))
     out, cache = tmp_path / "public", basic_site / ".sitegen/images"
     build_into(basic_site, out, jobs=1)

@@ -9,7 +9,7 @@ import pytest
 
 from generator.build import build
 from generator.output.cache import Memory
-from generator.config.site import BuildOptions
+from generator.config.options import BuildOptions
 from generator.plan.listings import ListingPage, Month
 from generator.content.model import Article
 from generator.serve.patch import LastBuild, edited_stories, patch_pages, stories_in, swap_stories

@@ -20,7 +20,8 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from generator.config.site import BuildOptions, load_config
+from generator.config.site import load_config
+from generator.config.options import BuildOptions
 from generator.content.parse import parse_article
 from generator.errors import BuildError
 from generator.content.frontmatter import parse_front_matter

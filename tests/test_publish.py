@@ -18,7 +18,7 @@ from generator.build import BuildReport, build
 from generator.check import check
 from generator.output.limits import SizeLimits
 from generator.cli import main, summarize
-from generator.config.site import BuildOptions
+from generator.config.options import BuildOptions
 from generator.errors import BuildError
 from generator.content.model import Article
 from generator.plan.pages import next_change

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from generator.errors import BuildError
 import generator.related.engine as related_module
 from generator.content.model import Article
-from generator.related.engine import RelatedConfig, compute_related, explain_related, format_explanations
+from generator.related.engine import compute_related, explain_related, format_explanations
+from generator.config.related import RelatedConfig
 
 WIB = timezone(timedelta(hours=7))
 DAY0 = datetime(2024, 1, 10, 9, 0, tzinfo=WIB)

@@ -23,7 +23,7 @@ from typing import Iterator
 
 import pytest
 
-from generator.config.site import BuildOptions
+from generator.config.options import BuildOptions
 from generator.serve.preview import (EVENTS_PATH, SCRIPT_PATH, BuildStatus, Preview, content_type, inject_script,
                              resolve_request)
 from tests.browser import CHROMIUM_ARGS, chromium_path

@@ -16,30 +16,23 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale, UnknownLocaleError
 
 from generator.errors import BuildError, Diagnostic, line_of, suggest
-from generator.images.photos import ImagesConfig
-from generator.content.model import Section
+from generator.config.images import ImagesConfig
+from generator.config.options import BuildOptions
 from generator.config.related import RelatedConfig
-from generator.search.pagefind import SearchConfig
+from generator.config.search import SearchConfig
 
 CONFIG_NAME = "site.toml"
+CACHE_DIR = ".sitegen"  # the build cache, beside site.toml
 PERMALINK_FIELDS = ("section", "year", "month", "day", "slug")
 
 
 @dataclass(frozen=True)
-class BuildOptions:
-    """What the command line asks for; the only place the clock and cwd enter a build."""
+class Section:
+    """A desk of the newsroom, declared in site.toml `[sections]`."""
 
-    source: Path
-    out: Path
-    build_time: datetime
-    drafts: bool = False
-    base_url: str | None = None  # overrides site.toml, e.g. from GitHub Pages
-    safe: bool = False  # escape raw HTML in Markdown bodies
-    search: bool = True  # build the Pagefind index
-    jobs: int | None = None  # worker processes; None: one per core
-    clean: bool = False  # ignore the cache and write a whole new output folder
-    future: bool = False  # also build stories dated after build_time (preview of scheduled stories)
-    strict: bool = False  # warnings about the content (an image without alt text) are errors
+    key: str
+    title: str
+    description: str = ""
 
 
 @dataclass(frozen=True)

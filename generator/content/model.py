@@ -77,15 +77,6 @@ class StandalonePage:
 
 
 @dataclass(frozen=True)
-class Section:
-    """A desk of the newsroom, declared in site.toml `[sections]`."""
-
-    key: str
-    title: str
-    description: str = ""
-
-
-@dataclass(frozen=True)
 class Content:
     """Everything loaded from the content folder, in a stable order."""
 

@@ -16,7 +16,8 @@ from urllib.parse import unquote
 from generator.config.site import SiteConfig
 from generator.errors import BuildError, Diagnostic, line_of, raise_if_errors, suggest
 from generator.content.frontmatter import FrontMatter, decode_source, parse_front_matter
-from generator.images.photos import ImageProblem, probe
+from generator.content.photos import ImageProblem
+from generator.content.photos import probe
 from generator.content.markdown import first_paragraph_text, image_refs
 from generator.content.model import Article, Content, Image, StandalonePage
 from generator.plan.routing import article_url, page_url

@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable
 
 from generator import __version__
+from generator.config.site import CACHE_DIR
 
 if TYPE_CHECKING:
     from generator.serve.patch import LastBuild
 
-CACHE_DIR = ".sitegen"
 FORMAT = 1
 
 

@@ -10,10 +10,11 @@ from typing import Any, Mapping, Sequence
 from generator.config.site import SiteConfig
 from generator.dates import iso
 from generator.plan.feeds import render_atom
-from generator.images.photos import thumb_image
+from generator.images.variants import thumb_image
 from generator.plan.listings import (Group, Month, group_by_month, group_by_person, group_by_section, group_by_tag,
                                 paginate, summarise, summarise_month)
-from generator.content.model import Article, Content, Section
+from generator.content.model import Article, Content
+from generator.config.site import Section
 from generator.plan.routing import link
 from generator.search.pagefind import bundle_paths
 from generator.plan.sitemaps import NEWS_WINDOW, SitemapEntry, render_news_sitemap, render_robots, render_sitemaps

@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 from generator.config.site import SiteConfig
 from generator.dates import iso
-from generator.images.photos import share_image
-from generator.content.model import Article, Section
+from generator.images.variants import share_image
+from generator.content.model import Article
+from generator.config.site import Section
 
 if TYPE_CHECKING:  # pages.py imports this module; the type is only for annotations
     from generator.plan.pages import SiteData

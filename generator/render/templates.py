@@ -17,7 +17,7 @@ from generator.config.site import SiteConfig
 from generator.dates import format_date, iso
 from generator.content.markdown import with_dateline
 from generator.errors import BuildError, Diagnostic, line_of
-from generator.images.photos import template_helpers
+from generator.images.markup import template_helpers
 from generator.plan.routing import link
 
 PACKAGE_THEMES = Path(__file__).parent.parent / "themes"  # inside an installed wheel

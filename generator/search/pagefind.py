@@ -34,11 +34,10 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 from zoneinfo import ZoneInfo
 
 from generator.errors import BuildError, Diagnostic
+from generator.config.site import SiteConfig
 from generator.content.model import Article
 from generator.plan.routing import output_path
 
-if TYPE_CHECKING:  # config.py imports SearchConfig from here
-    from generator.config.site import SiteConfig
 
 BUNDLE_DIR = "pagefind"  # the bundle (or the folder of shard bundles) in the output
 _STDERR_TAIL = 12  # lines of Pagefind's own output quoted in a failure diagnostic
@@ -46,22 +45,6 @@ _STDERR_TAIL = 12  # lines of Pagefind's own output quoted in a failure diagnost
 # given the articles (see find_article_pages).
 _BODY_MARK = b"data-pagefind-body"
 _DATE_MARK = re.compile(rb'data-pagefind-sort="date">\s*(-?\d+)\s*<')
-
-
-@dataclass(frozen=True)
-class SearchConfig:
-    """The `[search]` table of site.toml."""
-
-    # Most articles indexed by one Pagefind run.  Above it the archive is indexed in
-    # shards of whole years (split by month when one year is larger), each at most
-    # this big.  Pagefind needs about 0.27 MB of memory per page indexed (docs/search.md).
-    shard_threshold: int = 10_000
-
-    def problems(self) -> tuple[tuple[str, str], ...]:
-        """Return (key, message) for every out-of-range value, for the config loader."""
-        if self.shard_threshold < 1:
-            return (("shard_threshold", "[search] shard_threshold must be at least 1"),)
-        return ()
 
 
 @dataclass(frozen=True)

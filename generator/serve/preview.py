@@ -34,7 +34,8 @@ from typing import Any, Callable, Iterable, Sequence
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from generator.output.cache import Memory
-from generator.config.site import CONFIG_NAME, BuildOptions, load_config
+from generator.config.site import CONFIG_NAME, load_config
+from generator.config.options import BuildOptions
 from generator.errors import BuildError, Diagnostic
 
 PREFIX = "/__sitegen/"  # the preview's own URLs; no site page can start with "__"
@@ -299,6 +300,10 @@ class Preview:
         while self.building and time.monotonic() < deadline:
             time.sleep(0.05)
         return not self.building
+
+    def wait_stopped(self, timeout: float) -> bool:
+        """True once the preview was asked to stop; waits up to `timeout` seconds."""
+        return self._stop.wait(timeout)
 
     def stop(self) -> None:
         """Stop watching and serving. A build in progress goes on in its daemon thread; see
@@ -755,38 +760,3 @@ def _remove_stale_staging(out: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
         except OSError:
             pass  # alive but not ours
-
-
-def run(args: Any) -> int:
-    """`sitegen serve`: returns 0 after Ctrl-C, 1 when the port cannot be used."""
-    from generator.cli import build_time, options_from
-
-    preview = Preview(options_from(args), host=args.host, port=args.port, clock=build_time, debug=args.debug)
-    try:
-        preview.start()
-    except OSError as exc:
-        print(f"sitegen serve: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}\n"
-              "    hint: pass --port 0 to use any free port", file=sys.stderr)
-        return 1
-    try:
-        while not preview._stop.wait(0.5):
-            pass
-    except KeyboardInterrupt:
-        pass
-    print("\nsitegen serve: stopping", flush=True)
-    preview.stop()
-    abandoned = False
-    if preview.building:
-        print("sitegen serve: waiting up to 5s for the build in progress (Ctrl-C again to quit now)", flush=True)
-        try:
-            abandoned = not preview.wait_idle(5.0)
-        except KeyboardInterrupt:
-            abandoned = True
-    if abandoned:
-        # The build thread cannot be interrupted; leave without waiting for it. Its output
-        # folder is the preview's own and the next build repairs or replaces it.
-        print("sitegen serve: stopped (the unfinished preview build is discarded)", flush=True)
-        sys.stderr.flush()
-        os._exit(0)
-    print("sitegen serve: stopped", flush=True)
-    return 0
