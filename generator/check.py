@@ -6,22 +6,25 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 from urllib.parse import urlsplit
 
-from generator.build import SEARCH_DIR, Output, check_routes, compute_related, static_files
-from generator.config.site import SiteConfig, load_config
 from generator.config.options import BuildOptions
-from generator.content.parse import discover, load_content, withhold_scheduled
+from generator.config.site import SiteConfig
+from generator.content.model import Article
 from generator.errors import BuildError, Diagnostic, raise_if_errors, sort_key, suggest
 from generator.images.variants import plan_variants
-from generator.content.photos import alt_diagnostics
-from generator.output.limits import SizeLimits, output_origins, size_errors, total_warning
+from generator.output.files import Output, static_files
+from generator.output.limits import (
+    SizeLimits,
+    output_origins,
+    size_errors,
+    total_warning,
+)
 from generator.output.links import exists, links_in, target_of
-from generator.content.model import Article
-from generator.output.switch import check_output_folder
-from generator.plan.pages import Page, build_site_data, plan_pages
-from generator.render.renderer import Renderer
 from generator.parallel import default_jobs, map_chunks
-from generator.plan.routing import output_path
-from generator.render.templates import load_theme
+from generator.pipeline import front_half
+from generator.plan.pages import Page
+from generator.render.renderer import Renderer
+from generator.search.pagefind import BUNDLE_DIR
+from generator.urls import output_path
 
 
 @dataclass
@@ -48,24 +51,16 @@ def check(options: BuildOptions, limits: SizeLimits | None = None) -> CheckRepor
     report = CheckReport(future=options.future)
     limits = limits or SizeLimits()
     jobs = options.jobs or default_jobs()
-    config = load_config(options)
-    check_output_folder(options.out, options.source)
-    sources = discover(options.source)
-    theme = load_theme(config)
-    content = load_content(sources, config, options.drafts, jobs=jobs)
-    image_diags = alt_diagnostics(content.articles, options.source, options.strict)
-    content = withhold_scheduled(content, options.build_time, options.future)
-    site = build_site_data(content, config, compute_related(content.articles, config.related))
-    pages = plan_pages(content, site, config, options.build_time, options.search)
-    check_routes(pages, content)
-    files = static_files(theme, content, sources, config)
-    renderer = Renderer(theme, config, site, options.safe)
+    planned = front_half(options, jobs)
+    config, theme, content, pages = planned.config, planned.loaded.theme, planned.content, planned.pages
+    files = static_files(theme, content, planned.loaded.sources, config)
+    renderer = Renderer(theme, config, planned.site, options.safe)
     page_rels = [str(output_path(page.url)) for page in pages]
     targets = frozenset(page_rels) | {rel for _, rel in files} | {p.rel for p in plan_variants(content.articles, config)}
-    prefixes = (SEARCH_DIR + "/",) if options.search else ()
+    prefixes = (BUNDLE_DIR + "/",) if options.search else ()
     results = map_chunks(_check_chunk, list(range(len(pages))), jobs,
                          shared=(renderer, pages, targets, prefixes, urlsplit(config.base_url)))
-    diags: list[Diagnostic] = list(image_diags)  # an image without alt text (an error with --strict)
+    diags: list[Diagnostic] = list(planned.stories.warnings)  # an image without alt text (an error with --strict)
     sizes: dict[str, int] = {}
     scheduled = {str(output_path(a.url)): a for a in content.scheduled if not options.future}
     from_templates: dict[tuple[str, str], list[str]] = {}

@@ -293,15 +293,19 @@ def run_new(args: argparse.Namespace) -> int:
 
 
 def run_related(args: argparse.Namespace) -> int:
-    """`sitegen related PATH`: the related list with each candidate's score and reasons."""
-    from generator.config.site import load_config
-    from generator.content.parse import discover, load_content
+    """`sitegen related PATH`: the related list with each candidate's score and reasons.
+
+    The stories come from the build's own stages (generator/pipeline.py), so drafts and
+    scheduled stories are left out exactly as the build leaves them out.
+    """
     from generator.errors import Diagnostic, suggest
+    from generator.parallel import default_jobs
+    from generator.pipeline import load, read
     from generator.related.engine import explain_related, format_explanations
 
     options = options_from(args)
-    config = load_config(options)
-    content = load_content(discover(options.source), config, options.drafts)
+    loaded = load(options)
+    content = read(loaded, options.jobs or default_jobs()).content
     wanted = args.path.resolve()
     try:
         rel = wanted.relative_to(options.source.resolve()).as_posix()
@@ -309,9 +313,15 @@ def run_related(args: argparse.Namespace) -> int:
         rel = args.path.as_posix()
     sources = [a.source for a in content.articles]
     if rel not in sources:
+        scheduled = next((a for a in content.scheduled if a.source == rel), None)
+        if scheduled is not None:
+            when = scheduled.date.isoformat(sep=" ", timespec="minutes")
+            raise BuildError([Diagnostic(rel, f"a scheduled story: it goes live at the first build after {when} "
+                                              "and is on no related list until then",
+                                         hint="pass --future to see the lists as they will be")])
         raise BuildError([Diagnostic(args.path.as_posix(), "not an article of this site",
                                      hint=suggest(rel, sources) or "give the path of a file in content/articles/")])
-    print(format_explanations(rel, explain_related(content.articles, config.related, rel)))
+    print(format_explanations(rel, explain_related(content.articles, loaded.config.related, rel)))
     return 0
 
 

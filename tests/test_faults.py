@@ -23,6 +23,7 @@ import pytest
 
 import generator
 import generator.build
+import generator.pipeline
 import generator.output.switch
 from generator.cli import Terminated, dropped_interrupts_redelivered, main, sigterm_as_interrupt
 from generator.errors import BuildError
@@ -370,7 +371,7 @@ def test_an_internal_error_prints_a_short_report_request(basic_site: Path, tmp_p
     def broken_stage(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("tahap rusak")
 
-    monkeypatch.setattr(generator.build, "plan_pages", broken_stage)
+    monkeypatch.setattr(generator.pipeline, "plan_pages", broken_stage)
     args = ["build", "--source", str(basic_site), "--out", str(tmp_path / "p"), "--no-search"]
     assert main(args) == 70
     err = capsys.readouterr().err

@@ -1,4 +1,4 @@
-"""Quick patches (generator/patch.py): the pages that show an edited story, before the full build."""
+"""Quick patches (generator/serve/patch.py): the pages that show an edited story, before the full build."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from generator.config.options import BuildOptions
 from generator.plan.listings import ListingPage, Month
 from generator.content.model import Article
 from generator.serve.patch import LastBuild, edited_stories, patch_pages, stories_in, swap_stories
-from generator.plan.routing import output_path
+from generator.urls import output_path
 from tests.conftest import BUILD_TIME, copy_sample_site
 
 ARTICLE = "content/articles/2023/11/banjir-rendam-tiga-kecamatan-jakarta-timur.md"
@@ -25,17 +25,20 @@ class Site:
     source: Path
     out: Path
     memory: Memory
+    kept: LastBuild | None = None
 
     def build(self) -> list[str]:
-        """Build as sitegen serve does (with this process's memory); the files written."""
+        """Build as sitegen serve does (with this process's memory, keeping the plan); the files written."""
         report = build(BuildOptions(source=self.source, out=self.out, build_time=BUILD_TIME, search=False,
-                                    future=True), memory=self.memory)
+                                    future=True), memory=self.memory, need_plan=self.kept is None)
+        if report.plan is not None:
+            self.kept = LastBuild.from_plan(report.plan)
         return report.changed
 
     @property
     def last(self) -> LastBuild:
-        assert self.memory.last is not None
-        return self.memory.last
+        assert self.kept is not None
+        return self.kept
 
     def edit(self, old: str, new: str, rel: str = ARTICLE) -> None:
         path = self.source / rel

@@ -20,7 +20,7 @@ from generator.content.photos import ImageProblem
 from generator.content.photos import probe
 from generator.content.markdown import first_paragraph_text, image_refs
 from generator.content.model import Article, Content, Image, StandalonePage
-from generator.plan.routing import article_url, page_url
+from generator.urls import article_url, page_url
 from generator.content.slugs import MAX_SLUG_LENGTH, is_url_safe, slugify
 
 ARTICLE_KEYS = ("title", "date", "updated", "section", "reporter", "editor", "tags", "summary",

@@ -12,13 +12,10 @@ import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, Callable
+from typing import Any, BinaryIO, Callable
 
 from generator import __version__
 from generator.config.site import CACHE_DIR
-
-if TYPE_CHECKING:
-    from generator.serve.patch import LastBuild
 
 FORMAT = 1
 
@@ -48,8 +45,6 @@ class Memory:
         self.records: dict[int, tuple[Any, bytes]] = {}
         # Compiled templates by Jinja's bucket key (templates.MemoryBytecodeCache).
         self.templates: dict[str, bytes] = {}
-        # The plan of the last successful build, which quick patches start from (generator/patch.py).
-        self.last: LastBuild | None = None
 
     def get(self, path: Path, key: str) -> Any:
         """The value remembered for `path` under `key` if the file is unchanged, else None."""

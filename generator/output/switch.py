@@ -18,7 +18,7 @@ from types import TracebackType
 from typing import Iterable, Iterator
 
 from generator.errors import BuildError, Diagnostic
-from generator.plan.routing import output_path
+from generator.urls import output_path
 
 
 def check_output_folder(out: Path, source: Path) -> None:

@@ -7,7 +7,7 @@ from datetime import tzinfo
 from typing import Sequence
 
 from generator.content.model import Article
-from generator.plan.routing import paged_url
+from generator.urls import paged_url
 from generator.content.slugs import assign_slugs
 
 

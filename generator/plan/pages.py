@@ -15,7 +15,7 @@ from generator.plan.listings import (Group, Month, group_by_month, group_by_pers
                                 paginate, summarise, summarise_month)
 from generator.content.model import Article, Content
 from generator.config.site import Section
-from generator.plan.routing import link
+from generator.urls import link
 from generator.search.pagefind import bundle_paths
 from generator.plan.sitemaps import NEWS_WINDOW, SitemapEntry, render_news_sitemap, render_robots, render_sitemaps
 

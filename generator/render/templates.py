@@ -18,7 +18,7 @@ from generator.dates import format_date, iso
 from generator.content.markdown import with_dateline
 from generator.errors import BuildError, Diagnostic, line_of
 from generator.images.markup import template_helpers
-from generator.plan.routing import link
+from generator.urls import link
 
 PACKAGE_THEMES = Path(__file__).parent.parent / "themes"  # inside an installed wheel
 SOURCE_THEMES = Path(__file__).parent.parent.parent / "themes"  # in a checkout or editable install

@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo
 from generator.errors import BuildError, Diagnostic
 from generator.config.site import SiteConfig
 from generator.content.model import Article
-from generator.plan.routing import output_path
+from generator.urls import output_path
 
 
 BUNDLE_DIR = "pagefind"  # the bundle (or the folder of shard bundles) in the output

@@ -25,8 +25,9 @@ from generator.config.site import SiteConfig
 from generator.content.parse import parse_article, read_source
 from generator.errors import BuildError
 from generator.content.model import Article, Image
+from generator.pipeline import Plan
 from generator.plan.pages import Page, SiteData, plan_article
-from generator.plan.routing import output_path
+from generator.urls import output_path
 from generator.render.templates import Theme
 
 # Values a page's data is made of that never hold a story; skipped without a look inside.
@@ -43,6 +44,13 @@ class LastBuild:
     pages: tuple[Page, ...]
     sources: frozenset[str]  # every file the build read from content/, relative to the site folder
     safe: bool
+
+    @classmethod
+    def from_plan(cls, plan: Plan) -> LastBuild:
+        """What a build's plan holds that patches need."""
+        loaded = plan.loaded
+        return cls(config=loaded.config, theme=loaded.theme, site=plan.site, pages=plan.pages,
+                   sources=frozenset(loaded.sources.stamps), safe=loaded.options.safe)
 
     @cached_property
     def articles(self) -> dict[str, Article]:

@@ -34,6 +34,7 @@ from typing import Any, Callable, Iterable, Sequence
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from generator.output.cache import Memory
+from generator.serve.patch import LastBuild
 from generator.config.site import CONFIG_NAME, load_config
 from generator.config.options import BuildOptions
 from generator.errors import BuildError, Diagnostic
@@ -232,6 +233,8 @@ class Preview:
         self.options = dataclasses.replace(options, out=out, search=False)
         self.out = out
         self.memory = Memory()  # cache files kept between rebuilds
+        # The plan of the last successful build, which quick patches start from (generator/serve/patch.py).
+        self.last: LastBuild | None = None
         # Output path -> bytes of pages patched after an edit, served until the build is done.
         self._patched: dict[str, bytes] = {}
         self._unpatched: set[str] = set()  # patched pages a failed build put back
@@ -368,7 +371,8 @@ class Preview:
                 started = time.perf_counter()
                 # No host size check: the preview is never published, and it walks every file.
                 report = build(dataclasses.replace(self.options, build_time=self.clock()),
-                               limits=SizeLimits(check=False), memory=self.memory)
+                               limits=SizeLimits(check=False), memory=self.memory,
+                               need_plan=self.last is None)
             except BuildError as exc:
                 text = format_failure(exc.diagnostics)
                 self._say(f"{what}build failed:\n{text}", err=True)
@@ -403,15 +407,16 @@ class Preview:
             self._say(f"{what}built in {elapsed:.2f}s ({_summary(report)}){tail}")
             if self.base_path != old_base and self.httpd is not None:
                 self._say(f"The base path changed: the preview is now at {self.url}")
-            if self.memory.last is not None:
-                self.memory.last.showing  # noqa: B018 - worked out now, so the next patch need not wait
+            if report.plan is not None:
+                self.last = LastBuild.from_plan(report.plan)
+                self.last.showing  # noqa: B018 - worked out now, so the next patch need not wait
             return True
 
     def _patch(self, changed: Sequence[str], what: str) -> None:
         """Serve the pages that show an edited story at once, from memory (generator/patch.py)."""
         from generator.serve.patch import edited_stories, patch_pages
 
-        last = self.memory.last
+        last = self.last
         # While the site does not build, the last good build is what is served: a patch
         # would show a page the failing build cannot stand behind.
         if last is None or not changed or self.status.error is not None:

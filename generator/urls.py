@@ -1,11 +1,8 @@
-"""One rule from URL to output path, URL patterns, and collision checks."""
+"""URLs: permalink patterns, and the one rule from a URL to its output file."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Iterable
-
-from generator.errors import Diagnostic
 
 
 def article_url(pattern: str, section: str, when: datetime, slug: str) -> str:
@@ -41,20 +38,3 @@ def link(base_path: str, url: str) -> str:
     if "://" in url or url.startswith("//"):
         return url
     return base_path.rstrip("/") + url
-
-
-def find_collisions(routes: Iterable[tuple[str, str]]) -> list[Diagnostic]:
-    """Report URLs claimed by two sources, including ones that differ only in case."""
-    seen: dict[str, tuple[str, str]] = {}
-    diags = []
-    for url, source in routes:
-        key = output_path(url).lower()
-        if key in seen:
-            other_url, other = seen[key]
-            same = "the same URL" if other_url == url else "URLs that differ only in case"
-            diags.append(Diagnostic(source, f"{same} as {other}: {url}",
-                                    hint="set a different 'slug:' in one of them" if source.endswith(".md")
-                                    else "rename one of them"))
-        else:
-            seen[key] = (url, source)
-    return diags

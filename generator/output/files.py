@@ -1,0 +1,81 @@
+"""Every file of the output: pages to render and files to copy, each with a fingerprint of its inputs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from generator.config.site import SiteConfig
+from generator.content.model import Content
+from generator.content.parse import Sources
+from generator.images.variants import Planned, cache_folder, plan_variants
+from generator.output.fingerprint import Fingerprinter, digest_files
+from generator.plan.pages import Page
+from generator.render.templates import Theme
+from generator.urls import output_path
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file of the site: a page to render or a file to copy, and its fingerprint."""
+
+    rel: str
+    fingerprint: str
+    page: Page | None = None
+    copy_from: Path | None = None
+    variant: Planned | None = None  # a resized photo: copy_from (in the cache) is made when missing
+
+
+def theme_digest(theme: Theme) -> str:
+    """Digest of every file of the theme: a template change may touch any page."""
+    files = []
+    for folder in theme.templates + theme.static:
+        files += [(folder, p) for p in folder.rglob("*") if p.is_file()]
+    return Fingerprinter().digest(
+        [(str(folder), digest_files([p], folder)) for folder, p in sorted(files)], dict(theme.strings))
+
+
+def fingerprint_outputs(pages: Sequence[Page], content: Content, sources: Sources, theme: Theme,
+                        config: SiteConfig, settings: str, fp: Fingerprinter) -> list[Output]:
+    """Every output file with a digest of everything it is made from."""
+    outputs = [Output(rel=str(output_path(page.url)), page=page,
+                      fingerprint=fp.digest(settings, page.url, page.template, page.text, page.markdown,
+                                            page.context))
+               for page in pages]
+    for src, rel in static_files(theme, content, sources, config):
+        outputs.append(Output(rel=rel, copy_from=src, fingerprint=fp.digest(settings, str(src), _stamp(src, sources, config))))
+    # Resized photos: the name holds a digest of the photo and the settings, so it is the fingerprint.
+    taken = {o.rel for o in outputs}
+    outputs += [Output(rel=item.rel, fingerprint=item.name, copy_from=item.path, variant=item)
+                for item in plan_variants(content.articles, config, cache_folder(config.source))
+                if item.rel not in taken]
+    return outputs
+
+
+def _stamp(src: Path, sources: Sources, config: SiteConfig) -> tuple[int, int]:
+    try:
+        rel = src.relative_to(config.source).as_posix()
+        if rel in sources.stamps:
+            return sources.stamps[rel]
+    except ValueError:
+        pass
+    stat = src.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+def static_files(theme: Theme, content: Content, sources: Sources, config: SiteConfig) -> list[tuple[Path, str]]:
+    """Theme assets, shared media and bundle files, each with its output path."""
+    chosen: dict[str, Path] = {}
+    # Fallback theme roots first, so a site's own files replace the packaged ones.
+    for root in reversed(theme.static):
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            chosen["static/" + path.relative_to(root).as_posix()] = path
+    for rel in content.media:
+        chosen[rel.removeprefix("content/")] = config.source / rel
+    bundles = {a.source.rsplit("/", 1)[0]: a for a in content.articles if a.source.endswith("/index.md")}
+    for rel in sources.bundle_files:
+        article = bundles.get(rel.rsplit("/", 1)[0])
+        if article is not None:
+            chosen[article.url.lstrip("/") + rel.rsplit("/", 1)[1]] = config.source / rel
+    return [(src, rel) for rel, src in sorted(chosen.items())]

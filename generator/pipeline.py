@@ -1,0 +1,131 @@
+"""The front half of every command: settings, sources, stories, schedule, related lists, pages.
+
+    load   site.toml and the command line -> SiteConfig, the source files, the theme
+    read   the source files -> Content: parsed, validated, scheduled stories withheld
+    plan   Content -> related lists -> SiteData -> every page, each output path claimed once
+
+`sitegen build`, `check`, `related` and `serve` run these same functions in this order, so
+what one command shows is what the others build. The back half (fingerprint, render,
+copy, search index, switch) is the build's own: generator/build.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, TypeVar
+
+from generator.config.options import BuildOptions
+from generator.config.site import SiteConfig, load_config
+from generator.content.model import Article, Content
+from generator.content.parse import Sources, discover, load_content, withhold_scheduled
+from generator.content.photos import alt_diagnostics, unlabelled_images
+from generator.errors import Diagnostic
+from generator.output.switch import check_output_folder
+from generator.plan.claims import check_routes
+from generator.plan.pages import Page, SiteData, build_site_data, plan_pages
+from generator.render.templates import Theme, load_theme
+
+T = TypeVar("T")
+Timer = Callable[[str, Callable[[], T]], T]
+RelatedLists = Mapping[str, tuple[str, ...]]
+
+
+def untimed(stage: str, run: Callable[[], T]) -> T:
+    """Run a stage without timing it (for commands that print no stage times)."""
+    return run()
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What the first stage gives: the options, the validated settings, the sources, the theme."""
+
+    options: BuildOptions
+    config: SiteConfig
+    sources: Sources
+    theme: Theme
+
+
+@dataclass(frozen=True)
+class Stories:
+    """What reading gives: the content to publish and what was wrong with its photos."""
+
+    content: Content  # scheduled stories withheld (listed in content.scheduled)
+    unlabelled: tuple[Article, ...]  # stories with a photo without alt text, scheduled ones too
+    warnings: tuple[Diagnostic, ...]  # about those photos: errors with --strict
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What planning gives: every page of the site, and all it was planned from."""
+
+    loaded: Loaded
+    stories: Stories
+    related: RelatedLists
+    site: SiteData
+    pages: tuple[Page, ...]
+
+    @property
+    def config(self) -> SiteConfig:
+        """The site's settings."""
+        return self.loaded.config
+
+    @property
+    def content(self) -> Content:
+        """The published content."""
+        return self.stories.content
+
+
+def load(options: BuildOptions, timed: Timer = untimed,
+         since: Callable[[SiteConfig], int | None] = lambda config: None) -> Loaded:
+    """Read site.toml, list the source files and find the theme.
+
+    `since(config)` names the moment the last build listed the sources (the build's cache
+    knows it), so that files changed just after it are compared by content.
+    """
+    config = timed("config", lambda: load_config(options))
+    check_output_folder(options.out, options.source)
+    racy_after = since(config)
+    sources = timed("discover", lambda: discover(options.source, racy_after))
+    return Loaded(options=options, config=config, sources=sources, theme=load_theme(config))
+
+
+def read(loaded: Loaded, jobs: int, timed: Timer = untimed, parsed: dict[str, Any] | None = None) -> Stories:
+    """Parse and validate every story and page, then hold back the scheduled ones.
+
+    `parsed` (the build's parse cache, source path -> entry) is used for unchanged files
+    and updated with what was parsed anew.
+    """
+    options, config = loaded.options, loaded.config
+    content = timed("parse", lambda: load_content(loaded.sources, config, options.drafts, cache=parsed, jobs=jobs))
+    unlabelled = tuple(a for a in content.articles if unlabelled_images(a))
+    warnings = tuple(alt_diagnostics(unlabelled, options.source, options.strict))
+    content = withhold_scheduled(content, options.build_time, options.future)
+    return Stories(content=content, unlabelled=unlabelled, warnings=warnings)
+
+
+def compute_related(content: Content, config: SiteConfig) -> RelatedLists:
+    """The related lists of every published story (the engine is imported on first use:
+    numpy and scipy take a while to load)."""
+    from generator.related.engine import compute_related as compute
+
+    return compute(content.articles, config.related)
+
+
+def plan(loaded: Loaded, stories: Stories, timed: Timer = untimed,
+         related: Callable[[Content, SiteConfig], RelatedLists] = compute_related) -> Plan:
+    """Rank the related lists, plan every page, and check that no two claim one path.
+
+    `related` computes the lists; the build passes one that keeps them in its cache.
+    """
+    options, config, content = loaded.options, loaded.config, stories.content
+    lists = timed("related", lambda: related(content, config))
+    site = build_site_data(content, config, lists)
+    pages = timed("plan", lambda: tuple(plan_pages(content, site, config, options.build_time, options.search)))
+    timed("route", lambda: check_routes(pages, content))
+    return Plan(loaded=loaded, stories=stories, related=lists, site=site, pages=pages)
+
+
+def front_half(options: BuildOptions, jobs: int, timed: Timer = untimed) -> Plan:
+    """Every stage before rendering, with no cache: load, read, plan."""
+    loaded = load(options, timed)
+    return plan(loaded, read(loaded, jobs, timed), timed)
