@@ -24,8 +24,9 @@ from typing import Iterator
 import pytest
 
 from generator.config.options import BuildOptions
-from generator.serve.preview import (EVENTS_PATH, SCRIPT_PATH, BuildStatus, Preview, content_type, inject_script,
-                             resolve_request)
+from generator.serve.http import EVENTS_PATH, SCRIPT_PATH, content_type, inject_script, resolve_request
+from generator.serve.preview import Preview
+from generator.serve.status import BuildStatus
 from tests.browser import CHROMIUM_ARGS, chromium_path
 from tests.conftest import BUILD_TIME, REPO, build_into, copy_sample_site
 

@@ -22,13 +22,13 @@ from pathlib import PurePosixPath
 from typing import Any, Hashable, Iterator, Mapping, Sequence
 
 from generator.config.site import SiteConfig
+from generator.content.model import Article, Image
 from generator.content.parse import parse_article, read_source
 from generator.errors import BuildError
-from generator.content.model import Article, Image
 from generator.pipeline import Plan
 from generator.plan.pages import Page, SiteData, plan_article
-from generator.urls import output_path
 from generator.render.templates import Theme
+from generator.urls import output_path
 
 # Values a page's data is made of that never hold a story; skipped without a look inside.
 _LEAVES = (str, int, float, bool, type(None), datetime, bytes)
@@ -136,7 +136,9 @@ def patch_pages(last: LastBuild, edited: Mapping[str, Article],
 
     Related lists stay as the last build ranked them; the full rebuild ranks them again.
     """
-    from generator.render.renderer import Renderer  # imports the Markdown renderer; serve only needs it here
+    from generator.render.renderer import (
+        Renderer,  # imports the Markdown renderer; serve only needs it here
+    )
 
     renderer = Renderer(last.theme, last.config, last.site, last.safe, compiled)
     positions = sorted({position for source in edited for position in last.showing.get(source, ())})
