@@ -144,9 +144,9 @@ def time_variants(site: Path, sample: int, textured: bool) -> tuple[int, float, 
     """
     import tempfile
 
-    from generator.images import photos as images
     from generator.config.site import SiteConfig
     from generator.content.model import Image
+    from generator.images import photos as images
 
     photos = sorted((site / "content" / "media").glob("*.jpg"))[:sample]
     config = SiteConfig(source=site, title="x", base_url="https://example.org/")

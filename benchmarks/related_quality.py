@@ -29,9 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from topic_corpus import make_corpus  # noqa: E402
 
+from generator.config.related import RelatedConfig
 from generator.content.model import Article  # noqa: E402
 from generator.related.engine import compute_related  # noqa: E402
-from generator.config.related import RelatedConfig
 
 
 def tags_baseline(articles: list[Article], count: int = 5) -> dict[str, tuple[str, ...]]:

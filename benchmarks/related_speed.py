@@ -32,8 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from topic_corpus import make_corpus  # noqa: E402
 
-from generator.related.engine import compute_related  # noqa: E402
 from generator.config.related import RelatedConfig
+from generator.related.engine import compute_related  # noqa: E402
 
 
 def _status_mb(field: str) -> float | None:

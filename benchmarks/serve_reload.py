@@ -193,8 +193,8 @@ def wait_for_build_of(server: Server, rel: str, timeout: float) -> tuple[float, 
 def page_path(site: Path, article: Path) -> str:
     """The URL path of an article, by sitegen's own reading of it."""
     sys.path.insert(0, str(REPO))
-    from generator.config.site import load_config
     from generator.config.options import BuildOptions
+    from generator.config.site import load_config
     from generator.content.parse import parse_article
 
     config = load_config(BuildOptions(source=site, out=site / "public", build_time=datetime.now(timezone.utc)))

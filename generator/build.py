@@ -218,7 +218,7 @@ def related_lists(content: Content, config: SiteConfig, cache: BuildCache, fp: F
     key = fp.digest(config.related, content.articles)
     lists = cache.load_pickle(cache.related_path, key)
     if lists is None:
-        from generator.related.engine import (  # numpy: loaded only when needed
+        from generator.related.words import (  # numpy: loaded only when needed
             pack_words,
             unpack_words,
         )

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+import _thread
 import argparse
 import os
 import signal
 import sys
 import threading
 import traceback
-import _thread
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Sequence
 
@@ -207,7 +206,6 @@ def options_from(args: argparse.Namespace) -> BuildOptions:
 def run_build(args: argparse.Namespace) -> int:
     """`sitegen build`."""
     from generator.build import build
-
     from generator.progress import progress_for
 
     options = options_from(args)

@@ -18,11 +18,11 @@ from zoneinfo import ZoneInfo
 import jinja2
 
 from generator import __version__
-from generator.config.site import SiteConfig, load_config
 from generator.config.options import BuildOptions
+from generator.config.site import SiteConfig, load_config
 from generator.content.parse import parse_article
-from generator.errors import BuildError, Diagnostic, suggest
 from generator.content.slugs import is_url_safe, slugify
+from generator.errors import BuildError, Diagnostic, suggest
 
 TEMPLATES = Path(__file__).with_name("scaffold")
 WORKFLOW = ".github/workflows/pages.yml"

@@ -23,8 +23,8 @@ import pytest
 
 import generator
 import generator.build
-import generator.pipeline
 import generator.output.switch
+import generator.pipeline
 from generator.cli import Terminated, dropped_interrupts_redelivered, main, sigterm_as_interrupt
 from generator.errors import BuildError
 from tests.conftest import BUILD_TIME, REPO, build_into, copy_site

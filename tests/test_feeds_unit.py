@@ -10,8 +10,8 @@ import feedparser
 import pytest
 
 from generator.config.site import SiteConfig
-from generator.plan.feeds import render_atom
 from generator.content.model import Article
+from generator.plan.feeds import render_atom
 
 WIB = timezone(timedelta(hours=7))
 HOSTILE = '</title><script>alert(1)</script> & "x" ]]>'

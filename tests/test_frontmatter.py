@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.config.site import load_config
 from generator.config.options import BuildOptions
+from generator.config.site import load_config
+from generator.content.frontmatter import decode_source, parse_front_matter
 from generator.content.parse import parse_article
 from generator.errors import BuildError
-from generator.content.frontmatter import decode_source, parse_front_matter
 from tests.conftest import BUILD_TIME, SITES
 
 

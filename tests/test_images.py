@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from PIL import Image as PILImage
 
-from generator.images import make as make_module
-from generator.images import variants as images_module
 from generator.check import check
 from generator.cli import main
 from generator.config.options import BuildOptions
 from generator.errors import BuildError
+from generator.images import make as make_module
+from generator.images import variants as images_module
 from generator.images.variants import variant_widths
 from tests.conftest import BUILD_TIME, REPO, build_into, copy_site
 

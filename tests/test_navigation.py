@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from generator.plan.listings import group_by_person, group_by_tag
 from generator.content.slugs import assign_slugs
+from generator.plan.listings import group_by_person, group_by_tag
 from tests.conftest import build_into
 
 
@@ -72,11 +72,11 @@ def test_indexes_list_every_tag_and_person(sample_public: Path) -> None:
 
 
 def test_group_functions_keep_newest_first(basic_site: Path) -> None:
-    from tests.test_frontmatter import config  # noqa: F401 - fixture reuse is not needed here
-    from generator.config.site import load_config
     from generator.config.options import BuildOptions
+    from generator.config.site import load_config
     from generator.content.parse import discover, load_content
     from tests.conftest import BUILD_TIME
+    from tests.test_frontmatter import config  # noqa: F401 - fixture reuse is not needed here
 
     cfg = load_config(BuildOptions(source=basic_site, out=basic_site / "public", build_time=BUILD_TIME))
     content = load_content(discover(basic_site), cfg, drafts=False)

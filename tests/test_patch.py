@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from generator.build import build
-from generator.output.cache import Memory
 from generator.config.options import BuildOptions
-from generator.plan.listings import ListingPage, Month
 from generator.content.model import Article
+from generator.output.cache import Memory
+from generator.plan.listings import ListingPage, Month
 from generator.serve.patch import LastBuild, edited_stories, patch_pages, stories_in, swap_stories
 from generator.urls import output_path
 from tests.conftest import BUILD_TIME, copy_sample_site

@@ -20,11 +20,11 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from generator.config.site import load_config
 from generator.config.options import BuildOptions
+from generator.config.site import load_config
+from generator.content.frontmatter import parse_front_matter
 from generator.content.parse import parse_article
 from generator.errors import BuildError
-from generator.content.frontmatter import parse_front_matter
 from tests.conftest import BUILD_TIME, SITES, build_into, copy_site
 from tests.crawl import broken_links
 

@@ -16,11 +16,11 @@ import yaml
 from generator import __version__
 from generator.build import BuildReport, build
 from generator.check import check
-from generator.output.limits import SizeLimits
 from generator.cli import main, summarize
 from generator.config.options import BuildOptions
-from generator.errors import BuildError
 from generator.content.model import Article
+from generator.errors import BuildError
+from generator.output.limits import SizeLimits
 from generator.plan.pages import next_change
 from generator.scaffold import WORKFLOW, init_site, render_workflow
 from tests.conftest import BUILD_TIME, REPO, build_into

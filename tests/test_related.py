@@ -11,11 +11,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.errors import BuildError
-import generator.related.engine as related_module
-from generator.content.model import Article
-from generator.related.engine import compute_related, explain_related, format_explanations
+import generator.related.rows as related_module
 from generator.config.related import RelatedConfig
+from generator.content.model import Article
+from generator.errors import BuildError
+from generator.related.engine import (
+    compute_related,
+    explain_related,
+    format_explanations,
+)
 
 WIB = timezone(timedelta(hours=7))
 DAY0 = datetime(2024, 1, 10, 9, 0, tzinfo=WIB)
@@ -334,7 +338,6 @@ def test_lists_of_untouched_stories_survive_an_edit_elsewhere_in_a_large_archive
     assert len(changed) < 30, changed
 
 
-
 def test_the_best_of_a_row_do_not_depend_on_the_rows_ranked_with_it(monkeypatch: pytest.MonkeyPatch) -> None:
     # Shortlists are cut inside ties all the time (stories alike score alike). Which tied
     # entries make the cut must depend on the row alone, not on the other rows of its
@@ -345,9 +348,9 @@ def test_the_best_of_a_row_do_not_depend_on_the_rows_ranked_with_it(monkeypatch:
     indptr = np.concatenate(([0], np.cumsum(lengths)))
     values = rng.integers(0, 4, size=int(indptr[-1])).astype(float)
     values[rng.random(len(values)) < 0.05] = -np.inf  # excluded pairs (the story itself, newer ones)
-    whole = related_module._best_in_rows(indptr, values, 20)
-    monkeypatch.setattr(related_module, "_CHUNK_ENTRIES", 500)  # a row or two per block
-    assert np.array_equal(related_module._best_in_rows(indptr, values, 20), whole)
+    whole = related_module.best_in_rows(indptr, values, 20)
+    monkeypatch.setattr(related_module, "CHUNK_ENTRIES", 500)  # a row or two per block
+    assert np.array_equal(related_module.best_in_rows(indptr, values, 20), whole)
     for row in range(len(lengths)):
         chosen = whole[(whole >= indptr[row]) & (whole < indptr[row + 1])]
         finite = np.isfinite(values[indptr[row]:indptr[row + 1]]).sum()

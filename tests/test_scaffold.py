@@ -15,8 +15,8 @@ import pytest
 
 from generator.build import build
 from generator.cli import main
-from generator.config.site import _SCALAR_KEYS, _TABLE_KEYS, SiteConfig, validate_config
 from generator.config.options import BuildOptions
+from generator.config.site import _SCALAR_KEYS, _TABLE_KEYS, SiteConfig, validate_config
 from generator.scaffold import init_site
 from tests.conftest import REPO, build_into
 from tests.crawl import broken_links

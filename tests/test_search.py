@@ -12,15 +12,24 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from generator.search import pagefind as search
 from generator.cli import main
-from generator.config.site import load_config
 from generator.config.options import BuildOptions
+from generator.config.site import load_config
 from generator.content.parse import discover, load_content
 from generator.errors import BuildError
 from generator.images.variants import thumb_image
-from generator.search.pagefind import (SearchReport, Shard, find_article_pages, index_language, index_site,
-                              pagefind_command, plan_shards, run_pagefind, split_into_shards)
+from generator.search import pagefind as search
+from generator.search.pagefind import (
+    SearchReport,
+    Shard,
+    find_article_pages,
+    index_language,
+    index_site,
+    pagefind_command,
+    plan_shards,
+    run_pagefind,
+    split_into_shards,
+)
 from tests.browser import CHROMIUM_ARGS, chromium_path, serve
 from tests.conftest import BUILD_TIME, REPO, build_into
 

@@ -10,8 +10,7 @@ import pytest
 
 from generator.config.site import SiteConfig
 from generator.content.model import Article
-from generator.plan.sitemaps import (SitemapEntry, news_language, render_news_sitemap, render_robots,
-                                render_sitemaps)
+from generator.plan.sitemaps import SitemapEntry, news_language, render_news_sitemap, render_robots, render_sitemaps
 
 WIB = timezone(timedelta(hours=7))
 BASE = "https://arsip.example.org/"

@@ -7,7 +7,6 @@ import re
 import string
 import tomllib
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlsplit
@@ -15,11 +14,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
 
-from generator.errors import BuildError, Diagnostic, line_of, suggest
 from generator.config.images import ImagesConfig
 from generator.config.options import BuildOptions
 from generator.config.related import RelatedConfig
 from generator.config.search import SearchConfig
+from generator.errors import BuildError, Diagnostic, line_of, suggest
 
 CONFIG_NAME = "site.toml"
 CACHE_DIR = ".sitegen"  # the build cache, beside site.toml

@@ -6,8 +6,8 @@ from functools import lru_cache
 from typing import Callable, NamedTuple, Sequence
 
 from markdown_it import MarkdownIt
-from markupsafe import Markup
 from markdown_it.token import Token
+from markupsafe import Markup
 
 SUMMARY_LIMIT = 300
 

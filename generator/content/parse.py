@@ -14,14 +14,13 @@ from typing import Any, Callable, Mapping
 from urllib.parse import unquote
 
 from generator.config.site import SiteConfig
-from generator.errors import BuildError, Diagnostic, line_of, raise_if_errors, suggest
 from generator.content.frontmatter import FrontMatter, decode_source, parse_front_matter
-from generator.content.photos import ImageProblem
-from generator.content.photos import probe
 from generator.content.markdown import first_paragraph_text, image_refs
 from generator.content.model import Article, Content, Image, StandalonePage
-from generator.urls import article_url, page_url
+from generator.content.photos import ImageProblem, probe
 from generator.content.slugs import MAX_SLUG_LENGTH, is_url_safe, slugify
+from generator.errors import BuildError, Diagnostic, line_of, raise_if_errors, suggest
+from generator.urls import article_url, page_url
 
 ARTICLE_KEYS = ("title", "date", "updated", "section", "reporter", "editor", "tags", "summary",
                 "image", "dateline", "slug", "draft", "related", "extra")

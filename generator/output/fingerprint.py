@@ -9,8 +9,8 @@ import pickle
 from pathlib import Path
 from typing import Any, Iterable
 
-from generator.plan.listings import Group, Month
 from generator.content.model import Article
+from generator.plan.listings import Group, Month
 
 # Records shown on many pages: each is digested once per build and then named by its
 # digest. A tag's Group holds every article of the tag and appears on each of the tag's

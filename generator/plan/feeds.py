@@ -8,8 +8,8 @@ from typing import Mapping, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 from generator.config.site import SiteConfig
-from generator.dates import iso
 from generator.content.model import Article
+from generator.dates import iso
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 ATOM_TYPE = "application/atom+xml"

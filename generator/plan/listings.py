@@ -7,8 +7,8 @@ from datetime import tzinfo
 from typing import Sequence
 
 from generator.content.model import Article
-from generator.urls import paged_url
 from generator.content.slugs import assign_slugs
+from generator.urls import paged_url
 
 
 @dataclass(frozen=True)

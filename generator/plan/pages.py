@@ -7,17 +7,25 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Mapping, Sequence
 
-from generator.config.site import SiteConfig
-from generator.dates import iso
-from generator.plan.feeds import render_atom
-from generator.images.variants import thumb_image
-from generator.plan.listings import (Group, Month, group_by_month, group_by_person, group_by_section, group_by_tag,
-                                paginate, summarise, summarise_month)
+from generator.config.site import Section, SiteConfig
 from generator.content.model import Article, Content
-from generator.config.site import Section
-from generator.urls import link
-from generator.search.pagefind import bundle_paths
+from generator.dates import iso
+from generator.images.variants import thumb_image
+from generator.plan.feeds import render_atom
+from generator.plan.listings import (
+    Group,
+    Month,
+    group_by_month,
+    group_by_person,
+    group_by_section,
+    group_by_tag,
+    paginate,
+    summarise,
+    summarise_month,
+)
 from generator.plan.sitemaps import NEWS_WINDOW, SitemapEntry, render_news_sitemap, render_robots, render_sitemaps
+from generator.search.pagefind import bundle_paths
+from generator.urls import link
 
 
 @dataclass(frozen=True)

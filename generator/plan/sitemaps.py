@@ -10,8 +10,8 @@ from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
 from generator.config.site import SiteConfig
-from generator.dates import iso
 from generator.content.model import Article
+from generator.dates import iso
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import jinja2
 
-from generator.config.site import SiteConfig
-from generator.images.markup import body_image_hook
+from generator.config.site import Section, SiteConfig
 from generator.content.markdown import render_markdown
 from generator.content.model import Article
-from generator.config.site import Section
+from generator.images.markup import body_image_hook
 from generator.plan.pages import Page, SiteData
 from generator.render.seo import article_jsonld
 from generator.render.templates import Theme, make_environment, render_template

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from generator.config.site import SiteConfig
+from generator.config.site import Section, SiteConfig
+from generator.content.model import Article
 from generator.dates import iso
 from generator.images.variants import share_image
-from generator.content.model import Article
-from generator.config.site import Section
 
 if TYPE_CHECKING:  # pages.py imports this module; the type is only for annotations
     from generator.plan.pages import SiteData

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
 import jinja2
-from markupsafe import Markup
 from babel.dates import format_date as format_babel_date
+from markupsafe import Markup
 
 from generator.config.site import SiteConfig
-from generator.dates import format_date, iso
 from generator.content.markdown import with_dateline
+from generator.dates import format_date, iso
 from generator.errors import BuildError, Diagnostic, line_of
 from generator.images.markup import template_helpers
 from generator.urls import link

@@ -30,14 +30,13 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
-from generator.errors import BuildError, Diagnostic
 from generator.config.site import SiteConfig
 from generator.content.model import Article
+from generator.errors import BuildError, Diagnostic
 from generator.urls import output_path
-
 
 BUNDLE_DIR = "pagefind"  # the bundle (or the folder of shard bundles) in the output
 _STDERR_TAIL = 12  # lines of Pagefind's own output quoted in a failure diagnostic

@@ -1,0 +1,150 @@
+"""Every story as sparse, IDF-weighted vectors of tags, terms and people, plus its section."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from generator.config.related import RelatedConfig
+from generator.content.model import Article
+from generator.related.rows import CHUNK_ENTRIES, best_in_rows
+from generator.related.words import TOKEN_BATCH, TermCounts, count_words, text_key
+
+
+@dataclass(frozen=True)
+class Signals:
+    """The archive as matrices, rows in canonical (source) order."""
+
+    articles: tuple[Article, ...]
+    tags: sp.csr_matrix  # IDF-weighted, rows L2-normalised
+    text: sp.csr_matrix
+    people: sp.csr_matrix
+    section: np.ndarray  # section id per row
+    timestamp: np.ndarray  # seconds since the epoch per row
+    eligible: np.ndarray  # may be listed at all (not a draft)
+    tag_names: tuple[str, ...]
+    term_names: tuple[str, ...]
+    people_names: tuple[str, ...]
+
+
+def _term_rows(articles: tuple[Article, ...], cache: dict[bytes, TermCounts] | None = None,
+               want_names: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """Count the non-stop words of every article as (row, term id, count) triples.
+
+    Term ids follow hash order, whatever article a word first appears in: ties between
+    equally weighted terms are then broken the same way whatever else the archive
+    holds. `cache` maps text_key() to earlier counts; it is updated to hold exactly
+    the articles given.
+    """
+    keys = [text_key(a) for a in articles] if cache is not None else []
+    counted: list[TermCounts | None] = [cache.get(k) for k in keys] if cache is not None else [None] * len(articles)
+    missing = [i for i, c in enumerate(counted) if c is None]
+    names: dict[int, str] | None = {} if want_names else None
+    for i, counts in zip(missing, count_words([articles[i] for i in missing], names)):
+        counted[i] = counts
+    if cache is not None:
+        cache.clear()
+        cache.update(zip(keys, counted))  # type: ignore[arg-type]
+    if not articles:
+        return (np.zeros(0, dtype=np.int32),) * 3 + ([],)
+    # Batch by batch, never all hashes at once: np.unique over the archive's 15 million
+    # (row, word) pairs at 100,000 articles would hold several copies of them.
+    step = TOKEN_BATCH * 10
+    batches = [counted[b:b + step] for b in range(0, len(counted), step)]
+    vocabulary = np.unique(np.concatenate(
+        [np.unique(np.concatenate([c[0] for c in batch])) for batch in batches]))  # type: ignore[index]
+    sizes = np.array([len(c[0]) for c in counted], dtype=np.int64)  # type: ignore[index]
+    ids = np.empty(int(sizes.sum()), dtype=np.int32)
+    start = 0
+    for batch in batches:
+        hashes = np.concatenate([c[0] for c in batch])  # type: ignore[index]
+        ids[start:start + len(hashes)] = np.searchsorted(vocabulary, hashes)
+        start += len(hashes)
+    rows = np.repeat(np.arange(len(articles), dtype=np.int32), sizes)
+    counts = np.concatenate([c[1] for c in counted])  # type: ignore[index]
+    spelled = [names[h] for h in vocabulary.tolist()] if names is not None else [""] * len(vocabulary)
+    # Each article's hashes are sorted, so (row, id) pairs already come in order.
+    return rows, ids, counts, spelled
+
+
+def _feature_rows(lists: list[set[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """(row, feature id, 1) triples for small per-article sets such as tags."""
+    vocabulary: dict[str, int] = {}
+    rows: list[int] = []
+    ids: list[int] = []
+    for row, features in enumerate(lists):
+        for feature in sorted(features):
+            rows.append(row)
+            ids.append(vocabulary.setdefault(feature, len(vocabulary)))
+    return (np.array(rows, dtype=np.int64), np.array(ids, dtype=np.int64),
+            np.ones(len(rows), dtype=np.int64), list(vocabulary))
+
+
+def make_signals(articles: Sequence[Article], config: RelatedConfig, words: dict[bytes, TermCounts] | None = None,
+             want_names: bool = False) -> Signals:
+    """Vectorise the archive; rows follow source order so input order never matters."""
+    ordered = tuple(sorted(articles, key=lambda a: (a.source, a.slug)))
+    n = len(ordered)
+    # The triples go to _matrix in a list it empties, so they are freed as it goes.
+    rows, ids, counts, spelled = _term_rows(ordered, words, want_names)
+    text, term_names = _matrix(n, [rows, ids, counts], spelled, keep=config.max_terms, log_tf=True)
+    del rows, ids, counts
+    rows, ids, counts, spelled = _feature_rows([{t.strip().casefold() for t in a.tags if t.strip()} for a in ordered])
+    tags, tag_names = _matrix(n, [rows, ids, counts], spelled)
+    rows, ids, counts, spelled = _feature_rows([{p for p in (*a.reporters, *a.editors) if p} for a in ordered])
+    people, people_names = _matrix(n, [rows, ids, counts], spelled)
+    del rows, ids, counts
+    section_ids: dict[str, int] = {}
+    return Signals(
+        articles=ordered, tags=tags, text=text, people=people,
+        section=np.array([section_ids.setdefault(a.section, len(section_ids)) for a in ordered],
+                         dtype=np.int64),
+        timestamp=np.array([a.date.timestamp() for a in ordered], dtype=np.float64),
+        eligible=np.array([not a.draft for a in ordered], dtype=bool),
+        tag_names=tag_names, term_names=term_names, people_names=people_names,
+    )
+
+
+def _matrix(n: int, triples: list[np.ndarray], names: list[str],
+            keep: int | None = None, log_tf: bool = False) -> tuple[sp.csr_matrix, tuple[str, ...]]:
+    """Build an IDF-weighted, row-normalised matrix from [rows, features, counts] triples.
+
+    `triples` is emptied: the caller's arrays can then be freed here, as soon as they
+    are filtered (at 100,000 articles they are a few hundred MB).
+    """
+    rows, cols, counts = triples
+    triples.clear()
+    # In slices: bincount (like searchsorted across dtypes) would copy int32 ids to int64 whole.
+    df = np.zeros(len(names), dtype=np.int64)
+    for start in range(0, len(cols), CHUNK_ENTRIES):
+        df += np.bincount(cols[start:start + CHUNK_ENTRIES], minlength=len(names))
+    # ln(1 + n/df): a feature on 30% of articles weighs ~1.5, a rare one up to ~11 at
+    # 100,000 articles, and one on every article still weighs a little, so a
+    # two-article site can relate its two flood stories.
+    idf = np.log1p(n / np.maximum(df, 1))
+    # In place and in slices: at 100,000 articles each temporary the size of the triples
+    # is over 100 MB, and this step sets the peak memory of a build.
+    mask = (df >= 2)[cols]  # a feature on one article only can never be shared
+    rows, cols = rows[mask], cols[mask]
+    weight = counts[mask].astype(np.float64)
+    del mask, counts
+    if log_tf:
+        np.log(weight, out=weight)
+        weight += 1
+    for start in range(0, len(weight), CHUNK_ENTRIES):
+        weight[start:start + CHUNK_ENTRIES] *= idf[cols[start:start + CHUNK_ENTRIES]]
+    # Rows arrive sorted, so their boundaries form the CSR index.
+    indptr = np.searchsorted(rows, np.arange(n + 1, dtype=rows.dtype))
+    if keep is not None:
+        top = best_in_rows(indptr, weight, keep)
+        rows, cols, weight = rows[top], cols[top], weight[top]
+        del top
+        indptr = np.searchsorted(rows, np.arange(n + 1, dtype=rows.dtype))
+    norms = np.sqrt(np.bincount(rows, weights=weight * weight, minlength=n))
+    weight /= norms[rows]
+    matrix = sp.csr_matrix((weight, cols, indptr), shape=(n, len(names)))  # no COO copy on the way
+    matrix.sort_indices()
+    return matrix, tuple(names)
