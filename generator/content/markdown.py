@@ -3,19 +3,66 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Callable, NamedTuple, Sequence
+from typing import Any, Callable, NamedTuple, Sequence
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_block.table import escapedSplit, table
 from markdown_it.token import Token
 from markupsafe import Markup
 
+from generator.errors import BuildError, Diagnostic
+
 SUMMARY_LIMIT = 300
+# Lists and block quotes nested deeper than this are refused, not rendered: markdown-it
+# would silently leave out everything inside them (and, in a list, the rest of the story).
+# Its commonmark preset stops at 20 (ten levels of lists); each level costs the parser
+# up to 3 Python stack frames, so 100 stays far from Python's recursion limit.
+MAX_NESTING = 100
+_LOST = "sitegen_lost"  # key of the parser's env: [(0-based line, what is left out)]
 
 
 @lru_cache(maxsize=8)
 def _parser(safe: bool) -> MarkdownIt:
     # Raw HTML is allowed by default: newsroom staff embed maps, videos and asides.
-    return MarkdownIt("commonmark", {"html": not safe}).enable("table")
+    md = MarkdownIt("commonmark", {"html": not safe, "maxNesting": MAX_NESTING})
+    md.block.ruler.at("table", _table, {"alt": ["paragraph", "reference"]})  # as markdown-it has it
+    tokenize = md.block.tokenize
+
+    def watched(state: StateBlock, start: int, end: int) -> None:
+        # markdown-it skips every line to `end` when the nesting limit is reached (the same
+        # test as in ParserBlock.tokenize): note the first line it would leave out.
+        line = state.skipEmptyLines(start) if state.level >= MAX_NESTING else end
+        if line < end and state.sCount[line] >= state.blkIndent:
+            message = (f"lists or block quotes nested more than {MAX_NESTING} levels deep: the text from here "
+                       "on would be left out of the page")
+            state.env.setdefault(_LOST, []).append((line, (message, "nest lists and quotes less deeply")))
+        tokenize(state, start, end)
+
+    md.block.tokenize = watched  # type: ignore[method-assign]
+    return md.enable("table")
+
+
+def _table(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """markdown-it's table rule, noting a row with more cells than the header: the extra
+    cells would be left out of the page (as GitHub's tables do)."""
+    first = len(state.tokens)
+    if not table(state, start, end, silent):
+        return False
+    if silent:
+        return True
+    columns = sum(1 for token in state.tokens[first:] if token.type == "th_open")
+    for token in state.tokens[first:]:
+        if token.type == "tr_open" and token.map and token.map[0] > start + 1:
+            line = token.map[0]
+            cells = escapedSplit(state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]].strip())
+            cells = cells[1:] if cells and not cells[0] else cells
+            if any(cell.strip() for cell in cells[columns:]):
+                message = (f"table row has more cells than the header row ({columns}): the extra cells would "
+                           "be left out of the page")
+                hint = "add the column to the header row, or write a '|' inside a cell as '\\|'"
+                state.env.setdefault(_LOST, []).append((line, (message, hint)))
+    return True
 
 
 # Turns one image of a body into HTML: (src as parsed, alt text, title, standalone) ->
@@ -34,13 +81,21 @@ class ImageRef(NamedTuple):
     standalone: bool
 
 
-def render_markdown(text: str, base_path: str = "/", safe: bool = False, images: ImageHook | None = None) -> str:
+def render_markdown(text: str, base_path: str = "/", safe: bool = False, images: ImageHook | None = None,
+                    path: str = "<markdown>", first_line: int = 1) -> str:
     """Render Markdown to HTML; root-relative links get the site's base path.
 
-    `images` renders the body's images (responsive <picture>s and <figure>s).
+    `images` renders the body's images (responsive <picture>s and <figure>s). Text the
+    parser would leave out raises BuildError at its line (`first_line` is the body's first
+    line in the file `path`).
     """
     md = _parser(safe)
-    tokens = md.parse(text)
+    env: dict[str, Any] = {}
+    tokens = md.parse(text, env)
+    if env.get(_LOST):
+        lines = text.split("\n")
+        raise BuildError([Diagnostic(path, message, line=first_line + line, hint=hint, source_line=lines[line])
+                          for line, (message, hint) in sorted(dict(env[_LOST]).items())])
     if images is not None and "![" in text:
         tokens = _replace_images(tokens, images)
     if base_path != "/":

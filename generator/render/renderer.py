@@ -42,6 +42,8 @@ class Renderer:
             # 100,000 pages need not hold it.
             context["jsonld"] = article_jsonld(article, section, self.site, self.config)
         if page.markdown is not None:
+            owner = article if isinstance(article, Article) else page.context.get("page")
             context["content"] = render_markdown(page.markdown, self.config.base_path, self.safe,
-                                                 images=body_image_hook(article, self.config))
+                                                 images=body_image_hook(article, self.config), path=page.source,
+                                                 first_line=getattr(owner, "body_line", 1))
         return render_template(self.env, page.template, context)
