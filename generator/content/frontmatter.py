@@ -22,6 +22,20 @@ _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 # every line number after them. Both are invisible in most editors.
 _UNACCEPTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 _HIDDEN_BREAKS = re.compile("[\r\x85\u2028\u2029]")
+# Controls that reorder the text around them (a headline can be made to read backwards).
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# All three in a value YAML read: written as escapes in double quotes ("\e", "\x1b", "\u2028",
+# "\u202e") they are not in the raw text that _check_characters reads.
+_UNSAFE_VALUE = re.compile(f"{_UNACCEPTABLE.pattern}|{_HIDDEN_BREAKS.pattern}|{_BIDI_CONTROLS.pattern}")
+# Unicode gives controls no name, only aliases: these are the C0 ones, DEL and NEL.
+_CONTROL_NAMES = dict(enumerate((
+    "NULL,START OF HEADING,START OF TEXT,END OF TEXT,END OF TRANSMISSION,ENQUIRY,ACKNOWLEDGE,BELL,"
+    "BACKSPACE,CHARACTER TABULATION,LINE FEED,LINE TABULATION,FORM FEED,CARRIAGE RETURN,SHIFT OUT,"
+    "SHIFT IN,DATA LINK ESCAPE,DEVICE CONTROL ONE,DEVICE CONTROL TWO,DEVICE CONTROL THREE,"
+    "DEVICE CONTROL FOUR,NEGATIVE ACKNOWLEDGE,SYNCHRONOUS IDLE,END OF TRANSMISSION BLOCK,CANCEL,"
+    "END OF MEDIUM,SUBSTITUTE,ESCAPE,FILE SEPARATOR,GROUP SEPARATOR,RECORD SEPARATOR,UNIT SEPARATOR").split(",")))
+_CONTROL_NAMES.update({0x7F: "DELETE", 0x85: "NEXT LINE", 0x9B: "CONTROL SEQUENCE INTRODUCER",
+                       0x9D: "OPERATING SYSTEM COMMAND"})
 # Most values one key may stand for once YAML aliases (*name) are expanded: a few nested
 # aliases can otherwise stand for billions of values ("billion laughs").
 MAX_VALUES = 10_000
@@ -88,17 +102,49 @@ def _check_characters(lines: list[str], path: str) -> None:
         for pattern, what, hint in (
                 (_UNACCEPTABLE, "control character", "delete it; it is invisible in most editors"),
                 (_HIDDEN_BREAKS, "invisible line break",
-                 "YAML reads it as the end of a line; delete it (it often comes with pasted text)")):
+                 "YAML reads it as the end of a line; delete it (it often comes with pasted text)"),
+                (_BIDI_CONTROLS, "bidirectional control",
+                 "it reverses or reorders the text around it; delete it (it is invisible in most editors)")):
             match = pattern.search(line)
             if match:
-                char = match.group()
-                name = unicodedata.name(char, "") if not 0xD800 <= ord(char) <= 0xDFFF else "SURROGATE"
-                label = f"U+{ord(char):04X}" + (f" {name}" if name else "")
-                diags.append(Diagnostic(path, f"{what} {label} in the front matter", line=number,
+                diags.append(Diagnostic(path, f"{what} {_label(match.group())} in the front matter", line=number,
                                         column=match.start() + 1, hint=hint))
                 break
     if diags:
         raise BuildError(diags)
+
+
+def _label(char: str) -> str:
+    """U+001B ESCAPE, U+2028 LINE SEPARATOR."""
+    code = ord(char)
+    name = "SURROGATE" if 0xD800 <= code <= 0xDFFF else _CONTROL_NAMES.get(code) or unicodedata.name(char, "")
+    return f"U+{code:04X}" + (f" {name}" if name else "")
+
+
+def _escaped_characters(nodes: list[yaml.Node], path: str) -> list[Diagnostic]:
+    """The characters _check_characters refuses, found in the keys and values YAML read (at
+    any depth): there they come from escapes in double quotes, which the raw check cannot see."""
+    diags, seen, stack = [], set(), list(nodes)
+    while stack:  # not recursive: YAML can nest deeper than Python's stack
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            match = _UNSAFE_VALUE.search(node.value) if isinstance(node.value, str) else None
+            if match:
+                char = match.group()
+                what = ("control character" if _UNACCEPTABLE.match(char) or char == "\r" else
+                        "invisible line break" if _HIDDEN_BREAKS.match(char) else "bidirectional control")
+                diags.append(Diagnostic(path, f"{what} {_label(char)} in the front matter",
+                                        line=node.start_mark.line + 2, column=node.start_mark.column + 1,
+                                        hint="it is written as an escape in quotes (such as \\e, \\x1b or \\u202e); "
+                                             "delete the escape"))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(item for pair in node.value for item in pair)
+    return sorted(diags, key=lambda d: (d.line or 0, d.column or 0))
 
 
 class _RecursiveAlias(Exception):
@@ -167,6 +213,10 @@ def _load_mapping(yaml_text: str, text: str, path: str) -> tuple[dict[str, Any],
             if too_big:
                 diags.append(Diagnostic(path, problem, line=line, source_line=line_of(text, line),
                                         hint="write the values out instead of repeating aliases"))
+                continue
+            escaped = _escaped_characters([key_node, value_node], path)
+            if escaped:
+                diags += [d for d in escaped if d not in diags]  # an alias repeats its anchor's value
                 continue
             try:
                 data[key] = loader.construct_object(value_node, deep=True)
