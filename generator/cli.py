@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Iterator, Sequence
 
 from generator import __version__
 from generator.config.options import BuildOptions, build_time
-from generator.errors import BuildError
+from generator.errors import BuildError, terminal_safe
 
 if TYPE_CHECKING:
     from generator.build import BuildReport
@@ -50,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # the machine's fault, not sitegen's: a full disk, a permission
         if args.debug:
             traceback.print_exc()
-        where = f"{exc.filename}: " if exc.filename else ""
+        where = f"{terminal_safe(str(exc.filename))}: " if exc.filename else ""
         print(f"sitegen: error: {where}{exc.strerror or exc}\n"
               "sitegen: stopped; a build leaves the previous output as it was", file=sys.stderr)
         return 74
@@ -58,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             traceback.print_exc()
         kind, value, _ = sys.exc_info()
-        print(f"sitegen {__version__}: internal error: {kind.__name__ if kind else ''}: {value}\n"
+        print(f"sitegen {__version__}: internal error: {kind.__name__ if kind else ''}: {terminal_safe(str(value))}\n"
               "This is a bug in sitegen, not in your site. Please report it to the sitegen\n"
               "issue tracker with the output of the same command run with --debug.", file=sys.stderr)
         return 70
@@ -222,10 +222,10 @@ def summarize(report: "BuildReport", out: Path) -> str:
     total = sum(seconds for _, seconds in report.timings)
     stages = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in report.timings)
     if not report.written and not report.removed and not report.articles:
-        return "\n".join([f"Nothing changed: {report.unchanged} files in {out} are up to date ({total:.2f}s)."]
+        return "\n".join([f"Nothing changed: {report.unchanged} files in {terminal_safe(str(out))} are up to date ({total:.2f}s)."]
                          + scheduled_lines(report.scheduled, report.future))
     kind = "clean build" if report.clean else "incremental build"
-    lines = [f"Built {report.articles} articles into {out} ({kind}): {report.pages} pages; "
+    lines = [f"Built {report.articles} articles into {terminal_safe(str(out))} ({kind}): {report.pages} pages; "
              f"{report.written} files written, {report.unchanged} unchanged, {report.removed} removed"
              + (f"; {report.drafts_skipped} drafts skipped" if report.drafts_skipped else "") + ".",
              f"Time {total:.2f}s: {stages}."]
@@ -240,12 +240,13 @@ def scheduled_lines(scheduled: Sequence["Article"], future: bool) -> list[str]:
     if not scheduled:
         return []
     first = scheduled[0]
+    title, source = terminal_safe(first.title), terminal_safe(first.source)
     when = first.date.isoformat(sep=" ", timespec="minutes")
     count = f"{len(scheduled)} scheduled stor{'y' if len(scheduled) == 1 else 'ies'}"
     if future:
-        return [f"Previewing {count} (--future); the next, \"{first.title}\" ({first.source}), "
+        return [f"Previewing {count} (--future); the next, \"{title}\" ({source}), "
                 f"is dated {when}."]
-    return [f"{count.capitalize()} not published yet; next: \"{first.title}\" ({first.source}) "
+    return [f"{count.capitalize()} not published yet; next: \"{title}\" ({source}) "
             f"goes live at the first build after {when}."]
 
 

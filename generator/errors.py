@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Iterable, Literal, Sequence
 
@@ -32,15 +33,39 @@ class Diagnostic:
 
     def format(self) -> str:
         """Render as `path:line:col: error: message`, then the source line and hint."""
-        text = f"{self.location()}: {self.severity}: {self.message}"
+        # Content reaches the terminal only through terminal_safe; a line break of a message
+        # is kept only where it starts an indented line, as sitegen's own long messages do.
+        def kept(part: str) -> str:
+            return re.sub(r"\n(?!    )", r"\\n", terminal_safe(part, newlines=True))
+
+        text = f"{terminal_safe(self.location())}: {self.severity}: {kept(self.message)}"
         if self.source_line is not None:
             shown, caret = clip_line(self.source_line.rstrip(), self.column)
-            text += f"\n    {shown}"
+            text += f"\n    {terminal_safe(shown)}"
             if caret is not None:
-                text += "\n    " + " " * (caret - 1) + "^"
+                before = shown[:caret - 1]  # the caret moves with the escapes written before it
+                text += "\n    " + " " * (caret - 1 + len(terminal_safe(before)) - len(before)) + "^"
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += f"\n    hint: {kept(self.hint)}"
         return text
+
+
+# What a terminal would act on rather than show: C0 and C1 controls but the tab (ESC starts
+# the sequences that set a title or clear the screen), DEL, bidirectional controls that
+# reorder the text around them, and the line and paragraph separators.
+_TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str, newlines: bool = False) -> str:
+    """`text` (from content, file names or other programs) fit to print on a terminal: every
+    control character shown as a visible escape (\\x1b, \\u202e); a line break kept only with
+    `newlines`, for text whose line breaks are sitegen's own."""
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        if char == "\n" and newlines:
+            return char
+        return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+    return _TERMINAL_UNSAFE.sub(escape, text)
 
 
 SHOWN_LINE = 120  # characters of a source line quoted under a diagnostic

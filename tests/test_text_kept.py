@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
+from generator.content.markdown import render_markdown
 from generator.errors import BuildError
-from generator.markup import render_markdown
 from tests.conftest import copy_site
 
 TARGET = "content/articles/2023/11"

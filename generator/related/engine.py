@@ -30,7 +30,7 @@ import scipy.sparse as sp
 
 from generator.config.related import RelatedConfig
 from generator.content.model import Article
-from generator.errors import BuildError, Diagnostic, suggest
+from generator.errors import BuildError, Diagnostic, suggest, terminal_safe
 from generator.related.rank import Ranked, rank, score_pairs
 from generator.related.vectors import Signals, make_signals
 from generator.related.words import TermCounts
@@ -101,18 +101,18 @@ def explain_related(articles: Sequence[Article], config: RelatedConfig, source: 
 
 def format_explanations(source: str, explanations: Sequence[Explanation]) -> str:
     """Render explain_related's answer as plain text for `sitegen related PATH`."""
-    lines = [f"related articles for {source}:"]
+    lines = [f"related articles for {terminal_safe(source)}:"]
     if not explanations:
         lines.append("  (none: no other article shares a distinctive tag or term)")
     for number, e in enumerate(explanations, 1):
         mark = "pinned" if e.pinned else ("listed" if e.listed else "not listed")
-        lines.append(f"{number:>3}. {e.source}  score {e.score:.3f}  [{mark}]")
+        lines.append(f"{number:>3}. {terminal_safe(e.source)}  score {e.score:.3f}  [{mark}]")
         lines.append(f"       tags {e.tags:.3f} + text {e.text:.3f} + section {e.section:.3f}"
                      f" + people {e.people:.3f}")
         for label, shared in (("shared tags", e.shared_tags), ("shared terms", e.shared_terms),
                               ("shared people", e.shared_people)):
             if shared:
-                lines.append(f"       {label}: {', '.join(shared)}")
+                lines.append(f"       {label}: {terminal_safe(', '.join(shared))}")
     return "\n".join(lines)
 
 

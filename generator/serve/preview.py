@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 from generator.config.options import BuildOptions
 from generator.config.site import load_config
-from generator.errors import BuildError
+from generator.errors import BuildError, terminal_safe
 from generator.output.cache import Memory
 from generator.serve.http import Handler, Server, Server6, resolve_request
 from generator.serve.patch import LastBuild
@@ -149,7 +149,7 @@ class Preview:
 
     def _say(self, text: str, err: bool = False) -> None:
         stream = self.stderr if err else self.stdout
-        print(text, file=stream, flush=True)
+        print(terminal_safe(text, newlines=True), file=stream, flush=True)  # file names, diagnostics
 
     # -- building -----------------------------------------------------------------------
 
@@ -316,9 +316,9 @@ class Preview:
         shown = []
         for name in names[:3]:
             try:
-                shown.append(Path(name).relative_to(self.options.source.resolve()).as_posix())
+                shown.append(terminal_safe(Path(name).relative_to(self.options.source.resolve()).as_posix()))
             except ValueError:
-                shown.append(name)
+                shown.append(terminal_safe(name))
         more = f" and {len(names) - 3} more" if len(names) > 3 else ""
         return f"Changed {', '.join(shown)}{more}: "
 
