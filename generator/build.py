@@ -27,14 +27,8 @@ from generator.images.variants import variant_settings
 from generator.output.cache import BuildCache, Manifest, Memory
 from generator.output.files import Output, fingerprint_outputs, theme_digest
 from generator.output.fingerprint import Fingerprinter
-from generator.output.limits import (
-    SizeLimits,
-    output_origins,
-    output_sizes,
-    size_errors,
-    sizes_after,
-    total_warning,
-)
+from generator.output.limits import SizeLimits, output_origins, output_sizes, size_errors, sizes_after, total_warning
+from generator.output.safeload import decode_words, encode_words
 from generator.output.switch import Staging, Update, recover, remove_stale
 from generator.output.write import write_outputs
 from generator.parallel import default_jobs
@@ -46,7 +40,7 @@ from generator.search.pagefind import BUNDLE_DIR
 
 T = TypeVar("T")
 SEARCH_DIR = BUNDLE_DIR  # the search index, inside the output folder
-WORDS_KEY = "words-2"  # the word counts' format (the cache also checks the sitegen version)
+WORDS_KEY = "words-3"  # the word counts' format (the cache also checks the sitegen version)
 
 
 @dataclass
@@ -99,7 +93,7 @@ def build(options: BuildOptions, progress: Progress | None = None, limits: SizeL
     def open_cache(config: SiteConfig) -> int | None:
         """Open the cache, undo a killed build, and say when the last build listed the sources."""
         cache = opened["cache"] = BuildCache(options.source, options.out, memory)
-        recover(cache.journal_path)  # a build that died while switching files is undone first
+        recover(cache.journal_path, options.out)  # a build that died while switching files is undone first
         remove_stale(options.out)  # and the working folders of builds that were killed are cleared
         manifest = opened["manifest"] = None if options.clean else cache.load_manifest()
         parse_key = opened["parse_key"] = Fingerprinter().digest(__version__, config)
@@ -216,18 +210,15 @@ def related_lists(content: Content, config: SiteConfig, cache: BuildCache, fp: F
     one edit tokenises one article, not the archive (a --clean build counts them all).
     """
     key = fp.digest(config.related, content.articles)
-    lists = cache.load_pickle(cache.related_path, key)
+    lists = None if clean else cache.load_pickle(cache.related_path, key)  # --clean reads no cache
     if lists is None:
-        from generator.related.words import (  # numpy: loaded only when needed
-            pack_words,
-            unpack_words,
-        )
+        from generator.related.words import pack_words, unpack_words  # numpy: loaded only when needed
 
-        packed = None if clean else cache.load_pickle(cache.words_path, WORDS_KEY)
+        packed = None if clean else decode_words(cache.load_pickle(cache.words_path, WORDS_KEY))
         words = unpack_words(packed) if packed is not None else {}  # a new dict: `packed` may be shared
         lists = compute_related(content.articles, config.related, words)
         cache.save_pickle(cache.related_path, key, lists)
-        cache.save_pickle(cache.words_path, WORDS_KEY, pack_words(words))
+        cache.save_pickle(cache.words_path, WORDS_KEY, encode_words(pack_words(words)))
     return lists
 
 

@@ -12,12 +12,7 @@ from generator.content.model import Article
 from generator.errors import BuildError, Diagnostic, raise_if_errors, sort_key, suggest
 from generator.images.variants import plan_variants
 from generator.output.files import Output, static_files
-from generator.output.limits import (
-    SizeLimits,
-    output_origins,
-    size_errors,
-    total_warning,
-)
+from generator.output.limits import SizeLimits, output_origins, size_errors, total_warning
 from generator.output.links import exists, links_in, target_of
 from generator.parallel import default_jobs, map_chunks
 from generator.pipeline import front_half

@@ -15,11 +15,7 @@ import generator.related.rows as related_module
 from generator.config.related import RelatedConfig
 from generator.content.model import Article
 from generator.errors import BuildError
-from generator.related.engine import (
-    compute_related,
-    explain_related,
-    format_explanations,
-)
+from generator.related.engine import compute_related, explain_related, format_explanations
 
 WIB = timezone(timedelta(hours=7))
 DAY0 = datetime(2024, 1, 10, 9, 0, tzinfo=WIB)

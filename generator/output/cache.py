@@ -16,6 +16,7 @@ from typing import Any, BinaryIO, Callable
 
 from generator import __version__
 from generator.config.site import CACHE_DIR
+from generator.output import safeload
 
 FORMAT = 1
 
@@ -140,8 +141,9 @@ class BuildCache:
                 return remembered
         try:
             with path.open("rb") as handle:
-                stored_key, version, value = pickle.load(handle)
-        except Exception:  # noqa: BLE001 - a corrupt or foreign cache is simply not used
+                # Only the project's records and a few stdlib types: a crafted file cannot run code.
+                stored_key, version, value = safeload.load(handle)
+        except Exception:  # noqa: BLE001 - a corrupt, foreign or crafted cache is simply not used
             return None
         if stored_key != key or version != __version__:
             return None

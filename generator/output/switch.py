@@ -182,8 +182,13 @@ class Update(_Writer):
             self.plan = None
 
 
-def recover(journal: Path) -> bool:
-    """Undo an update that a crash left half-applied; True when there was one."""
+def recover(journal: Path, out: Path | None = None) -> bool:
+    """Undo an update that a crash left half-applied; True when there was one.
+
+    With `out`, a journal naming any other output folder, a backup folder that is not
+    one of its own, or a path outside them is dropped unread: `.sitegen/` may come from
+    a CI cache, and a crafted journal must not move or delete files elsewhere.
+    """
     try:
         plan = json.loads(journal.read_text())
     except FileNotFoundError:
@@ -191,10 +196,26 @@ def recover(journal: Path) -> bool:
     except (OSError, ValueError):
         _unlink(journal)
         return False
+    if out is not None and not _sound_plan(plan, out):
+        _unlink(journal)
+        return False
     undo(plan)
     shutil.rmtree(plan["backup"], ignore_errors=True)
     _unlink(journal)
     return True
+
+
+def _sound_plan(plan: object, out: Path) -> bool:
+    """A journal that Update.apply() could have written for `out`."""
+    from generator.output.safeload import sound_rels
+
+    if not isinstance(plan, dict) or not all(isinstance(plan.get(k), str) for k in ("out", "backup")):
+        return False
+    backup = Path(plan["backup"])
+    kind, _, pid = backup.name.removeprefix(f".{out.name}.").rpartition("-")
+    return Path(plan["out"]).resolve() == out.resolve() and backup.parent.resolve() == out.parent.resolve() \
+        and backup.name.startswith(f".{out.name}.") and kind == "backup" and pid.isdigit() \
+        and all(sound_rels(plan.get(k)) for k in ("staged", "existed", "removed"))
 
 
 def undo(plan: dict) -> None:

@@ -9,13 +9,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from generator.config.related import RelatedConfig
-from generator.related.rows import (
-    CHUNK_ENTRIES,
-    best_in_rows,
-    order_in_rows,
-    position_in_runs,
-    row_dots,
-)
+from generator.related.rows import CHUNK_ENTRIES, best_in_rows, order_in_rows, position_in_runs, row_dots
 from generator.related.vectors import Signals
 
 # Scores equal to this many decimals are ties, so float noise never decides an order.

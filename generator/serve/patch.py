@@ -136,9 +136,7 @@ def patch_pages(last: LastBuild, edited: Mapping[str, Article],
 
     Related lists stay as the last build ranked them; the full rebuild ranks them again.
     """
-    from generator.render.renderer import (
-        Renderer,  # imports the Markdown renderer; serve only needs it here
-    )
+    from generator.render.renderer import Renderer  # imports the Markdown renderer; serve only needs it here
 
     renderer = Renderer(last.theme, last.config, last.site, last.safe, compiled)
     positions = sorted({position for source in edited for position in last.showing.get(source, ())})
