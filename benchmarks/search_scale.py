@@ -41,7 +41,8 @@ sys.path.insert(0, str(REPO))
 from generator.config.options import BuildOptions
 from generator.config.search import SearchConfig
 from generator.config.site import load_config  # noqa: E402
-from generator.content.parse import discover, load_content  # noqa: E402
+from generator.content.discover import discover
+from generator.content.parse import load_content  # noqa: E402
 from generator.search.pagefind import index_site, plan_shards  # noqa: E402
 
 MAKE_CORPUS = REPO.parent / "shared/bench/make_corpus.py"

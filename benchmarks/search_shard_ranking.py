@@ -32,7 +32,8 @@ sys.path.insert(0, str(REPO))
 from generator.config.options import BuildOptions
 from generator.config.search import SearchConfig
 from generator.config.site import load_config  # noqa: E402
-from generator.content.parse import discover, load_content  # noqa: E402
+from generator.content.discover import discover
+from generator.content.parse import load_content  # noqa: E402
 from generator.search.pagefind import index_site  # noqa: E402
 from tests.browser import CHROMIUM_ARGS, chromium_path, serve  # noqa: E402
 

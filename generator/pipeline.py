@@ -16,9 +16,11 @@ from typing import Any, Callable, Mapping, TypeVar
 
 from generator.config.options import BuildOptions
 from generator.config.site import SiteConfig, load_config
+from generator.content.discover import Sources, discover
 from generator.content.model import Article, Content
-from generator.content.parse import Sources, discover, load_content, withhold_scheduled
+from generator.content.parse import load_content
 from generator.content.photos import alt_diagnostics, unlabelled_images
+from generator.content.schedule import withhold_scheduled
 from generator.errors import Diagnostic
 from generator.output.switch import check_output_folder
 from generator.plan.claims import check_routes

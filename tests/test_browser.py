@@ -10,7 +10,8 @@ import pytest
 
 from generator.config.options import BuildOptions
 from generator.config.site import load_config
-from generator.content.parse import discover, load_content
+from generator.content.discover import discover
+from generator.content.parse import load_content
 from tests.browser import CHROMIUM_ARGS, chromium_path, serve
 from tests.conftest import BUILD_TIME, REPO
 

@@ -74,7 +74,8 @@ def test_indexes_list_every_tag_and_person(sample_public: Path) -> None:
 def test_group_functions_keep_newest_first(basic_site: Path) -> None:
     from generator.config.options import BuildOptions
     from generator.config.site import load_config
-    from generator.content.parse import discover, load_content
+    from generator.content.discover import discover
+    from generator.content.parse import load_content
     from tests.conftest import BUILD_TIME
     from tests.test_frontmatter import config  # noqa: F401 - fixture reuse is not needed here
 

@@ -15,7 +15,8 @@ import pytest
 from generator.cli import main
 from generator.config.options import BuildOptions
 from generator.config.site import load_config
-from generator.content.parse import discover, load_content
+from generator.content.discover import discover
+from generator.content.parse import load_content
 from generator.errors import BuildError
 from generator.images.variants import thumb_image
 from generator.search import pagefind as search
@@ -315,7 +316,7 @@ def test_only_article_pages_carry_the_index_markers(sample_public_subpath: Path)
     assert thumb is not None and "/_v/" in thumb.url and thumb.width is not None and thumb.width <= 480
     assert f'<span data-pagefind-meta="image">/arsip{thumb.url}</span>' in hidden
     assert '<span data-pagefind-meta="image_alt">' in hidden and '<span data-pagefind-meta="date">' in hidden
-    assert f'<span data-pagefind-meta="title">' in hidden
+    assert '<span data-pagefind-meta="title">' in hidden
     assert '<span data-pagefind-meta="section" data-pagefind-filter="section">' in hidden
     assert hidden.count('data-pagefind-filter="reporter"') == len(story.reporters)
     assert hidden.count('data-pagefind-filter="tag"') == len(story.tags)

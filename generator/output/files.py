@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Sequence
 
 from generator.config.site import SiteConfig
+from generator.content.discover import Sources
 from generator.content.model import Content
-from generator.content.parse import Sources
 from generator.images.variants import Planned, cache_folder, plan_variants
 from generator.output.fingerprint import Fingerprinter, digest_files
 from generator.plan.pages import Page
