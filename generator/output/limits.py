@@ -11,7 +11,7 @@ from generator.config.site import SiteConfig
 from generator.errors import Diagnostic
 
 if TYPE_CHECKING:  # build.py imports this module; the type is only for annotations
-    from generator.build import Output
+    from generator.output.files import Output
 
 
 @dataclass(frozen=True)
