@@ -5,11 +5,13 @@ from __future__ import annotations
 import shutil
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
 from generator.build import BuildReport, build
 from generator.config.options import BuildOptions
+from tests.browser import CHROMIUM_ARGS, chromium_path, serve
 
 REPO = Path(__file__).resolve().parent.parent
 SITES = Path(__file__).resolve().parent / "sites"
@@ -67,3 +69,24 @@ def sample_public_subpath(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("sample-arsip") / "public"
     build_into(REPO, out, base_url="https://example.github.io/arsip/", search=True, future=True)
     return out
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's Chromium through Playwright, one per test module (skipped when not installed)."""
+    executable = chromium_path()
+    if executable is None:
+        pytest.skip("Chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def site_url(sample_public_subpath: Path) -> Iterator[str]:
+    """The sample archive built under /arsip/, served as GitHub Pages serves a project site."""
+    with serve(sample_public_subpath, "/arsip/") as url:
+        yield url

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -12,31 +11,12 @@ from generator.config.options import BuildOptions
 from generator.config.site import load_config
 from generator.content.discover import discover
 from generator.content.parse import load_content
-from tests.browser import CHROMIUM_ARGS, chromium_path, serve
+from tests.browser import serve
 from tests.conftest import BUILD_TIME, REPO
 
 pytestmark = pytest.mark.browser
 BASE = "https://example.github.io/arsip/"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    executable = chromium_path()
-    if executable is None:
-        pytest.skip("Chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def site_url(sample_public_subpath: Path) -> Iterator[str]:
-    with serve(sample_public_subpath, "/arsip/") as url:
-        yield url
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ import sys
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -31,7 +30,7 @@ from generator.search.pagefind import (
     run_pagefind,
     split_into_shards,
 )
-from tests.browser import CHROMIUM_ARGS, chromium_path, serve
+from tests.browser import serve
 from tests.conftest import BUILD_TIME, REPO, build_into
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -332,25 +331,6 @@ def test_only_article_pages_carry_the_index_markers(sample_public_subpath: Path)
 
 
 # --- In the browser ---------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    executable = chromium_path()
-    if executable is None:
-        pytest.skip("Chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def site_url(sample_public_subpath: Path) -> Iterator[str]:
-    with serve(sample_public_subpath, "/arsip/") as url:
-        yield url
-
 
 def open_page(browser, url: str, requests: list[str] | None = None):
     page = browser.new_page(locale="id-ID", timezone_id="Asia/Jakarta")

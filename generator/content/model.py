@@ -18,7 +18,7 @@ class Image:
     credit: str = ""
     width: int | None = None  # as displayed: after the EXIF orientation
     height: int | None = None
-    digest: str = ""  # of the file's bytes: names its resized variants (generator/images.py)
+    digest: str = ""  # of the file's bytes: names its resized variants (generator/images/variants.py)
     alpha: bool = False  # has transparency: the variants' fallback is PNG, not JPEG
     line: int | None = None  # where the source file names it, for diagnostics
 

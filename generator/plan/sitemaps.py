@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Sequence
 from urllib.parse import quote
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import quoteattr
 
 from generator.config.site import SiteConfig
 from generator.content.model import Article
-from generator.dates import iso
+from generator.plan.xml import ILLEGAL_XML, absolute, xml_date, xml_text
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
@@ -32,7 +31,6 @@ _URLSET_CLOSE = "</urlset>\n"
 # RFC 3986 characters a path may keep as is; "%" stays so encoded paths are not re-encoded.
 _PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 # XML 1.0 forbids these even as character references, so they can only be dropped.
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -60,10 +58,10 @@ def render_sitemaps(entries: Sequence[SitemapEntry], base_url: str, *,
     for number, (start, stop) in enumerate(parts, 1):
         name = f"sitemap-{number}.xml"
         files[name] = _urlset(fragments[start:stop])
-        index.append(f"  <sitemap>\n    <loc>{_text(_absolute(base_url, '/' + name))}</loc>\n")
+        index.append(f"  <sitemap>\n    <loc>{xml_text(absolute(base_url, '/' + name))}</loc>\n")
         newest = max((e.lastmod for e in entries[start:stop] if e.lastmod is not None), default=None)
         if newest is not None:
-            index.append(f"    <lastmod>{_date(newest)}</lastmod>\n")
+            index.append(f"    <lastmod>{xml_date(newest, 'sitemap')}</lastmod>\n")
         index.append("  </sitemap>\n")
     index.append("</sitemapindex>\n")
     return {SITEMAP_NAME: "".join(index), **files}
@@ -72,25 +70,25 @@ def render_sitemaps(entries: Sequence[SitemapEntry], base_url: str, *,
 def render_news_sitemap(articles: Sequence[Article], config: SiteConfig, build_time: datetime, *,
                         publication_name: str) -> str:
     """Render a Google News sitemap of the articles published in the 48 hours up to build_time."""
-    _date(build_time)  # refuse a naive clock before comparing it with aware dates
+    xml_date(build_time, "sitemap")  # refuse a naive clock before comparing it with aware dates
     oldest = build_time - NEWS_WINDOW
     recent = [a for a in articles if oldest <= a.date <= build_time]
     # Sorting by URL first makes ties in date independent of the order given.
     recent = sorted(sorted(recent, key=lambda a: a.url), key=lambda a: a.date, reverse=True)
-    name = _text(publication_name)
-    language = _text(news_language(config.language))
+    name = xml_text(publication_name)
+    language = xml_text(news_language(config.language))
     parts = [_XML_DECL, f"<urlset xmlns={quoteattr(SITEMAP_NS)} xmlns:news={quoteattr(NEWS_NS)}>\n"]
     for article in recent[:NEWS_MAX_URLS]:
         parts.append(
             "  <url>\n"
-            f"    <loc>{_text(_absolute(config.base_url, _quote_path(article.url)))}</loc>\n"
+            f"    <loc>{xml_text(absolute(config.base_url, _quote_path(article.url)))}</loc>\n"
             "    <news:news>\n"
             "      <news:publication>\n"
             f"        <news:name>{name}</news:name>\n"
             f"        <news:language>{language}</news:language>\n"
             "      </news:publication>\n"
-            f"      <news:publication_date>{_date(article.date)}</news:publication_date>\n"
-            f"      <news:title>{_text(article.title)}</news:title>\n"
+            f"      <news:publication_date>{xml_date(article.date, 'sitemap')}</news:publication_date>\n"
+            f"      <news:title>{xml_text(article.title)}</news:title>\n"
             "    </news:news>\n"
             "  </url>\n")
     parts.append(_URLSET_CLOSE)
@@ -116,8 +114,8 @@ def render_robots(base_url: str) -> str:
     return ("User-agent: *\n"
             "Allow: /\n"
             "\n"
-            f"Sitemap: {_absolute(base_url, '/' + SITEMAP_NAME)}\n"
-            f"Sitemap: {_absolute(base_url, '/' + NEWS_SITEMAP_NAME)}\n")
+            f"Sitemap: {absolute(base_url, '/' + SITEMAP_NAME)}\n"
+            f"Sitemap: {absolute(base_url, '/' + NEWS_SITEMAP_NAME)}\n")
 
 
 def _split(fragments: Sequence[str], entries: Sequence[SitemapEntry], max_urls: int,
@@ -140,33 +138,17 @@ def _split(fragments: Sequence[str], entries: Sequence[SitemapEntry], max_urls: 
 
 
 def _url_fragment(base_url: str, entry: SitemapEntry) -> str:
-    loc = _text(_absolute(base_url, _quote_path(entry.path)))
+    loc = xml_text(absolute(base_url, _quote_path(entry.path)))
     if entry.lastmod is None:
         return f"  <url>\n    <loc>{loc}</loc>\n  </url>\n"
-    return f"  <url>\n    <loc>{loc}</loc>\n    <lastmod>{_date(entry.lastmod)}</lastmod>\n  </url>\n"
+    return f"  <url>\n    <loc>{loc}</loc>\n    <lastmod>{xml_date(entry.lastmod, 'sitemap')}</lastmod>\n  </url>\n"
 
 
 def _urlset(fragments: Sequence[str]) -> str:
     return _URLSET_OPEN + "".join(fragments) + _URLSET_CLOSE
 
 
-def _absolute(base_url: str, path: str) -> str:
-    # Paths are site paths ("/a/b/"); base_url may carry a sub-path ("/arsip/").
-    return base_url.rstrip("/") + path
-
-
 def _quote_path(path: str) -> str:
     # The protocol wants URLs already percent-encoded; slugs are ASCII but a
     # permalink pattern need not be.
-    return quote(_ILLEGAL_XML.sub("", path), safe=_PATH_SAFE)
-
-
-def _date(when: datetime) -> str:
-    # W3C datetime needs an offset once a time is given; naive here is a bug upstream.
-    if when.tzinfo is None or when.utcoffset() is None:
-        raise ValueError(f"sitemap dates must be timezone-aware: {when!r}")
-    return iso(when)
-
-
-def _text(value: str) -> str:
-    return escape(_ILLEGAL_XML.sub("", value))
+    return quote(ILLEGAL_XML.sub("", path), safe=_PATH_SAFE)

@@ -234,7 +234,7 @@ class Preview:
             return True
 
     def _patch(self, changed: Sequence[str], what: str) -> None:
-        """Serve the pages that show an edited story at once, from memory (generator/patch.py)."""
+        """Serve the pages that show an edited story at once, from memory (serve/patch.py)."""
         from generator.serve.patch import edited_stories, patch_pages
 
         last = self.last
