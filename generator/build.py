@@ -20,6 +20,7 @@ from typing import Any, Callable, Mapping, Sequence, TypeVar
 from generator import __version__
 from generator.config.options import BuildOptions
 from generator.config.site import SiteConfig
+from generator.content.discover import KnownStamps
 from generator.content.model import Article, Content
 from generator.content.photos import alt_diagnostics
 from generator.errors import Diagnostic, raise_if_errors
@@ -90,27 +91,26 @@ def build(options: BuildOptions, progress: Progress | None = None, limits: SizeL
     jobs = options.jobs or default_jobs()
     opened: dict[str, Any] = {}
 
-    def open_cache(config: SiteConfig) -> int | None:
-        """Open the cache, undo a killed build, and say when the last build listed the sources."""
+    def open_cache(config: SiteConfig) -> KnownStamps | None:
+        """Open the cache, undo a killed build, and give the digests the last build read."""
         cache = opened["cache"] = BuildCache(options.source, options.out, memory)
         recover(cache.journal_path, options.out)  # a build that died while switching files is undone first
         remove_stale(options.out)  # and the working folders of builds that were killed are cleared
-        manifest = opened["manifest"] = None if options.clean else cache.load_manifest()
-        parse_key = opened["parse_key"] = Fingerprinter().digest(__version__, config)
-        parse_scan = None if options.clean else cache.load_pickle(cache.parse_scan_path, parse_key)
-        parsed = None
-        if not options.clean and parse_scan is None:  # no side file: the scan time is in the cache itself
-            parsed = cache.load_pickle(cache.parse_path, parse_key)
-            parse_scan = parsed and parsed["scanned_ns"]
-        opened["parsed"] = parsed
+        opened["manifest"] = None if options.clean else cache.load_manifest()
         opened["scanned_ns"] = cache.mark_scan()
-        return min([n for n in (manifest and manifest.scanned_ns, parse_scan) if n], default=None)
+        known = opened["known"] = None if options.clean else cache.load_stamps()
+        return known
 
-    loaded = load(options, report.timed, since=open_cache)
+    loaded = load(options, report.timed, known=open_cache)
     cache: BuildCache = opened["cache"]
     manifest: Manifest | None = opened["manifest"]
-    parse_key, parsed, scanned_ns = opened["parse_key"], opened["parsed"], opened["scanned_ns"]
+    scanned_ns = opened["scanned_ns"]
     config, sources, theme = loaded.config, loaded.sources, loaded.theme
+    if scanned_ns is not None:
+        record = sources.record(scanned_ns)
+        known = opened["known"]
+        if known is None or record.files != known.files:  # an unchanged site rewrites nothing
+            cache.save_stamps(record)
     fp = Fingerprinter(memory.records if memory is not None else None)
     # variant_settings: another Pillow renames every resized photo, so every page showing one changes.
     settings = fp.digest(__version__, config, theme_digest(theme), variant_settings(config.images), options.safe,
@@ -128,17 +128,14 @@ def build(options: BuildOptions, progress: Progress | None = None, limits: SizeL
         raise_if_errors(report.warnings)  # --strict: still an error when nothing changed
         return report
 
-    if parsed is None and not options.clean:
-        parsed = cache.load_pickle(cache.parse_path, parse_key)
+    # Parsed stories are kept by their file's stamp (size and digest of its bytes).
+    parse_key = Fingerprinter().digest(__version__, config)
+    parsed = None if options.clean else cache.load_pickle(cache.parse_path, parse_key)
     entries = dict(parsed["entries"]) if parsed else {}
     before = dict(entries)
     stories = read(loaded, jobs, report.timed, parsed=entries)
-    if scanned_ns is not None and (entries.keys() != before.keys()
-                                   or any(entries[k] is not before[k] for k in entries)):
-        cache.save_pickle(cache.parse_path, parse_key, {"scanned_ns": scanned_ns, "entries": entries})
-        # After the cache: should a crash come between the two, the side file names an
-        # older scan than the cache's, which only makes the next build compare more files.
-        cache.save_pickle(cache.parse_scan_path, parse_key, scanned_ns)
+    if entries.keys() != before.keys() or any(entries[k] is not before[k] for k in entries):
+        cache.save_pickle(cache.parse_path, parse_key, {"entries": entries})
     raise_if_errors(stories.warnings)  # with --strict they are errors
     planned = plan(loaded, stories, report.timed,
                    related=lambda content, config: related_lists(content, config, cache, fp, options.clean))
@@ -163,7 +160,7 @@ def build(options: BuildOptions, progress: Progress | None = None, limits: SizeL
             sizes = output_sizes(staging.root) if limits.check else {}
             raise_if_errors(size_errors(sizes, limits, origins))  # before the switch: the old output stays
             report.timed("switch", staging.commit)
-        cache.save_manifest(_manifest(inputs, outputs, search_fp, content, options, scanned_ns))
+        cache.save_manifest(_manifest(inputs, outputs, search_fp, content, options))
     else:
         changed = [o for o in outputs if manifest.files.get(o.rel) != o.fingerprint]
         current = {o.rel for o in outputs}
@@ -186,7 +183,7 @@ def build(options: BuildOptions, progress: Progress | None = None, limits: SizeL
         # Saved once the update is final: a crash before this leaves the old manifest, which
         # only makes the next build rewrite some files; saved earlier, a crash that undoes the
         # update would leave a manifest describing files that are not there.
-        cache.save_manifest(_manifest(inputs, outputs, search_fp, content, options, scanned_ns))
+        cache.save_manifest(_manifest(inputs, outputs, search_fp, content, options))
         report.unchanged = len(outputs) - len(changed)
         report.removed = len(removed)
         report.changed += removed
@@ -242,7 +239,7 @@ def _still_valid(manifest: Manifest, build_time: datetime) -> bool:
 
 
 def _manifest(inputs: str, outputs: Sequence[Output], search_fp: str | None, content: Content,
-              options: BuildOptions, scanned_ns: int | None) -> Manifest:
+              options: BuildOptions) -> Manifest:
     horizon = next_change(content.articles + content.scheduled, options.build_time)
     return Manifest(inputs=inputs, valid_until=horizon.isoformat() if horizon else None,
-                    files={o.rel: o.fingerprint for o in outputs}, search=search_fp, scanned_ns=scanned_ns)
+                    files={o.rel: o.fingerprint for o in outputs}, search=search_fp)

@@ -16,7 +16,7 @@ from typing import Any, Callable, Mapping, TypeVar
 
 from generator.config.options import BuildOptions
 from generator.config.site import SiteConfig, load_config
-from generator.content.discover import Sources, discover
+from generator.content.discover import KnownStamps, Sources, discover
 from generator.content.model import Article, Content
 from generator.content.parse import load_content
 from generator.content.photos import alt_diagnostics, unlabelled_images
@@ -78,16 +78,16 @@ class Plan:
 
 
 def load(options: BuildOptions, timed: Timer = untimed,
-         since: Callable[[SiteConfig], int | None] = lambda config: None) -> Loaded:
+         known: Callable[[SiteConfig], KnownStamps | None] = lambda config: None) -> Loaded:
     """Read site.toml, list the source files and find the theme.
 
-    `since(config)` names the moment the last build listed the sources (the build's cache
-    knows it), so that files changed just after it are compared by content.
+    `known(config)` gives the digests the last build read (the build's cache keeps them),
+    so that only files whose size or mtime changed since are read again.
     """
     config = timed("config", lambda: load_config(options))
     check_output_folder(options.out, options.source)
-    racy_after = since(config)
-    sources = timed("discover", lambda: discover(options.source, racy_after))
+    recorded = known(config)
+    sources = timed("discover", lambda: discover(options.source, recorded))
     return Loaded(options=options, config=config, sources=sources, theme=load_theme(config))
 
 

@@ -97,7 +97,8 @@ def test_workflow_builds_with_the_pages_address_and_deploys_with_the_official_ac
     # The build cache is restored before the build, newest entry first.
     cache = next(s for s in build_steps if s.get("uses", "").startswith("actions/cache"))
     assert build_steps.index(cache) < build_steps.index(next(s for s in build_steps if "sitegen build" in s.get("run", "")))
-    assert cache["with"]["path"] == ".sitegen" and cache["with"]["restore-keys"] == "sitegen-"
+    # The output too: without public/ every page would be written again on each run.
+    assert cache["with"]["path"].split() == [".sitegen", "public"] and cache["with"]["restore-keys"] == "sitegen-"
     python = next(s for s in build_steps if s.get("uses", "").startswith("actions/setup-python"))["with"]
     assert python["python-version"] == "3.11" and python["cache"] == "pip"
     assert WORKFLOW in python["cache-dependency-path"].split()

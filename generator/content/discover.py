@@ -20,39 +20,66 @@ class Sources:
     media: tuple[str, ...]
     bundle_files: tuple[str, ...]  # images and other files beside a bundle's index.md
     stamps: Mapping[str, Stamp] = field(default_factory=dict)
+    stats: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # size and mtime, to record
+
+    def record(self, scanned_ns: int) -> KnownStamps:
+        """What this listing learnt, for the next build to reuse (scanned_ns: when it began)."""
+        return KnownStamps(scanned_ns, {rel: (size, mtime, self.stamps[rel][1])
+                                        for rel, (size, mtime) in self.stats.items()})
 
 
-# A file's size and mtime in ns, plus a digest of its content when the mtime is too
-# recent to tell two edits apart (file systems stamp times in ticks of a few ms).
-Stamp = tuple[int, ...]
+# A file's stamp is its size and a digest of its bytes, never its times: a fresh clone
+# (as in CI) gives every file a new mtime, yet nothing changed. The digest is not read
+# again when the file's size and mtime are those recorded by the last build and the mtime
+# is older than that build's scan (less a margin: file systems stamp times in ticks of a
+# few ms, so a file saved in the tick of the scan may keep its stat with new bytes).
+Stamp = tuple[int, int]
 RACY_MARGIN_NS = 2_000_000_000
 
 
-def discover(site: Path, racy_after_ns: int | None = None) -> Sources:
-    """List content files in a stable order, skipping hidden files.
+@dataclass(frozen=True)
+class KnownStamps:
+    """The digests a build read, by size and mtime, and when it listed the files."""
 
-    Files modified after `racy_after_ns` (less a margin), the moment the previous build
-    looked at the files, are stamped with a digest of their content too.
+    scanned_ns: int
+    files: Mapping[str, tuple[int, int, int]]  # path -> (size, mtime_ns, digest)
+
+
+def discover(site: Path, known: KnownStamps | None = None) -> Sources:
+    """List content files in a stable order, skipping hidden files, each with its stamp.
+
+    A file's digest is taken from `known` when its size and mtime are unchanged and older
+    than the scan that recorded it; every other file is read and digested.
     """
-    stamps: dict[str, Stamp] = {}
+    stats: dict[str, tuple[int, int]] = {}
     articles, bundle_files = [], []
     problems: list[Diagnostic] = []
-    found = _walk(site, "content/articles", stamps, problems=problems)
+    found = _walk(site, "content/articles", stats, problems=problems)
     folders_with_index = {rel.rsplit("/", 1)[0] for rel in found if rel.endswith("/index.md")}
     for rel in found:
         if rel.endswith(".md"):
             articles.append(rel)
         elif rel.rsplit("/", 1)[0] in folders_with_index:
             bundle_files.append(rel)
-    media = _walk(site, "content/media", stamps, problems=problems)
-    pages = [rel for rel in _walk(site, "content/pages", stamps, recursive=False, problems=problems)
+    media = _walk(site, "content/media", stats, problems=problems)
+    pages = [rel for rel in _walk(site, "content/pages", stats, recursive=False, problems=problems)
              if rel.endswith(".md")]
     raise_if_errors(problems)
-    if racy_after_ns is not None:
-        for rel, stamp in stamps.items():
-            if stamp[1] >= racy_after_ns - RACY_MARGIN_NS:
-                stamps[rel] = stamp + (_content_digest(site / rel),)
-    return Sources(tuple(articles), tuple(pages), tuple(media), tuple(bundle_files), stamps)
+    recorded = known.files if known is not None else {}
+    settled = known.scanned_ns - RACY_MARGIN_NS if known is not None else 0
+    stamps: dict[str, Stamp] = {}
+    for rel, (size, mtime) in stats.items():
+        before = recorded.get(rel)
+        if before is not None and before[0] == size and before[1] == mtime and mtime < settled:
+            stamps[rel] = (size, before[2])
+        else:
+            stamps[rel] = (size, content_digest(site / rel))
+    return Sources(tuple(articles), tuple(pages), tuple(media), tuple(bundle_files), stamps, stats)
+
+
+def stamp_of(path: Path) -> Stamp:
+    """The stamp of a file outside the listing (a theme file): its size and digest."""
+    return path.stat().st_size, content_digest(path)
 
 
 def _symlink_problem(site: Path, link: Path) -> str | None:
@@ -70,14 +97,19 @@ def _symlink_problem(site: Path, link: Path) -> str | None:
     return None
 
 
-def _content_digest(path: Path) -> int:
+def content_digest(path: Path) -> int:
+    """A 64-bit digest of a file's bytes; -1 when it cannot be read (parsing then says why)."""
+    digest = hashlib.blake2b(digest_size=8)
     try:
-        return int.from_bytes(hashlib.blake2b(path.read_bytes(), digest_size=8).digest(), "big")
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):  # photos can be large: never whole in memory
+                digest.update(chunk)
     except OSError:
         return -1
+    return int.from_bytes(digest.digest(), "big")
 
 
-def _walk(site: Path, folder: str, stamps: dict[str, Stamp], recursive: bool = True,
+def _walk(site: Path, folder: str, stats: dict[str, tuple[int, int]], recursive: bool = True,
           problems: list[Diagnostic] | None = None) -> list[str]:
     """Files below `folder` (relative paths, sorted), recording each one's size and mtime.
 
@@ -111,7 +143,7 @@ def _walk(site: Path, folder: str, stamps: dict[str, Stamp], recursive: bool = T
                     pending.append(rel)
             elif entry.is_file():
                 stat = entry.stat()
-                stamps[rel] = (stat.st_size, stat.st_mtime_ns)
+                stats[rel] = (stat.st_size, stat.st_mtime_ns)
                 found.append(rel)
     return sorted(found)
 

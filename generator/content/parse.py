@@ -7,7 +7,7 @@ from pathlib import Path, PurePosixPath
 from typing import Mapping
 
 from generator.config.site import SiteConfig
-from generator.content.discover import Sources, Stamp, is_inside
+from generator.content.discover import Sources, Stamp, is_inside, stamp_of
 from generator.content.frontmatter import decode_source, parse_front_matter
 from generator.content.markdown import first_paragraph_text
 from generator.content.model import Article, Content, StandalonePage
@@ -75,10 +75,9 @@ def _cache_valid(entry: ParsedEntry | None, rel: str, sources: Sources, site: Pa
         current = sources.stamps.get(dep)
         if current is None:
             try:
-                stat = (site / dep).stat()
+                current = stamp_of(site / dep)
             except OSError:
                 return False
-            current = (stat.st_size, stat.st_mtime_ns)
         if current != stamp:
             return False
     return True
@@ -95,10 +94,7 @@ def parse_one(rel: str, config: SiteConfig,
     for image in ([article.image] if article.image is not None else []) + list(article.body_images):
         if image.file and image.file not in deps:
             stamp = stamps.get(image.file)
-            if stamp is None:
-                image_stat = (config.source / image.file).stat()
-                stamp = (image_stat.st_size, image_stat.st_mtime_ns)
-            deps[image.file] = stamp
+            deps[image.file] = stamp if stamp is not None else stamp_of(config.source / image.file)
     return rel, (stamps[rel], tuple(deps.items()), article), ()
 
 

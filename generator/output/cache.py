@@ -16,6 +16,7 @@ from typing import Any, BinaryIO, Callable
 
 from generator import __version__
 from generator.config.site import CACHE_DIR
+from generator.content.discover import KnownStamps
 from generator.output import safeload
 
 FORMAT = 1
@@ -29,7 +30,6 @@ class Manifest:
     valid_until: str | None = None  # ISO time at which time-dependent output changes
     files: dict[str, str] = field(default_factory=dict)  # output path -> input fingerprint
     search: str | None = None  # fingerprint of the HTML the search index was built from
-    scanned_ns: int | None = None  # file-system time when that build listed the sources
 
 
 class Memory:
@@ -81,9 +81,9 @@ class BuildCache:
         self.manifest_path = self.root / f"manifest-{key}.json"
         self.journal_path = self.root / f"journal-{key}.json"
         self.parse_path = self.root / "parsed.pickle"
-        # When the parse cache's sources were listed: read on its own, so that a build
-        # with nothing to do need not load the whole parse cache.
-        self.parse_scan_path = self.root / "parsed-scan.pickle"
+        # The digest of every source file by size and mtime, so that a build reads only
+        # the files that changed (and a fresh clone, all new mtimes, reads each one once).
+        self.stamps_path = self.root / "stamps.json"
         # What a build with nothing to do still reports: scheduled stories and warnings.
         self.summary_path = self.root / f"summary-{key}.pickle"
         self.related_path = self.root / "related.pickle"
@@ -96,8 +96,7 @@ class BuildCache:
             if data.get("format") != FORMAT or data.get("version") != __version__:
                 return None
             return Manifest(inputs=data["inputs"], valid_until=data.get("valid_until"),
-                            files=dict(data["files"]), search=data.get("search"),
-                            scanned_ns=data.get("scanned_ns"))
+                            files=dict(data["files"]), search=data.get("search"))
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -105,9 +104,27 @@ class BuildCache:
         """Write the manifest atomically."""
         data = {"format": FORMAT, "version": __version__, "inputs": manifest.inputs,
                 "valid_until": manifest.valid_until, "search": manifest.search,
-                "scanned_ns": manifest.scanned_ns, "files": manifest.files}
+                "files": manifest.files}
         text = json.dumps(data, sort_keys=True).encode()
         self._write(self.manifest_path, lambda handle: handle.write(text))
+
+    def load_stamps(self) -> KnownStamps | None:
+        """The digests the last build read, by size and mtime; None when absent or doubtful."""
+        try:
+            data = json.loads(self.stamps_path.read_text(encoding="utf-8"))
+            if data.get("format") != FORMAT or data.get("version") != __version__:
+                return None
+            files = {rel: (int(size), int(mtime), int(digest)) for rel, (size, mtime, digest) in data["files"].items()}
+            return KnownStamps(int(data["scanned_ns"]), files)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+    def save_stamps(self, known: KnownStamps) -> None:
+        """Write the digests this build read, atomically."""
+        data = {"format": FORMAT, "version": __version__, "scanned_ns": known.scanned_ns,
+                "files": {rel: list(entry) for rel, entry in known.files.items()}}
+        text = json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
+        self._write(self.stamps_path, lambda handle: handle.write(text))
 
     def forget_manifest(self) -> None:
         """Drop the manifest so the next build is clean (before touching the output)."""

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Sequence
 
 from generator.config.site import SiteConfig
-from generator.content.discover import Sources
+from generator.content.discover import Sources, stamp_of
 from generator.content.model import Content
 from generator.images.variants import Planned, cache_folder, plan_variants
 from generator.output.fingerprint import Fingerprinter, digest_files
@@ -60,8 +60,7 @@ def _stamp(src: Path, sources: Sources, config: SiteConfig) -> tuple[int, int]:
             return sources.stamps[rel]
     except ValueError:
         pass
-    stat = src.stat()
-    return stat.st_size, stat.st_mtime_ns
+    return stamp_of(src)  # a theme file: read whole, as the theme's digest reads it anyway
 
 
 def static_files(theme: Theme, content: Content, sources: Sources, config: SiteConfig) -> list[tuple[Path, str]]:
