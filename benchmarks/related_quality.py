@@ -1,21 +1,25 @@
-"""Precision@5 of the related-articles engine against a tags-only baseline.
+"""Precision@5 of the related-articles engine against baselines, on two synthetic corpora.
 
 Run from the repository root:
 
-    .venv/bin/python benchmarks/related_quality.py [N] [SEEDS]
+    .venv/bin/python benchmarks/related_quality.py [N] [SEEDS] [--corpus newsroom|topic] [--first-seed S]
 
-N synthetic articles (default 3000) are generated from hidden topics by
-benchmarks/topic_corpus.py, for SEEDS seeds (default 3).  A listed article is a hit
-when it was written from the same hidden topic.  Precision is hits / listed, over
-all lists; "full" is the share of articles whose list has `count` entries.
+N synthetic articles (default 3000) are generated for SEEDS seeds (default 3, starting
+at --first-seed, default 0) by benchmarks/topic_corpus.py (hidden topics, tidy tags)
+or benchmarks/newsroom_corpus.py (sibling stories, untagged and mis-tagged stories,
+affixed word forms, briefs).  A listed article is a hit when it was written from the
+same topic (story).  Precision is hits / listed, over all lists; "full" is the share of
+articles whose list has `count` entries.
 
-The baseline is Hugo-style "related by tags": score = number of shared tags, ties
-broken by newest first, nothing else.  Two ablations of the engine (text weight 0,
+Baselines: Hugo-style "related by tags" (score = number of shared tags, ties broken by
+newest first), and plain TF-IDF cosine over the whole text with and without Snowball
+stems (benchmarks/text_baselines.py).  Two ablations of the engine (text weight 0,
 tags weight 0) show what each strong signal brings on its own.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from dataclasses import replace
@@ -27,7 +31,9 @@ import scipy.sparse as sp
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from topic_corpus import make_corpus  # noqa: E402
+import newsroom_corpus  # noqa: E402
+import topic_corpus  # noqa: E402
+from text_baselines import tfidf_lists  # noqa: E402
 
 from generator.config.related import RelatedConfig
 from generator.content.model import Article  # noqa: E402
@@ -68,15 +74,27 @@ def score(lists: dict[str, tuple[str, ...]], topic: dict[str, int], count: int) 
 
 def main() -> None:
     """Print precision@5 and full-list share for the engine, two ablations and the baseline."""
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 3000
-    seeds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("n", type=int, nargs="?", default=3000, help="articles per corpus")
+    parser.add_argument("seeds", type=int, nargs="?", default=3, help="how many seeds")
+    parser.add_argument("--first-seed", type=int, default=0)
+    parser.add_argument("--corpus", choices=("newsroom", "topic"), default="topic")
+    parser.add_argument("--no-baselines", action="store_true", help="the engine and its ablations only")
+    args = parser.parse_args()
+    n, seeds = args.n, range(args.first_seed, args.first_seed + args.seeds)
+    make_corpus = newsroom_corpus.make_corpus if args.corpus == "newsroom" else topic_corpus.make_corpus
     config = RelatedConfig()
     # The ablations show what each strong signal brings on its own.
     variants = {"engine (defaults)": config,
                 "engine, tags only (text = 0)": replace(config, text=0.0),
                 "engine, text only (tags = 0)": replace(config, tags=0.0)}
-    results: dict[str, list[tuple[float, float]]] = {name: [] for name in [*variants, "tags-only baseline"]}
-    for seed in range(seeds):
+    baselines = {"tags-only baseline": lambda articles: tags_baseline(articles, config.count),
+                 "TF-IDF, no stems": lambda articles: tfidf_lists(articles, stem=False),
+                 "TF-IDF, Snowball stems": lambda articles: tfidf_lists(articles, stem=True)}
+    if args.no_baselines:
+        baselines = {}
+    results: dict[str, list[tuple[float, float]]] = {name: [] for name in [*variants, *baselines]}
+    for seed in seeds:
         articles, topics = make_corpus(n, seed=seed)
         topic = {a.source: t for a, t in zip(articles, topics)}
         for name, variant in variants.items():
@@ -86,11 +104,10 @@ def main() -> None:
             results[name].append(score(lists, topic, config.count))
             print(f"seed {seed}: {name:<30} p@5 {results[name][-1][0]:.4f} "
                   f"full {results[name][-1][1]:.1%} ({elapsed:.2f} s)")
-        baseline = tags_baseline(articles, config.count)
-        results["tags-only baseline"].append(score(baseline, topic, config.count))
-        print(f"seed {seed}: {'tags-only baseline':<30} p@5 {results['tags-only baseline'][-1][0]:.4f} "
-              f"full {results['tags-only baseline'][-1][1]:.1%}")
-    print(f"\nmean over {seeds} seeds of {n} articles:")
+        for name, baseline in baselines.items():
+            results[name].append(score(baseline(articles), topic, config.count))
+            print(f"seed {seed}: {name:<30} p@5 {results[name][-1][0]:.4f} full {results[name][-1][1]:.1%}")
+    print(f"\nmean over seeds {', '.join(map(str, seeds))} of {n} articles ({args.corpus} corpus):")
     for name, rows in results.items():
         precision, full = np.mean(np.array(rows), axis=0)
         print(f"  {name:<30} precision@5 {precision:.3f}   full lists {full:.1%}")

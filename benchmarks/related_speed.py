@@ -4,9 +4,10 @@ Run from the repository root:
 
     .venv/bin/python benchmarks/related_speed.py 10000
     .venv/bin/python benchmarks/related_speed.py 100000 --runs 3
+    .venv/bin/python benchmarks/related_speed.py 10000 --corpus newsroom
 
 Builds N synthetic articles (benchmarks/topic_corpus.py: ~300-word Markdown bodies,
-four tags, one reporter and one editor each), then times `compute_related` alone
+four tags, one reporter and one editor each; or --corpus newsroom), then times `compute_related` alone
 `--runs` times (default 3) and prints each run and the median, wall-clock and CPU
 (CPU time shows the cost when other processes share the two cores).  Memory is the peak
 resident set size of the whole process (articles included) while the related step
@@ -30,7 +31,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from topic_corpus import make_corpus  # noqa: E402
+import newsroom_corpus  # noqa: E402
+import topic_corpus  # noqa: E402
 
 from generator.config.related import RelatedConfig
 from generator.related.engine import compute_related  # noqa: E402
@@ -67,9 +69,11 @@ def main() -> None:
     parser.add_argument("n", type=int, help="number of articles")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--corpus", choices=("topic", "newsroom"), default="topic")
     args = parser.parse_args()
 
     started = time.perf_counter()
+    make_corpus = newsroom_corpus.make_corpus if args.corpus == "newsroom" else topic_corpus.make_corpus
     articles, _ = make_corpus(args.n, seed=args.seed)
     print(f"generated {len(articles)} articles in {time.perf_counter() - started:.1f} s "
           f"({os.cpu_count()} CPUs); RSS with articles loaded: {_status_mb('VmRSS'):.0f} MB")

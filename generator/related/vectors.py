@@ -11,6 +11,7 @@ import scipy.sparse as sp
 from generator.config.related import RelatedConfig
 from generator.content.model import Article
 from generator.related.rows import CHUNK_ENTRIES, best_in_rows
+from generator.related.stems import Stems
 from generator.related.words import TOKEN_BATCH, TermCounts, count_words, text_key
 
 
@@ -30,7 +31,7 @@ class Signals:
     people_names: tuple[str, ...]
 
 
-def _term_rows(articles: tuple[Article, ...], cache: dict[bytes, TermCounts] | None = None,
+def _term_rows(articles: tuple[Article, ...], stems: Stems, cache: dict[bytes, TermCounts] | None = None,
                want_names: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
     """Count the non-stop words of every article as (row, term id, count) triples.
 
@@ -39,12 +40,12 @@ def _term_rows(articles: tuple[Article, ...], cache: dict[bytes, TermCounts] | N
     holds. `cache` maps text_key() to earlier counts; it is updated to hold exactly
     the articles given.
     """
-    keys = [text_key(a) for a in articles] if cache is not None else []
+    keys = [text_key(a, stems.name) for a in articles] if cache is not None else []
     counted: list[TermCounts | None] = [cache.get(k) for k in keys] if cache is not None else [None] * len(articles)
     missing = [i for i, c in enumerate(counted) if c is None]
-    names: dict[int, str] | None = {} if want_names else None
-    for i, counts in zip(missing, count_words([articles[i] for i in missing], names)):
+    for i, counts in zip(missing, count_words([articles[i] for i in missing], stems)):
         counted[i] = counts
+    names = stems.spelling() if want_names else None
     if cache is not None:
         cache.clear()
         cache.update(zip(keys, counted))  # type: ignore[arg-type]
@@ -89,7 +90,8 @@ def make_signals(articles: Sequence[Article], config: RelatedConfig, words: dict
     ordered = tuple(sorted(articles, key=lambda a: (a.source, a.slug)))
     n = len(ordered)
     # The triples go to _matrix in a list it empties, so they are freed as it goes.
-    rows, ids, counts, spelled = _term_rows(ordered, words, want_names)
+    stems = Stems(config.language, config.stem, spell=want_names)
+    rows, ids, counts, spelled = _term_rows(ordered, stems, words, want_names)
     text, term_names = _matrix(n, [rows, ids, counts], spelled, keep=config.max_terms, log_tf=True)
     del rows, ids, counts
     rows, ids, counts, spelled = _feature_rows([{t.strip().casefold() for t in a.tags if t.strip()} for a in ordered])
@@ -97,6 +99,8 @@ def make_signals(articles: Sequence[Article], config: RelatedConfig, words: dict
     rows, ids, counts, spelled = _feature_rows([{p for p in (*a.reporters, *a.editors) if p} for a in ordered])
     people, people_names = _matrix(n, [rows, ids, counts], spelled)
     del rows, ids, counts
+    # A tag or byline counts for as much as its stories' words agree (see _earned).
+    tags, people = _earned(tags, text), _earned(people, text)
     section_ids: dict[str, int] = {}
     return Signals(
         articles=ordered, tags=tags, text=text, people=people,
@@ -106,6 +110,44 @@ def make_signals(articles: Sequence[Article], config: RelatedConfig, words: dict
         eligible=np.array([not a.draft for a in ordered], dtype=bool),
         tag_names=tag_names, term_names=term_names, people_names=people_names,
     )
+
+
+def coherence(features: sp.csr_matrix, text: sp.csr_matrix) -> np.ndarray:
+    """Mean text cosine between two articles carrying each feature (0 for a feature on one article).
+
+    With unit text rows x_i, the sum over a feature's articles s satisfies
+    |s|^2 = m + sum over ordered pairs of x_i.x_j, so no pair is ever formed.
+    """
+    pattern = sp.csc_matrix(sp.csr_matrix((np.ones(features.nnz), features.indices, features.indptr),
+                                          shape=features.shape))
+    carriers = np.diff(pattern.indptr)
+    squares = np.zeros(features.shape[1])
+    start = 0
+    while start < features.shape[1]:  # groups of features whose postings add up to a bounded size
+        end = int(np.searchsorted(pattern.indptr, pattern.indptr[start] + CHUNK_ENTRIES // 64, side="right"))
+        end = max(end - 1, start + 1)
+        sums = (pattern[:, start:end].T @ text).tocsr()
+        squares[start:end] = np.bincount(np.repeat(np.arange(end - start), np.diff(sums.indptr)),
+                                         weights=sums.data ** 2, minlength=end - start)
+        start = end
+    pairs = carriers * (carriers - 1.0)
+    return np.where(pairs > 0, (squares - carriers) / np.maximum(pairs, 1), 0.0).clip(0, 1)
+
+
+def _earned(features: sp.csr_matrix, text: sp.csr_matrix) -> sp.csr_matrix:
+    """Scale each feature so that sharing it is worth what it typically means in text.
+
+    Two stories sharing feature f then score about idf-share x coherence(f): a story tag
+    whose stories are about one event keeps much of its weight, a desk-wide tag, a beat
+    reporter or a tag put on half the archive keeps almost none, whatever the tagging
+    habits of the newsroom. Rows keep their IDF norm, so a story's weak tags do not
+    make its strong ones count for less.
+    """
+    factor = np.sqrt(coherence(features, text))
+    scaled = sp.csr_matrix((features.data * factor[features.indices], features.indices, features.indptr),
+                           shape=features.shape)
+    scaled.eliminate_zeros()
+    return scaled
 
 
 def _matrix(n: int, triples: list[np.ndarray], names: list[str],

@@ -9,6 +9,7 @@ from typing import Sequence
 import numpy as np
 
 from generator.content.model import Article
+from generator.related.stems import Stems
 from generator.related.stopwords import STOP_WORDS
 
 # Markup that must not become words: HTML tags, link targets, bare URLs, entities and
@@ -114,9 +115,10 @@ def _is_stop(hashes: np.ndarray, tables: list[np.ndarray]) -> np.ndarray:
     return found
 
 
-def text_key(article: Article) -> bytes:
-    """Names what an article's words are counted from: its headline, summary and body."""
+def text_key(article: Article, stemmer: str) -> bytes:
+    """Names what an article's words are counted from: its headline, summary and body, and the stemmer."""
     h = hashlib.blake2b(digest_size=16)
+    h.update(f"stems:{stemmer}\0".encode())
     for part in (article.title, article.summary, article.body):
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\0")
@@ -141,11 +143,12 @@ def unpack_words(packed: tuple[list[bytes], np.ndarray, np.ndarray, np.ndarray])
     return {key: (hashes[a:b], counts[a:b]) for key, a, b in zip(keys, starts, ends)}
 
 
-def count_words(articles: Sequence[Article], names: dict[int, str] | None) -> list[TermCounts]:
-    """Each article's non-stop words as (sorted distinct word hashes, counts).
+def count_words(articles: Sequence[Article], stems: Stems) -> list[TermCounts]:
+    """Each article's non-stop words, stemmed, as (sorted distinct stem hashes, counts).
 
     Words are tokenised in batches: one numpy pass over many articles' bytes beats
-    a pass per article. With `names`, the spelling of each new hash is recorded.
+    a pass per article. Stop words are dropped as written, before stemming; each
+    distinct word of a batch goes to `stems` once.
     """
     stop_text = b" ".join(word.encode() for word in sorted(STOP_WORDS))
     table = _power_table(len(stop_text) + 1)
@@ -163,11 +166,10 @@ def count_words(articles: Sequence[Article], names: dict[int, str] | None) -> li
         starts, lengths, hashes = starts[wanted], lengths[wanted], hashes[wanted]
         words_before = np.searchsorted(starts, np.append(begins, len(buf)))
         owner = np.repeat(np.arange(len(pieces)), np.diff(words_before))
-        if names is not None:
-            unique, first = np.unique(hashes, return_index=True)
-            for value, k in zip(unique.tolist(), first.tolist()):
-                if value not in names:
-                    names[value] = buf[starts[k]:starts[k] + lengths[k]].decode("utf-8")
+        unique, first, inverse = np.unique(hashes, return_index=True, return_inverse=True)
+        at, size = starts[first], lengths[first]
+        hashes = stems.apply(unique, np.bincount(inverse, minlength=len(unique)),
+                             lambda k: buf[at[k]:at[k] + size[k]])[inverse]
         order = np.lexsort((hashes, owner))
         owner, hashes = owner[order], hashes[order]
         head = np.ones(len(hashes), dtype=bool)
