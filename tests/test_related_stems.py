@@ -148,3 +148,19 @@ def test_a_desk_wide_tag_and_a_beat_reporter_do_not_outvote_the_words_of_the_sto
 def test_language_must_be_a_language_tag() -> None:
     assert RelatedConfig(language="en-GB").problems() == ()
     assert [key for key, _ in RelatedConfig(language="bahasa indonesia").problems()] == ["language"]
+
+
+def test_the_sites_language_chooses_the_stemmer_unless_related_names_one(tmp_path) -> None:
+    from datetime import datetime, timezone
+
+    from generator.config.options import BuildOptions
+    from generator.config.site import load_config
+
+    def related_language(toml: str) -> str:
+        (tmp_path / "site.toml").write_text('title = "T"\nbase_url = "https://example.org/"\n' + toml)
+        options = BuildOptions(source=tmp_path, out=tmp_path / "public", build_time=datetime.now(tz=timezone.utc))
+        return load_config(options).related.language
+
+    assert related_language("") == "id"
+    assert related_language('language = "en-GB"\n') == "en"
+    assert related_language('language = "en"\n[related]\nlanguage = "id"\n') == "id"

@@ -192,6 +192,10 @@ def validate_config(raw: Mapping[str, Any], text: str, options: BuildOptions) ->
 
     sections = _validate_sections(raw.get("sections", {}), text, diags)
     related = _validate_table(RelatedConfig, raw.get("related", {}), "related", text, diags)
+    related_table = raw.get("related", {})
+    if isinstance(related_table, dict) and "language" not in related_table and isinstance(values.get("language"), str):
+        # Words are stemmed in the site's language unless [related] names another.
+        related = dataclasses.replace(related, language=values["language"].replace("_", "-").split("-")[0].lower())
     for key, message in related.problems():
         line = find_key_line(text, key, "related")
         diags.append(Diagnostic(CONFIG_NAME, message, line=line, source_line=line_of(text, line)))
