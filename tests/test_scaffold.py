@@ -184,7 +184,7 @@ def test_new_in_a_folder_without_site_toml_says_so(tmp_path: Path, capsys: pytes
 def test_the_wheel_ships_the_scaffold_templates(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path), str(REPO)],
                    check=True, cwd=tmp_path)
-    [wheel] = tmp_path.glob("sitegen-*.whl")
+    [wheel] = tmp_path.glob("sitegen_news-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in ("site.toml", "gitignore", "tentang.md", "example-article.md", "pages.yml", "archetypes/article.md"):
         assert f"generator/scaffold/{name}" in names, name
