@@ -22,7 +22,14 @@ from generator.content.model import Article
 from generator.errors import BuildError
 from generator.output.limits import SizeLimits
 from generator.plan.pages import next_change
-from generator.scaffold import DISTRIBUTION, WORKFLOW, check_requirement, default_requirement, init_site, render_workflow
+from generator.scaffold import (
+    DISTRIBUTION,
+    WORKFLOW,
+    check_requirement,
+    default_requirement,
+    init_site,
+    render_workflow,
+)
 from tests.conftest import BUILD_TIME, REPO, build_into
 from tests.crawl import broken_links
 
