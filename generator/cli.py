@@ -123,7 +123,7 @@ def dropped_interrupts_redelivered() -> Iterator[None]:
 def make_parser() -> argparse.ArgumentParser:
     """Build the argument parser with one sub-command per action."""
     parser = argparse.ArgumentParser(prog="sitegen", description="Static site generator for news archives.")
-    parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
+    parser.add_argument("--version", "-V", action="version", version=f"sitegen {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     build = commands.add_parser("build", help="render the site into a folder")
@@ -172,9 +172,10 @@ def make_parser() -> argparse.ArgumentParser:
     new = commands.add_parser("new", help="start a new story in content/articles/YYYY/MM/")
     new.add_argument("title", metavar="TITLE", help="the headline; the file name is made from it")
     new.add_argument("--section", required=True, help="a section key of site.toml")
-    new.add_argument("--reporter", action="extend", nargs="+", default=[], metavar="NAME",
-                     help="reporter (repeat or list several)")
-    new.add_argument("--editor", action="extend", nargs="+", default=[], metavar="NAME", help="editor")
+    # One name per option, repeated for several: a list would swallow the headline after it.
+    new.add_argument("--reporter", action="append", default=[], metavar="NAME",
+                     help="a reporter; repeat the option for several")
+    new.add_argument("--editor", action="append", default=[], metavar="NAME", help="an editor; repeat for several")
     new.add_argument("--source", "-s", type=Path, default=Path("."), help="site folder (default: .)")
     new.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     new.set_defaults(run=run_new)
