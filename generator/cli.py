@@ -123,7 +123,7 @@ def dropped_interrupts_redelivered() -> Iterator[None]:
 def make_parser() -> argparse.ArgumentParser:
     """Build the argument parser with one sub-command per action."""
     parser = argparse.ArgumentParser(prog="sitegen", description="Static site generator for news archives.")
-    parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
+    parser.add_argument("--version", "-V", action="version", version=f"sitegen {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     build = commands.add_parser("build", help="render the site into a folder")
@@ -163,17 +163,19 @@ def make_parser() -> argparse.ArgumentParser:
     init.add_argument("dir", type=Path, metavar="DIR", help="the new site's folder (new or empty)")
     init.add_argument("--requirement", default=None, metavar="SPEC",
                       help="pip requirement the GitHub workflow installs sitegen from, e.g. "
-                           "'sitegen @ git+https://github.com/ORG/sitegen@v0.1.0' (default: this sitegen's "
-                           "git source and commit when it was installed from git, else sitegen==VERSION)")
+                           "'sitegen-news @ git+https://github.com/ORG/sitegen@v0.1.0' (default: the git "
+                           "source and commit or the archive URL this sitegen was installed from, else "
+                           "sitegen-news==VERSION)")
     init.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     init.set_defaults(run=run_init)
 
     new = commands.add_parser("new", help="start a new story in content/articles/YYYY/MM/")
     new.add_argument("title", metavar="TITLE", help="the headline; the file name is made from it")
     new.add_argument("--section", required=True, help="a section key of site.toml")
-    new.add_argument("--reporter", action="extend", nargs="+", default=[], metavar="NAME",
-                     help="reporter (repeat or list several)")
-    new.add_argument("--editor", action="extend", nargs="+", default=[], metavar="NAME", help="editor")
+    # One name per option, repeated for several: a list would swallow the headline after it.
+    new.add_argument("--reporter", action="append", default=[], metavar="NAME",
+                     help="a reporter; repeat the option for several")
+    new.add_argument("--editor", action="append", default=[], metavar="NAME", help="an editor; repeat for several")
     new.add_argument("--source", "-s", type=Path, default=Path("."), help="site folder (default: .)")
     new.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     new.set_defaults(run=run_new)
@@ -270,14 +272,21 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_init(args: argparse.Namespace) -> int:
     """`sitegen init DIR`: a new site that builds at once."""
-    from generator.scaffold import default_requirement, init_site
+    from generator.scaffold import WORKFLOW, Requirement, check_requirement, default_requirement, init_site
 
-    requirement = args.requirement or default_requirement()
-    written = init_site(args.dir, build_time(), requirement)
+    if args.requirement is not None:
+        requirement = Requirement(check_requirement(args.requirement), "given with --requirement")
+    else:
+        requirement = default_requirement()
+    written = init_site(args.dir, build_time(), requirement.spec)
     print(f"Created a new site in {args.dir}: " + ", ".join(written) + ".")
-    print(f"Its GitHub workflow installs {requirement!r} with pip; if your newsroom installs sitegen "
-          "from elsewhere, change SITEGEN_REQUIREMENT in .github/workflows/pages.yml.")
-    print(f"Next: cd {args.dir} && sitegen build (or sitegen serve to preview); "
+    print(f"Its GitHub workflow installs {requirement.spec!r} with pip ({requirement.note}); "
+          f"to install sitegen from elsewhere, change SITEGEN_REQUIREMENT in {WORKFLOW}.")
+    if not requirement.certain:
+        print(f"sitegen: warning: {requirement.note}: the workflow installs {requirement.spec!r}, which pip finds "
+              "only where that version is published; check it, or run init again with --requirement SPEC "
+              "(e.g. 'sitegen-news @ git+https://github.com/ORG/sitegen@v0.1.0')", file=sys.stderr)
+    print(f"Next: cd {args.dir} && sitegen serve (a preview that reloads as you edit); "
           "to publish, push it to GitHub and set Settings > Pages > Source to \"GitHub Actions\".")
     return 0
 

@@ -7,12 +7,14 @@ function reads the clock: the command line passes `now`, as it does for builds.
 from __future__ import annotations
 
 import json
+import re
 import tomllib
+from dataclasses import dataclass
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Sequence
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 import jinja2
@@ -32,23 +34,74 @@ EXAMPLE_TITLE = "Warga Gotong Royong Bersihkan Pantai Kampung Nelayan"
 IGNORED_ENTRIES = (".git",)
 
 
-def default_requirement() -> str:
+# The distribution's name on PyPI (the command and the import package stay `sitegen` and
+# `generator`). The bare name "sitegen" on PyPI is an unrelated project.
+DISTRIBUTION = "sitegen-news"
+_NAME = re.compile(r"^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:[\[@=<>!~;(]|$)")
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A pip requirement for the workflow, and what `init` tells the user about it."""
+
+    spec: str
+    note: str  # where it comes from, or why it may not resolve
+    certain: bool = True  # False: sitegen could not tell how it was installed
+
+
+def default_requirement() -> Requirement:
     """How the running sitegen was installed, as a pip requirement CI can install again.
 
-    A git install (`pip install "sitegen @ git+https://...@v0.1.0"`) is pinned to its
-    commit; anything else to its version, `sitegen==0.1.0`. Never the bare name: PyPI's
-    "sitegen" is an unrelated, older project, which `pip install sitegen` would fetch.
+    pip records a direct install (PEP 610, `direct_url.json`): from git it is pinned to the
+    commit, from an archive URL to that archive. An install from a package index, or an
+    install whose source a runner cannot reach (a local folder, a URL with credentials),
+    gives `sitegen-news==VERSION`, the latter with a note saying so.
     """
+    pinned = f"{DISTRIBUTION}=={__version__}"
     try:
-        direct = json.loads(metadata.distribution("sitegen").read_text("direct_url.json") or "null")
-    except (metadata.PackageNotFoundError, ValueError):
+        dist = metadata.distribution(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        return Requirement(pinned, f"sitegen {__version__} is not installed as the {DISTRIBUTION} distribution "
+                                   "(run from a source tree?), so its source is unknown", certain=False)
+    try:
+        direct = json.loads(dist.read_text("direct_url.json") or "null")
+    except ValueError:
         direct = None
-    if isinstance(direct, dict) and isinstance(direct.get("vcs_info"), dict):
-        url, vcs = str(direct.get("url", "")), direct["vcs_info"]
-        parts = urlsplit(url)
-        if parts.scheme in ("https", "ssh") and parts.username in (None, "git") and vcs.get("commit_id"):
-            return f"sitegen @ {vcs.get('vcs', 'git')}+{url}@{vcs['commit_id']}"
-    return f"sitegen=={__version__}"
+    if not isinstance(direct, dict):
+        return Requirement(pinned, "the version installed here, from a package index")
+    url = str(direct.get("url", ""))
+    parts = urlsplit(url)
+    reachable = parts.scheme in ("https", "ssh") and parts.username in (None, "git") and parts.password is None
+    vcs, archive = direct.get("vcs_info"), direct.get("archive_info")
+    if isinstance(vcs, dict) and vcs.get("commit_id") and reachable:
+        return Requirement(f"{DISTRIBUTION} @ {vcs.get('vcs', 'git')}+{url}@{vcs['commit_id']}",
+                           "the git source and commit this sitegen was installed from")
+    if isinstance(archive, dict) and parts.scheme == "https" and parts.username is None:
+        hashes = archive.get("hashes")
+        digest = next(iter(sorted(hashes.items())), None) if isinstance(hashes, dict) else None
+        return Requirement(f"{DISTRIBUTION} @ {url}" + (f"#{digest[0]}={digest[1]}" if digest else ""),
+                           "the archive this sitegen was installed from")
+    if parts.scheme == "file":
+        where = f"the local folder {unquote(parts.path)}" if isinstance(direct.get("dir_info"), dict) \
+            else f"the local file {unquote(parts.path)}"
+    else:
+        where = "a URL with a user name or an unusual scheme, which is not copied into a workflow"
+    return Requirement(pinned, f"sitegen was installed from {where}, which GitHub's runners cannot reach",
+                       certain=False)
+
+
+def check_requirement(requirement: str) -> str:
+    """The requirement, stripped; a BuildError when it cannot be one, or names PyPI's other "sitegen"."""
+    requirement = requirement.strip()
+    example = f"e.g. {DISTRIBUTION}==0.1.0 or '{DISTRIBUTION} @ git+https://github.com/ORG/sitegen@v0.1.0'"
+    if not requirement or "\n" in requirement or "\r" in requirement:
+        raise BuildError([Diagnostic("--requirement", f"not a pip requirement: {requirement!r}", hint=example)])
+    name = _NAME.match(requirement)
+    if name and re.sub(r"[-_.]+", "-", name.group(1)).lower() == "sitegen":
+        raise BuildError([Diagnostic("--requirement", f"{requirement!r} names the distribution 'sitegen': on PyPI "
+                                     f"that is an unrelated project, and this one is called {DISTRIBUTION!r}",
+                                     hint=example)])
+    return requirement
 
 
 def render_workflow(requirement: str, cache_paths: Sequence[str] = (WORKFLOW,)) -> str:
@@ -56,10 +109,7 @@ def render_workflow(requirement: str, cache_paths: Sequence[str] = (WORKFLOW,)) 
 
     `cache_paths` are the files whose change renews the pip cache.
     """
-    requirement = requirement.strip()
-    if not requirement or "\n" in requirement or "\r" in requirement:
-        raise BuildError([Diagnostic("--requirement", f"not a pip requirement: {requirement!r}",
-                                     hint="e.g. sitegen==0.1.0 or 'sitegen @ git+https://github.com/ORG/sitegen@v0.1.0'")])
+    requirement = check_requirement(requirement)
     text = (TEMPLATES / "pages.yml").read_text(encoding="utf-8")
     paths = "\n".join(" " * 12 + path for path in cache_paths)
     return (text.replace("__SITEGEN_REQUIREMENT__", json.dumps(requirement, ensure_ascii=False))
@@ -81,7 +131,7 @@ def init_site(target: Path, now: datetime, requirement: str | None = None) -> li
             raise BuildError([Diagnostic(str(target), f"folder is not empty ({shown}); nothing was changed",
                                          hint="sitegen init writes a new site into an empty or new folder: "
                                               "choose another, e.g. sitegen init kabar-kota")])
-    workflow = render_workflow(requirement or default_requirement())
+    workflow = render_workflow(requirement or default_requirement().spec)
     config_text = (TEMPLATES / "site.toml").read_text(encoding="utf-8")
     local = now.astimezone(ZoneInfo(tomllib.loads(config_text)["timezone"]))
     slug = slugify(EXAMPLE_TITLE)

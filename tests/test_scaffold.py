@@ -111,7 +111,7 @@ def test_new_writes_a_story_from_the_archetype_that_builds(tmp_path: Path, capsy
     init_site(site, NOW)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(NOW.timestamp())))
     assert main(["new", "Harga Cabai Naik: Pedagang \"Menjerit\" Jelang Lebaran", "--section", "ekonomi",
-                 "--reporter", "Rina Wulandari", "Joko Susilo", "--editor", "Bagus Santoso",
+                 "--reporter", "Rina Wulandari", "--reporter", "Joko Susilo", "--editor", "Bagus Santoso",
                  "--source", str(site)]) == 0
     rel = "content/articles/2024/05/harga-cabai-naik-pedagang-menjerit-jelang-lebaran.md"
     assert capsys.readouterr().out.strip() == str(site / rel)
@@ -124,6 +124,29 @@ def test_new_writes_a_story_from_the_archetype_that_builds(tmp_path: Path, capsy
     assert report.articles == 2
     html = (tmp_path / "public/ekonomi/2024/05/harga-cabai-naik-pedagang-menjerit-jelang-lebaran/index.html").read_text()
     assert "Rina Wulandari" in html and "Joko Susilo" in html and "Selasa, 7 Mei 2024 00.15 WIB" in html
+
+
+def test_new_takes_one_name_per_reporter_option_and_the_headline_anywhere(tmp_path: Path,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    site = tmp_path / "site"
+    init_site(site, NOW)
+    # The headline after --reporter NAME is the headline, not a second reporter.
+    assert main(["new", "--reporter", "Nur Aini", "Banjir Rob Rendam Pesisir", "--section", "daerah",
+                 "--editor", "Bagus Santoso", "--source", str(site)]) == 0
+    [path] = (site / "content/articles").glob("*/*/banjir-rob-rendam-pesisir.md")
+    assert 'reporter: ["Nur Aini"]' in path.read_text() and 'editor: ["Bagus Santoso"]' in path.read_text()
+    with pytest.raises(SystemExit):
+        main(["new", "Judul", "--section", "daerah", "--reporter", "A", "B", "--source", str(site)])
+    assert "unrecognized arguments: B" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("flag", ["--version", "-V"])
+def test_version(flag: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from generator import __version__
+
+    with pytest.raises(SystemExit) as info:
+        main([flag])
+    assert info.value.code == 0 and capsys.readouterr().out == f"sitegen {__version__}\n"
 
 
 def test_new_refuses_to_overwrite_and_checks_the_section(tmp_path: Path, capsys: pytest.CaptureFixture[str],
@@ -184,7 +207,7 @@ def test_new_in_a_folder_without_site_toml_says_so(tmp_path: Path, capsys: pytes
 def test_the_wheel_ships_the_scaffold_templates(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path), str(REPO)],
                    check=True, cwd=tmp_path)
-    [wheel] = tmp_path.glob("sitegen-*.whl")
+    [wheel] = tmp_path.glob("sitegen_news-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in ("site.toml", "gitignore", "tentang.md", "example-article.md", "pages.yml", "archetypes/article.md"):
         assert f"generator/scaffold/{name}" in names, name
