@@ -74,6 +74,9 @@ MEANINGS: dict[str, str] = {
     "related.max_terms": "Telling words kept per story.",
     "related.candidates": "Stories each story is compared with, at most (lower is faster on huge archives).",
     "related.rescore": "Best candidates scored again exactly on every signal.",
+    "related.language": "Whose stemmer reduces word forms (banjir, kebanjiran, dibanjiri); the site's `language` "
+                        "unless set here.",
+    "related.stem": "Compare words by their stems (false: as written).",
     "search": "The Pagefind search index; see docs/search.md.",
     "search.shard_threshold": "Most articles indexed by one Pagefind run; larger archives are indexed in "
                               "shards of whole years, merged on the search page.",
@@ -105,6 +108,7 @@ LIMITS: dict[str, dict[str, Any]] = {
     "related.count": _AT_LEAST_1, "related.max_terms": _AT_LEAST_1, "related.candidates": _AT_LEAST_1,
     "related.rescore": _AT_LEAST_1, "related.min_score": _NOT_NEGATIVE, "related.tags": _NOT_NEGATIVE,
     "related.text": _NOT_NEGATIVE, "related.section": _NOT_NEGATIVE, "related.people": _NOT_NEGATIVE,
+    "related.language": {"pattern": "^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$"},
     "search.shard_threshold": _AT_LEAST_1,
     "images.widths": {"minItems": 1, "items": {"type": "integer", "minimum": 16, "maximum": 10000}},
     "images.thumb_width": _AT_LEAST_1, "images.share_width": _AT_LEAST_1,
