@@ -168,7 +168,8 @@ def _build(options: BuildOptions, progress: Progress | None, limits: SizeLimits 
         report.clean = True
         cache.forget_manifest()  # the old manifest no longer describes what will be there
         with Staging(options.out) as staging:
-            report.written += write_outputs(outputs, renderer, staging, jobs, progress, report.timed)
+            report.written += write_outputs(outputs, renderer, staging, jobs, progress, report.timed,
+                                            thorough=options.clean)
             report.changed += [o.rel for o in outputs]
             if options.search:
                 report.search = report.timed("search", lambda: index(staging.root, config, content,
