@@ -226,7 +226,7 @@ def run_pagefind(command: Sequence[str], what: str) -> _Run:
             # `python -m pagefind_bin` execs the binary: the group and the death signal carry over.
             proc = subprocess.Popen(list(command), cwd=work, env=env, stdin=subprocess.DEVNULL,
                                     stdout=out, stderr=err, start_new_session=True,
-                                    preexec_fn=parent_death_signal(signal.SIGKILL))
+                                    preexec_fn=parent_death_signal(signal.SIGKILL))  # noqa: PLW1509 - only prctl
         except OSError as exc:
             raise BuildError([Diagnostic("pagefind", f"could not start Pagefind for {what}: {exc}",
                                          hint=_SKIP_HINT)]) from None
