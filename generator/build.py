@@ -11,6 +11,7 @@ switched only when everything succeeded.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,8 +30,9 @@ from generator.output.cache import BuildCache, Manifest, Memory
 from generator.output.files import Output, fingerprint_outputs, theme_digest
 from generator.output.fingerprint import Fingerprinter
 from generator.output.limits import SizeLimits, output_origins, output_sizes, size_errors, sizes_after, total_warning
+from generator.output.lock import output_lock
 from generator.output.safeload import decode_words, encode_words
-from generator.output.switch import Staging, Update, recover, remove_stale
+from generator.output.switch import Staging, Update, check_output_folder, recover, remove_stale
 from generator.output.write import write_outputs
 from generator.parallel import default_jobs
 from generator.pipeline import Plan, load, plan, read
@@ -84,7 +86,17 @@ def build(options: BuildOptions, progress: Progress | None = None, limits: SizeL
 
     `memory` keeps cache files, digests and compiled templates in memory between builds of
     one process (sitegen serve); `need_plan` plans the pages even when nothing changed.
+    One build at a time per output folder: the folder is locked before the cache is read
+    (a second build would undo this one's half-done switch as a crash's) until the
+    manifest is saved; another build waits `options.wait` seconds, then gets OutputBusy.
     """
+    check_output_folder(options.out, options.source)  # before a lock file is put beside it
+    with output_lock(options.out, options.wait):
+        return _build(options, progress, limits, memory, need_plan)
+
+
+def _build(options: BuildOptions, progress: Progress | None, limits: SizeLimits | None,
+           memory: Memory | None, need_plan: bool) -> BuildReport:
     report = BuildReport(future=options.future)
     limits = limits or SizeLimits()
     progress = progress or Progress()
@@ -153,10 +165,12 @@ def build(options: BuildOptions, progress: Progress | None = None, limits: SizeL
         report.clean = True
         cache.forget_manifest()  # the old manifest no longer describes what will be there
         with Staging(options.out) as staging:
-            report.written += write_outputs(outputs, renderer, staging, jobs, progress, report.timed)
+            report.written += write_outputs(outputs, renderer, staging, jobs, progress, report.timed,
+                                            thorough=options.clean)
             report.changed += [o.rel for o in outputs]
             if options.search:
-                report.search = report.timed("search", lambda: index(staging.root, config, content))
+                report.search = report.timed("search", lambda: index(staging.root, config, content,
+                                                                     scratch=_scratch(options.out)))
             sizes = output_sizes(staging.root) if limits.check else {}
             raise_if_errors(size_errors(sizes, limits, origins))  # before the switch: the old output stays
             report.timed("switch", staging.commit)
@@ -170,16 +184,17 @@ def build(options: BuildOptions, progress: Progress | None = None, limits: SizeL
         with Update(options.out, cache.journal_path) as update:
             report.written += write_outputs(changed, renderer, update, jobs, progress, report.timed)
             report.changed += [o.rel for o in changed]
+            if reindex:
+                # Into the update, from its new pages and the output's unchanged ones: the new
+                # index is switched in with the pages it describes, or not at all.
+                report.search = report.timed("search", lambda: index(update.root, config, content,
+                                                                     base=options.out,
+                                                                     scratch=_scratch(options.out)))
+                if (update.root / SEARCH_DIR).exists():
+                    update.stage_tree(SEARCH_DIR)
             sizes = sizes_after(options.out, update.root, removed + stale_index) if limits.check else {}
             raise_if_errors(size_errors(sizes, limits, origins))  # before the switch: the old output stays
-            if reindex and not (options.out / SEARCH_DIR).exists():
-                update.stage_tree(SEARCH_DIR)  # indexed in place below: a failure removes it again
             report.timed("switch", lambda: update.apply(removed + stale_index))
-            if reindex:
-                report.search = report.timed("search", lambda: index(options.out, config, content))
-                if limits.check:
-                    index_sizes = output_sizes(options.out / SEARCH_DIR)
-                    sizes.update((f"{SEARCH_DIR}/{rel}", size) for rel, size in index_sizes.items())
         # Saved once the update is final: a crash before this leaves the old manifest, which
         # only makes the next build rewrite some files; saved earlier, a crash that undoes the
         # update would leave a manifest describing files that are not there.
@@ -227,11 +242,19 @@ def compute_related(articles: Sequence[Article], config: Any,
     return compute(articles, config, words)
 
 
-def index(root: Path, config: SiteConfig, content: Content) -> Any:
-    """Build the Pagefind index of the finished folder."""
+def index(root: Path, config: SiteConfig, content: Content, base: Path | None = None,
+          scratch: Path | None = None) -> Any:
+    """Build the Pagefind index into `root` (staging or update folder) before the switch;
+    pages `root` lacks are read from `base`, the output folder of an incremental build."""
     from generator.search.pagefind import index_site
 
-    return index_site(root, config, content.articles)
+    return index_site(root, config, content.articles, base=base, scratch=scratch)
+
+
+def _scratch(out: Path) -> Path:
+    """The folder of page links Pagefind reads: beside the output, named by process, so
+    that the next build removes what a killed one left (switch.remove_stale)."""
+    return out.parent / f".{out.name}.search-{os.getpid()}"
 
 
 def _still_valid(manifest: Manifest, build_time: datetime) -> bool:

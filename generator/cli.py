@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Iterator, Sequence
 from generator import __version__
 from generator.config.options import BuildOptions, build_time
 from generator.errors import BuildError, terminal_safe
+from generator.output.lock import BUSY_STATUS, OutputBusy
 
 if TYPE_CHECKING:
     from generator.build import BuildReport
@@ -33,6 +34,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with sigterm_as_interrupt(), dropped_interrupts_redelivered():
             return args.run(args)
+    except OutputBusy as exc:  # another build holds the output folder: not the site's fault
+        print("\n".join(d.format() for d in exc.diagnostics), file=sys.stderr)
+        print("sitegen: the output folder is busy; nothing was written", file=sys.stderr)
+        return BUSY_STATUS
     except BuildError as exc:
         print(format_errors(exc), file=sys.stderr)
         return 1
@@ -137,6 +142,9 @@ def make_parser() -> argparse.ArgumentParser:
                        help="ignore the cache in .sitegen/ and write a whole new output folder")
     build.add_argument("--strict", action="store_true",
                        help="treat warnings about the content (an image without alt text) as errors")
+    build.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                       help="when another build writes into the same output folder, wait up to this long "
+                            "for it (default: 0, stop at once with exit status 75)")
     build.set_defaults(run=run_build)
 
     serve = commands.add_parser("serve", help="preview the site locally, rebuilding and reloading on changes")
@@ -202,7 +210,7 @@ def options_from(args: argparse.Namespace) -> BuildOptions:
                         base_url=args.base_url, safe=args.safe,
                         search=not getattr(args, "no_search", False), jobs=getattr(args, "jobs", None),
                         clean=getattr(args, "clean", False), future=getattr(args, "future", False),
-                        strict=getattr(args, "strict", False))
+                        strict=getattr(args, "strict", False), wait=getattr(args, "wait", 0.0))
 
 
 def run_build(args: argparse.Namespace) -> int:

@@ -68,6 +68,31 @@ def map_chunks(func: Callable[[list[T], Any], list[R]], items: Sequence[T], jobs
 
 
 _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def parent_death_signal(signum: int) -> Callable[[], None] | None:
+    """A function for a child process to run first thing after the fork: from then on the
+    kernel sends it `signum` when the parent dies, even by SIGKILL, so no child of a killed
+    build goes on writing (Linux; None elsewhere). Made in the parent, so that the child
+    only calls into libc: a child of a threaded process may do little else before exec.
+    The kernel sends it when the thread that forked ends, so fork from a lasting thread."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # pragma: no cover - a libc without prctl
+        return None
+    parent = os.getpid()
+
+    def arm() -> None:
+        prctl(_PR_SET_PDEATHSIG, signum, 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before prctl: nobody will send it now
+            os.kill(os.getpid(), signum)
+
+    return arm
 
 
 def _start_pool(processes: int) -> Any:
@@ -78,7 +103,8 @@ def _start_pool(processes: int) -> Any:
     try:
         old = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
         try:
-            pool = multiprocessing.get_context("fork").Pool(processes, initializer=_quiet_signals)
+            pool = multiprocessing.get_context("fork").Pool(processes, initializer=_quiet_signals,
+                                                            initargs=(parent_death_signal(signal.SIGKILL),))
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, old)
         return pool
@@ -88,10 +114,13 @@ def _start_pool(processes: int) -> Any:
         raise
 
 
-def _quiet_signals() -> None:
+def _quiet_signals(die_with_parent: Callable[[], None] | None = None) -> None:
     """In a worker: Ctrl-C is the parent's to handle (it stops the pool), and SIGTERM, which
     the parent sends to stop the pool, ends the worker at once without a traceback. The
-    worker starts with both held (see _start_pool): it takes them again from here on."""
+    worker starts with both held (see _start_pool): it takes them again from here on.
+    A worker of a build that is killed outright is killed too (`parent_death_signal`)."""
+    if die_with_parent is not None:
+        die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)

@@ -18,6 +18,7 @@ from generator.config.options import BuildOptions
 from generator.errors import BuildError
 from generator.images import make as make_module
 from generator.images import variants as images_module
+from generator.images.make import RECORD_SUFFIX, record_path
 from generator.images.variants import variant_widths
 from tests.conftest import BUILD_TIME, REPO, build_into, copy_site
 
@@ -240,7 +241,8 @@ def test_variants_are_made_once_and_never_again(basic_site: Path, tmp_path: Path
     out, cache = tmp_path / "public", basic_site / ".sitegen/images"
     build_into(basic_site, out, jobs=1)
     assert sorted(made) == ["foto-utama.jpg", "jembatan.jpg", "perahu.png"]
-    assert len(list(cache.iterdir())) == 6 and len(list(out.rglob("_v/*"))) == 6
+    assert len(list(cache.glob("*.json"))) == 6  # each variant's record (size, digest)
+    assert len(list(cache.iterdir())) == 12 and len(list(out.rglob("_v/*"))) == 6
     before = stamps(cache, out)
 
     second = build_into(basic_site, out, jobs=1)
@@ -264,6 +266,78 @@ def test_variants_are_made_once_and_never_again(basic_site: Path, tmp_path: Path
     assert [re.sub(r"-[0-9a-f]{10}-", "-H-", n) for n in names] == ["jembatan-H-480.jpg", "jembatan-H-480.webp",
                                                                      "jembatan-H-640.jpg", "jembatan-H-640.webp"]
     assert not any(n.startswith(old.rsplit("-", 1)[0]) for n in names for old in before if "media/_v/" in old)
+
+
+def cached_variants(cache: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(cache.iterdir()) if not p.name.endswith(RECORD_SUFFIX)}
+
+
+def damage(cache: Path, names: list[str], good: dict[str, bytes], quiet: bool) -> None:
+    """Damage cached variants as a lost write or a bad CI cache would: cut short, one byte
+    changed (same size), and the record gone or crafted; with `quiet`, also one byte
+    changed with size and mtime put back as recorded, which only a digest shows."""
+    truncated, flipped, unrecorded, crafted, hidden = names[:5]
+    (cache / truncated).write_bytes(good[truncated][:len(good[truncated]) // 2])
+    (cache / flipped).write_bytes(flip(good[flipped]))
+    (cache / unrecorded).write_bytes(b"RIFF" + bytes(len(good[unrecorded]) - 4))
+    record_path(cache / unrecorded).unlink()
+    (cache / crafted).write_bytes(flip(good[crafted]))
+    record_path(cache / crafted).write_text(json.dumps({"size": len(good[crafted]), "mtime_ns": "0",
+                                                        "blake2b": "00" * 64}))
+    if quiet:
+        stat = (cache / hidden).stat()
+        (cache / hidden).write_bytes(flip(good[hidden]))
+        os.utime(cache / hidden, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def flip(data: bytes) -> bytes:
+    changed = bytearray(data)
+    changed[len(changed) // 2] ^= 0xFF
+    return bytes(changed)
+
+
+def test_a_damaged_cached_variant_is_made_again_not_published(basic_site: Path, tmp_path: Path) -> None:
+    out, cache = tmp_path / "public", basic_site / ".sitegen/images"
+    build_into(basic_site, out, jobs=1)
+    good = cached_variants(cache)  # as made from the photos, fresh
+    names = sorted(good)
+    assert len(names) >= 5
+
+    def published_are_fresh(root: Path) -> None:
+        published = {p.name: p for p in root.rglob("_v/*")}
+        assert sorted(published) == names
+        for name, path in published.items():
+            assert path.read_bytes() == good[name], name
+            with PILImage.open(path) as img:
+                img.load()  # a whole, valid image
+        assert cached_variants(cache) == good  # and the cache is whole again
+
+    # Incremental: the stories stop showing their photos (the variants leave the output and
+    # stay in the cache), the cache is damaged, and the photos come back: the variants are
+    # copied from the cache into the same output folder again.
+    stories = [basic_site / JEMBATAN, basic_site / BUNDLE / "index.md"]
+    texts = [story.read_text() for story in stories]
+    for story, text in zip(stories, texts):
+        story.write_text(re.sub(r"(?m)^  src: \S+$", "  src: https://example.com/foto.jpg",
+                                re.sub(r"!\[[^]]*\]\(perahu\.png[^)]*\)", "", text)))
+    build_into(basic_site, out, jobs=1)
+    assert not list(out.rglob("_v/*"))
+    damage(cache, names, good, quiet=False)
+    for story, text in zip(stories, texts):
+        story.write_text(text)
+    report = build_into(basic_site, out, jobs=1)
+    assert not report.clean
+    published_are_fresh(out)
+
+    # --clean checks every cached variant's digest, also one whose size and mtime are as recorded.
+    damage(cache, names, good, quiet=True)
+    build_into(basic_site, out, jobs=1, clean=True)
+    published_are_fresh(out)
+    # A new output folder (a clean build without --clean) checks sizes, and digests of
+    # variants whose mtime changed.
+    damage(cache, names, good, quiet=False)
+    build_into(basic_site, tmp_path / "other", jobs=1)
+    published_are_fresh(tmp_path / "other")
 
 
 def changed(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]) -> list[str]:

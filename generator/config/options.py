@@ -23,6 +23,7 @@ class BuildOptions:
     clean: bool = False  # ignore the cache and write a whole new output folder
     future: bool = False  # also build stories dated after build_time (preview of scheduled stories)
     strict: bool = False  # warnings about the content (an image without alt text) are errors
+    wait: float = 0.0  # seconds to wait for another build into the same output folder to finish
 
 
 def build_time() -> datetime:

@@ -1,7 +1,18 @@
-"""Making the resized photos: decoded, oriented, stripped and encoded in worker processes."""
+"""Making the resized photos: decoded, oriented, stripped and encoded in worker processes.
+
+Each variant in the cache has a record beside it, `<name>.json`: its size, mtime and a
+BLAKE2b digest of its bytes, written when it is made. `.sitegen/` is not trusted (a CI
+cache, a disk that lost a write), so a cached variant is reused only when it still
+matches its record: the size always; the digest when its mtime is not the recorded one
+(a cache restored by CI gets new mtimes), and for every variant of a `--clean` build. A
+variant without a record (or with a damaged one) is made again. Records are plain JSON,
+read with a size cap and type checks: nothing in them can run code.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,9 +27,87 @@ if TYPE_CHECKING:
     from generator.progress import Progress
 
 
+RECORD_SUFFIX = ".json"
+_RECORD_MAX = 1024  # bytes: a record is a few dozen
+
+
+def record_path(path: Path) -> Path:
+    """Where the record of the cached variant `path` is kept."""
+    return path.with_name(path.name + RECORD_SUFFIX)
+
+
+def file_digest(path: Path) -> str:
+    """BLAKE2b of a file's bytes, hex."""
+    digest = hashlib.blake2b()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_record(path: Path, digest: str | None = None) -> None:
+    """Record the size, mtime and digest the variant `path` has now (atomically)."""
+    stat = path.stat()
+    data = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "blake2b": digest or file_digest(path)}
+    record = record_path(path)
+    tmp = record.with_name(f".{record.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps(data, sort_keys=True))
+        os.replace(tmp, record)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def read_record(path: Path) -> dict[str, int | str] | None:
+    """The record of the variant `path`, or None when it is missing or not a sound record."""
+    try:
+        with record_path(path).open("rb") as handle:
+            raw = handle.read(_RECORD_MAX + 1)
+        data = json.loads(raw) if len(raw) <= _RECORD_MAX else None
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    size, mtime, digest = data.get("size"), data.get("mtime_ns"), data.get("blake2b")
+    if type(size) is not int or type(mtime) is not int or not isinstance(digest, str) \
+            or len(digest) != 128 or any(c not in "0123456789abcdef" for c in digest):
+        return None
+    return {"size": size, "mtime_ns": mtime, "blake2b": digest}
+
+
+def intact(path: Path, thorough: bool = False) -> bool:
+    """Whether the cached variant `path` is the file that was made: it has a record, its
+    size is the recorded one, and so is its digest when its mtime changed or `thorough`."""
+    record = read_record(path)
+    if record is None:
+        return False
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    if stat.st_size != record["size"]:
+        return False
+    if stat.st_mtime_ns == record["mtime_ns"] and not thorough:
+        return True
+    try:
+        digest = file_digest(path)
+    except OSError:
+        return False
+    if digest != record["blake2b"]:
+        return False
+    if stat.st_mtime_ns != record["mtime_ns"]:  # the same bytes, touched (a restored cache)
+        try:
+            write_record(path, digest)  # so the next build needs only the size and mtime again
+        except OSError:
+            pass
+    return True
+
+
 def make_variants(planned: Sequence[Planned], config: ImagesConfig, jobs: int,
-                  progress: "Progress | None" = None) -> int:
-    """Make the variants missing from the cache, one photo per task; returns how many were made.
+                  progress: "Progress | None" = None, thorough: bool = False) -> int:
+    """Make the variants missing from the cache, or not intact there, one photo per task;
+    returns how many were made. `thorough` (--clean) checks the digest of every cached one.
 
     A photo that cannot be decoded is an error naming the article that shows it.
     """
@@ -26,8 +115,13 @@ def make_variants(planned: Sequence[Planned], config: ImagesConfig, jobs: int,
 
     missing: dict[Path, list[Planned]] = {}
     seen: set[Path] = set()
+    checked: set[Path] = set()
     for item in planned:
-        if item.path not in seen and not item.path.exists():
+        if item.path in seen or item.path in checked:
+            continue
+        if intact(item.path, thorough):
+            checked.add(item.path)
+        else:
             seen.add(item.path)
             missing.setdefault(item.source, []).append(item)
     if not missing:
@@ -106,7 +200,9 @@ def _save(picture: Any, item: Planned, config: ImagesConfig) -> None:
             picture.save(tmp, "PNG", compress_level=6)
         else:
             picture.save(tmp, "JPEG", quality=config.jpeg_quality, optimize=True, progressive=True)
+        digest = file_digest(tmp)
         os.replace(tmp, item.path)
+        write_record(item.path, digest)  # after the file: a variant without a record is made again
     finally:
         if tmp.exists():
             tmp.unlink()

@@ -22,9 +22,10 @@ PRECOMPILE_FROM = 200
 
 
 def write_outputs(outputs: Sequence[Output], renderer: Renderer, writer: Staging | Update,
-                  jobs: int, progress: Progress, timed: Timer) -> int:
+                  jobs: int, progress: Progress, timed: Timer, thorough: bool = False) -> int:
     """Render pages (in worker processes) and copy files into the writer's folder; returns
-    how many files were written."""
+    how many files were written. Cached photo variants are checked against their records
+    before they are copied (`thorough`, for --clean: by digest, each of them)."""
     pages = [o for o in outputs if o.page is not None]
     if len(pages) >= PRECOMPILE_FROM:
         renderer.compile_templates()
@@ -46,8 +47,8 @@ def write_outputs(outputs: Sequence[Output], renderer: Renderer, writer: Staging
     raise_if_errors(diags)
     copies = [o for o in outputs if o.copy_from is not None]
     variants = [o.variant for o in copies if o.variant is not None]
-    if variants:  # made only when missing from .sitegen/images/
-        timed("images", lambda: make_variants(variants, renderer.config.images, jobs, progress))
+    if variants:  # made only when missing from .sitegen/images/ or not as recorded there
+        timed("images", lambda: make_variants(variants, renderer.config.images, jobs, progress, thorough))
     timed("copy", lambda: [writer.copy_file(o.copy_from, o.rel) for o in copies])  # type: ignore[arg-type]
     return len(pages) + len(copies)
 

@@ -23,6 +23,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -209,22 +210,30 @@ def run_pagefind(command: Sequence[str], what: str) -> _Run:
     a stray pagefind.yml in the current folder or the environment cannot change the
     index.  Its output goes to temporary files (no pipe to fill up) and is quoted when
     it fails.
+
+    Pagefind never outlives the build: it runs in a process group of its own, which is
+    killed on every way out of here (an error, Ctrl-C, SIGTERM); and on Linux the kernel
+    kills it when sitegen dies without running any of that (SIGKILL, an OOM kill), since
+    it would otherwise go on writing into a folder the next build is using.
     """
+    from generator.parallel import parent_death_signal
+
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="sitegen-pagefind-") as work, \
             tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         try:
+            # `python -m pagefind_bin` execs the binary: the group and the death signal carry over.
             proc = subprocess.Popen(list(command), cwd=work, env=env, stdin=subprocess.DEVNULL,
-                                    stdout=out, stderr=err)
+                                    stdout=out, stderr=err, start_new_session=True,
+                                    preexec_fn=parent_death_signal(signal.SIGKILL))  # noqa: PLW1509 - only prctl
         except OSError as exc:
             raise BuildError([Diagnostic("pagefind", f"could not start Pagefind for {what}: {exc}",
                                          hint=_SKIP_HINT)]) from None
         try:
             status, max_rss = _wait(proc)
         except BaseException:  # Ctrl-C or SIGTERM: stop Pagefind before the caller removes its folder
-            proc.kill()
-            proc.wait()
+            _kill_group(proc)
             raise
         seconds = time.perf_counter() - start
         if status != 0:
@@ -239,6 +248,15 @@ def run_pagefind(command: Sequence[str], what: str) -> _Run:
 
 
 _SKIP_HINT = "sitegen build --no-search builds the site without the search index"
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """Kill the child and anything it started (its own process group), and reap it."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)  # the child leads its group (start_new_session)
+    except OSError:  # already gone (or not a group leader): kill the child itself
+        proc.kill()
+    proc.wait()
 
 
 def _wait(proc: subprocess.Popen[bytes]) -> tuple[int, int | None]:
@@ -268,12 +286,16 @@ def _link_or_copy(src: Path, dst: Path) -> None:
         shutil.copyfile(src, dst)
 
 
-def _mirror(root: Path, pages: Iterable[str], mirror: Path) -> None:
-    """A folder holding just `pages` (hard links, same relative paths, so the same URLs)."""
+def _mirror(root: Path, pages: Iterable[str], mirror: Path, base: Path | None = None) -> None:
+    """A folder holding just `pages` (hard links, same relative paths, so the same URLs),
+    each from `root`, or from `base` when `root` does not have it."""
     missing = []
     for page in pages:
         try:
-            _link_or_copy(root / page, mirror / page)
+            source = root / page
+            if base is not None and not os.path.lexists(source):
+                source = base / page
+            _link_or_copy(source, mirror / page)
         except FileNotFoundError:
             missing.append(page)
     if missing:
@@ -302,15 +324,22 @@ def _megabytes(size: int) -> str:
 
 # --- The build step -------------------------------------------------------------------
 
-def index_site(root: Path, config: SiteConfig, articles: Sequence[Article] | None = None) -> SearchReport:
+def index_site(root: Path, config: SiteConfig, articles: Sequence[Article] | None = None,
+               base: Path | None = None, scratch: Path | None = None) -> SearchReport:
     """Index the article pages under `root` (the staging folder) into `root/pagefind/`.
 
     `articles` are the site's published articles, as planned; the shards then match the
     bundles the search page was rendered with.  Without them the article pages are found
     by reading every HTML file for the theme's markers, which is slower.
+
+    `base` is where pages missing from `root` are read: the output folder, when `root`
+    holds only an incremental update's changed files (the index is then staged with them
+    and switched in together). `scratch` is the folder of page links Pagefind reads,
+    beside the output folder (default: beside `root`).
     """
     start = time.perf_counter()
     root = Path(os.path.abspath(root))
+    base = Path(os.path.abspath(base)) if base is not None else None
     if importlib.util.find_spec("pagefind_bin") is None:
         raise BuildError([Diagnostic("pagefind", "the Pagefind binary is not installed",
                                      hint="pip install pagefind-bin (a sitegen dependency), or build "
@@ -329,13 +358,14 @@ def index_site(root: Path, config: SiteConfig, articles: Sequence[Article] | Non
             # crash cannot leave it in a folder that gets published. Named before it is
             # made, so an interrupt right after mkdir still finds it to remove; named by
             # process, so the next build removes what a killed one left (remove_stale).
-            mirror_root = root.parent / f".{root.name}.search-{os.getpid()}"
+            mirror_root = Path(os.path.abspath(scratch)) if scratch is not None \
+                else root.parent / f".{root.name}.search-{os.getpid()}"
             shutil.rmtree(mirror_root, ignore_errors=True)  # left by a dead process with our pid
             mirror_root.mkdir()
         for shard in shards:
             assert mirror_root is not None
             mirror = mirror_root / (shard.name or "all")
-            _mirror(root, shard.pages, mirror)
+            _mirror(root, shard.pages, mirror, base)
             bundle = bundle_root / shard.name if shard.name else bundle_root
             what = f"{len(shard.pages)} articles" + (f" of shard {shard.name}" if shard.name else "")
             run = run_pagefind(pagefind_command(mirror, bundle, config.language), what)
