@@ -296,3 +296,23 @@ def test_a_folder_named_like_an_article_is_a_folder(basic_site: Path, tmp_path: 
     (basic_site / TARGET / "bundel.md/index.md").write_text("---\ntitle: B\ndate: 2023-11-02\nsection: kota\n---\n")
     with pytest.raises(BuildError, match="file name 'bundel.md' is not URL-safe"):
         build_into(basic_site, tmp_path / "q")
+
+
+@pytest.mark.parametrize("case", ["bundle-file-over-shared-media", "bundle-file-over-its-page", "media-over-page",
+                                  "theme-static-differs-in-case", "media-differs-in-case"])
+def test_check_reports_a_clash_of_files_as_the_build_does(case: str, tmp_path: Path) -> None:
+    # Every output path has one owner, copied files included: `sitegen check` says so too.
+    from generator.check import check
+    from generator.config.options import BuildOptions
+    from tests.conftest import BUILD_TIME
+
+    expected = (SITE_CASES / case / "expected.txt").read_text(encoding="utf-8")
+    site = copy_site("basic", tmp_path)
+    for src in sorted(p for p in (SITE_CASES / case).rglob("*") if p.is_file() and p.name != "expected.txt"):
+        dest = site / src.relative_to(SITE_CASES / case)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(src.read_bytes())
+    with pytest.raises(BuildError) as info:
+        check(BuildOptions(source=site, out=tmp_path / "public", build_time=BUILD_TIME, search=False))
+    got = "\n".join(d.format() for d in info.value.diagnostics) + "\n"
+    assert got.replace(f"{site}/", "").replace(str(REPO), "<sitegen>") == expected
