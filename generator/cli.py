@@ -11,7 +11,7 @@ import threading
 import traceback
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from generator import __version__
 from generator.config.options import BuildOptions, build_time
@@ -120,6 +120,27 @@ def dropped_interrupts_redelivered() -> Iterator[None]:
         sys.unraisablehook = previous
 
 
+def whole_number(low: int, high: int | None = None, note: str = "") -> Callable[[str], int]:
+    """An argparse type: a whole number from `low` (to `high`); anything else is a wrong
+    command line (exit status 2) whose message gives the valid range."""
+    wanted = f"a whole number from {low} to {high}" if high is not None else f"a whole number of {low} or more"
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be {wanted}{note}, not {text!r}") from None
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"{value} is out of range: must be {wanted}{note}")
+        return value
+
+    return parse
+
+
+PORT = whole_number(0, 65535, " (0 picks a free port)")
+JOBS = whole_number(1)
+
+
 def make_parser() -> argparse.ArgumentParser:
     """Build the argument parser with one sub-command per action."""
     parser = argparse.ArgumentParser(prog="sitegen", description="Static site generator for news archives.")
@@ -131,7 +152,7 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, default=None, help="output folder (default: SOURCE/public)")
     build.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     build.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
-    build.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+    build.add_argument("--jobs", "-j", type=JOBS, default=None, metavar="N",
                        help="worker processes (default: one per core)")
     build.add_argument("--clean", action="store_true",
                        help="ignore the cache in .sitegen/ and write a whole new output folder")
@@ -142,7 +163,7 @@ def make_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="preview the site locally, rebuilding and reloading on changes")
     add_common(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    serve.add_argument("--port", type=PORT, default=8000, help="port (default: 8000; 0 picks a free one)")
     serve.set_defaults(run=run_serve)
 
     related = commands.add_parser("related", help="show an article's related list and why each story is on it")
@@ -155,7 +176,7 @@ def make_parser() -> argparse.ArgumentParser:
     check.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors and warnings")
     check.add_argument("--strict", action="store_true",
                        help="treat warnings about the content (an image without alt text) as errors")
-    check.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+    check.add_argument("--jobs", "-j", type=JOBS, default=None, metavar="N",
                        help="worker processes (default: one per core)")
     check.set_defaults(run=run_check)
 
