@@ -7,6 +7,7 @@ Regenerate an expectation after an intended change with --regen-expected, then r
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -257,6 +258,61 @@ def test_an_unreadable_article_is_reported(basic_site: Path, tmp_path: Path, mon
         build_into(basic_site, tmp_path / "p", jobs=1)
     assert [d.format() for d in info.value.diagnostics] == [
         f"{TARGET}/jembatan-baru-dibuka.md: error: cannot read file: Permission denied"]
+
+
+def refuse_reads(monkeypatch: pytest.MonkeyPatch, victim: Path) -> None:
+    """Make `victim` unreadable as chmod 000 does for a user other than root: its mode (and
+    so its ctime) changes, and reading it is refused even when the tests run as root."""
+    victim.chmod(0)
+    original_read, original_copy = Path.read_bytes, shutil.copyfile
+
+    def read_bytes(path: Path) -> bytes:
+        if path == victim:
+            raise PermissionError(13, "Permission denied", str(path))
+        return original_read(path)
+
+    def copyfile(src: object, dst: object, *args: object, **kwargs: object) -> object:
+        if Path(str(src)) == victim:
+            raise PermissionError(13, "Permission denied", str(src))
+        return original_copy(src, dst, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(shutil, "copyfile", copyfile)
+
+
+@pytest.mark.parametrize("rel", [f"{TARGET}/jembatan-baru-dibuka.md", "content/pages/tentang.md",
+                                 "content/media/peta.pdf"])
+@pytest.mark.parametrize("mode", ["clean", "incremental"])
+def test_an_unreadable_source_is_one_diagnostic_and_exit_1_in_every_build(
+        rel: str, mode: str, basic_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # As docs/guarantees.md has it: a file of the site that cannot be read is an error in
+    # the input, named, exit status 1; an incremental build notices it as a clean one does.
+    from generator.cli import main
+
+    out = tmp_path / "public"
+    (basic_site / "content/media/peta.pdf").write_bytes(b"%PDF-1.4\n")  # a shared file no story reads
+    argv = ["build", "--source", str(basic_site), "--out", str(out), "--no-search", "--jobs", "1"]
+    if mode == "incremental":
+        assert main(argv) == 0 and main(argv) == 0  # the second one stamps peta.pdf by content (racy)
+        capsys.readouterr()
+        assert main(argv) == 0
+        assert "Nothing changed" in capsys.readouterr().out  # the next build would stop at the shortcut
+        before = sorted((p.relative_to(out), p.read_bytes()) for p in out.rglob("*") if p.is_file())
+    capsys.readouterr()
+    refuse_reads(monkeypatch, basic_site / rel)
+    try:
+        status = main(argv)
+    finally:
+        (basic_site / rel).chmod(0o644)
+    err = capsys.readouterr().err
+    assert status == 1, err
+    assert err.splitlines()[0] == f"{rel}: error: cannot read file: Permission denied"
+    assert "Nothing changed" not in err and "Traceback" not in err
+    if mode == "incremental":
+        assert sorted((p.relative_to(out), p.read_bytes()) for p in out.rglob("*") if p.is_file()) == before
+    else:
+        assert not out.exists()
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="runs as root, where chmod 000 does not stop reads; "

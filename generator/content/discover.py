@@ -22,10 +22,17 @@ class Sources:
     stamps: Mapping[str, Stamp] = field(default_factory=dict)
 
 
-# A file's size and mtime in ns, plus a digest of its content when the mtime is too
-# recent to tell two edits apart (file systems stamp times in ticks of a few ms).
+# A file's size, mtime and ctime in ns, plus a digest of its content when the mtime is
+# too recent to tell two edits apart (file systems stamp times in ticks of a few ms). The
+# ctime changes with the file's permissions and owner too: a story made unreadable
+# (chmod, chown, an ACL) is read again, and reported, by the next build, incremental or not.
 Stamp = tuple[int, ...]
 RACY_MARGIN_NS = 2_000_000_000
+
+
+def stamp_of(stat: os.stat_result) -> Stamp:
+    """The stamp of a file from its stat: what tells the build the file may have changed."""
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
 
 
 def discover(site: Path, racy_after_ns: int | None = None) -> Sources:
@@ -111,7 +118,7 @@ def _walk(site: Path, folder: str, stamps: dict[str, Stamp], recursive: bool = T
                     pending.append(rel)
             elif entry.is_file():
                 stat = entry.stat()
-                stamps[rel] = (stat.st_size, stat.st_mtime_ns)
+                stamps[rel] = stamp_of(stat)
                 found.append(rel)
     return sorted(found)
 

@@ -7,7 +7,7 @@ from pathlib import Path, PurePosixPath
 from typing import Mapping
 
 from generator.config.site import SiteConfig
-from generator.content.discover import Sources, Stamp, is_inside
+from generator.content.discover import Sources, Stamp, is_inside, stamp_of
 from generator.content.frontmatter import decode_source, parse_front_matter
 from generator.content.markdown import first_paragraph_text
 from generator.content.model import Article, Content, StandalonePage
@@ -78,7 +78,7 @@ def _cache_valid(entry: ParsedEntry | None, rel: str, sources: Sources, site: Pa
                 stat = (site / dep).stat()
             except OSError:
                 return False
-            current = (stat.st_size, stat.st_mtime_ns)
+            current = stamp_of(stat)
         if current != stamp:
             return False
     return True
@@ -97,7 +97,7 @@ def parse_one(rel: str, config: SiteConfig,
             stamp = stamps.get(image.file)
             if stamp is None:
                 image_stat = (config.source / image.file).stat()
-                stamp = (image_stat.st_size, image_stat.st_mtime_ns)
+                stamp = stamp_of(image_stat)
             deps[image.file] = stamp
     return rel, (stamps[rel], tuple(deps.items()), article), ()
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Sequence
 
 from generator.config.site import SiteConfig
-from generator.content.discover import Sources
+from generator.content.discover import Sources, Stamp, stamp_of
 from generator.content.model import Content
 from generator.images.variants import Planned, cache_folder, plan_variants
 from generator.output.fingerprint import Fingerprinter, digest_files
@@ -53,15 +53,14 @@ def fingerprint_outputs(pages: Sequence[Page], content: Content, sources: Source
     return outputs
 
 
-def _stamp(src: Path, sources: Sources, config: SiteConfig) -> tuple[int, int]:
+def _stamp(src: Path, sources: Sources, config: SiteConfig) -> Stamp:
     try:
         rel = src.relative_to(config.source).as_posix()
         if rel in sources.stamps:
             return sources.stamps[rel]
     except ValueError:
         pass
-    stat = src.stat()
-    return stat.st_size, stat.st_mtime_ns
+    return stamp_of(src.stat())
 
 
 def static_files(theme: Theme, content: Content, sources: Sources, config: SiteConfig) -> list[tuple[Path, str]]:

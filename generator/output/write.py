@@ -57,7 +57,7 @@ def write_outputs(outputs: Sequence[Output], renderer: Renderer, writer: Staging
             # The photo cache (.sitegen/images/) is on a full disk: a file named is the one being written.
             cache = variants[0].path.parent
             raise on_disk(exc, Path(str(exc.filename)) if exc.filename else cache, cache) from exc
-    timed("copy", lambda: [_copy(writer, o) for o in copies])
+    timed("copy", lambda: [_copy(writer, o, renderer.config.source) for o in copies])
     return len(pages) + len(copies)
 
 
@@ -65,8 +65,10 @@ def write_outputs(outputs: Sequence[Output], renderer: Renderer, writer: Staging
 _DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 
 
-def _copy(writer: Staging | Update, output: Output) -> None:
-    """Copy one file into the output; a failure to write names the output path and its disk."""
+def _copy(writer: Staging | Update, output: Output, site: Path) -> None:
+    """Copy one file into the output. A failure to write names the output path and its
+    disk; a file of the site that cannot be read is a diagnostic naming it, as an
+    unreadable story is (exit status 1)."""
     assert output.copy_from is not None
     try:
         writer.copy_file(output.copy_from, output.rel)
@@ -74,7 +76,11 @@ def _copy(writer: Staging | Update, output: Output) -> None:
         # shutil.copyfile names the source when the copy itself fails (sendfile), even for
         # a full disk; only a source that cannot be opened is a problem of the source.
         if exc.filename == str(output.copy_from) and exc.filename2 is None and exc.errno not in _DISK_FULL:
-            raise
+            try:
+                shown = output.copy_from.relative_to(site).as_posix()
+            except ValueError:
+                shown = str(output.copy_from)
+            raise BuildError([Diagnostic(shown, f"cannot read file: {exc.strerror or exc}")]) from None
         raise on_disk(exc, writer.out / output.rel) from exc
 
 
