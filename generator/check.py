@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Sequence
 from urllib.parse import urlsplit
 
 from generator.config.options import BuildOptions
 from generator.config.site import SiteConfig
+from generator.content.links import links_in
+from generator.content.markdown import LinkRef, body_links
 from generator.content.model import Article
 from generator.errors import BuildError, Diagnostic, raise_if_errors, sort_key, suggest
 from generator.images.variants import plan_variants
 from generator.output.files import Output, static_files
 from generator.output.limits import SizeLimits, output_origins, size_errors, total_warning
-from generator.output.links import exists, links_in, target_of
+from generator.output.links import exists, target_of
 from generator.parallel import default_jobs, map_chunks
 from generator.pipeline import front_half
 from generator.plan.pages import Page
@@ -65,7 +68,7 @@ def check(options: BuildOptions, limits: SizeLimits | None = None) -> CheckRepor
         sizes[page_rels[index]] = size
         report.links += links
         for link, rel in broken:
-            diag = _broken_link(page, link, rel, config, targets, scheduled.get(rel))
+            diag = _broken_link(page, link, rel, config, targets, scheduled.get(rel), options.safe)
             if diag is not None:
                 diags.append(diag)
             else:
@@ -117,24 +120,31 @@ def _check_chunk(indexes: list[int], shared: tuple[Renderer, Sequence[Page], fro
     return results
 
 
+@lru_cache(maxsize=16)  # a page with several broken links is parsed once
+def _body_links(text: str, base_path: str, safe: bool) -> tuple[LinkRef, ...]:
+    return tuple(body_links(text, base_path, safe))
+
+
 def _broken_link(page: Page, link: str, rel: str, config: SiteConfig, targets: frozenset[str],
-                 scheduled: Article | None) -> Diagnostic | None:
-    """A diagnostic at the line of the Markdown source that holds the link, or None when
-    the link is not in the page's own text (then it comes from a template)."""
+                 scheduled: Article | None, safe: bool = False) -> Diagnostic | None:
+    """A diagnostic at the line of the Markdown body that holds the link, or None when the
+    link is not in the page's own text (then it comes from a template).
+
+    The body's links are found by the Markdown parser (`body_links`), so every form of
+    link is found at its own line, and nothing in the front matter is mistaken for it.
+    """
     if page.markdown is None:
         return None
-    try:
-        text = (config.source / page.source).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+    owner = page.context.get("article") or page.context.get("page")
+    body_line = getattr(owner, "body_line", 1)
+    base = urlsplit(config.base_url)
+    refs = _body_links(page.markdown, config.base_path, safe)
+    ref = next((r for r in refs if r.url == link), None) \
+        or next((r for r in refs if target_of(r.url, page.url, base) == rel), None)
+    if ref is None:
         return None
-    path = urlsplit(link).path
-    base = config.base_path.rstrip("/")
-    candidates = [link, path] + ([path[len(base):]] if base and path.startswith(base + "/") else [])
-    line = next((number for number, source_line in enumerate(text.splitlines(), 1)
-                 if any(c and c in source_line for c in candidates)), None)
-    if line is None:
-        return None
-    source_line = text.splitlines()[line - 1]
+    line = body_line + ref.line
+    source_line = page.markdown.split("\n")[ref.line]
     if scheduled is not None:
         return Diagnostic(page.source, f"link to {link}: a scheduled story ({scheduled.source}) that goes live "
                                        f"{scheduled.date.isoformat(sep=' ', timespec='minutes')}",

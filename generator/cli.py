@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-import _thread
 import argparse
 import os
 import signal
 import sys
-import threading
 import traceback
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from generator import __version__
 from generator.config.options import BuildOptions, build_time
 from generator.errors import BuildError, terminal_safe
+from generator.interrupts import Terminated, dropped_interrupts_redelivered, sigterm_as_interrupt
 from generator.output.lock import BUSY_STATUS, OutputBusy
 
 if TYPE_CHECKING:
     from generator.build import BuildReport
     from generator.content.model import Article
-
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -69,60 +66,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 70
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised like Ctrl-C so that every cleanup runs the same way; exit status 143."""
+def whole_number(low: int, high: int | None = None, note: str = "") -> Callable[[str], int]:
+    """An argparse type: a whole number from `low` (to `high`); anything else is a wrong
+    command line (exit status 2) whose message gives the valid range."""
+    wanted = f"a whole number from {low} to {high}" if high is not None else f"a whole number of {low} or more"
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be {wanted}{note}, not {text!r}") from None
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"{value} is out of range: must be {wanted}{note}")
+        return value
+
+    return parse
 
 
-@contextmanager
-def sigterm_as_interrupt() -> Iterator[None]:
-    """Turn SIGTERM (a CI timeout, `kill`) into Terminated while a command runs."""
-    main_pid = os.getpid()
-
-    def handler(signum: int, frame: object) -> None:
-        if os.getpid() != main_pid:  # a forked worker: end quietly, the parent cleans up
-            signal.signal(signum, signal.SIG_DFL)
-            os.kill(os.getpid(), signum)
-            return
-        raise Terminated()
-
-    try:
-        previous = signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread (an embedding program): leave signals alone
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-@contextmanager
-def dropped_interrupts_redelivered() -> Iterator[None]:
-    """Deliver again a Ctrl-C or SIGTERM that Python dropped inside a callback.
-
-    An exception raised by a signal handler while a weakref callback or __del__ runs (the
-    import system has such callbacks) cannot propagate: Python prints "Exception ignored"
-    with a traceback and carries on, and the build would go on as if never interrupted.
-    Such an interrupt is kept quiet here and raised again in the main thread a moment
-    later, from outside the callback.
-    """
-    previous = sys.unraisablehook
-
-    def hook(unraisable: "sys.UnraisableHookArgs") -> None:
-        if not isinstance(unraisable.exc_value, KeyboardInterrupt):
-            previous(unraisable)
-            return
-        signum = signal.SIGTERM if isinstance(unraisable.exc_value, Terminated) else signal.SIGINT
-        # From another thread: raised here, it would be dropped again.
-        later = threading.Timer(0.01, _thread.interrupt_main, args=(signum,))
-        later.daemon = True
-        later.start()
-
-    sys.unraisablehook = hook
-    try:
-        yield
-    finally:
-        sys.unraisablehook = previous
+PORT = whole_number(0, 65535, " (0 picks a free port)")
+JOBS = whole_number(1)
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -136,7 +98,7 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, default=None, help="output folder (default: SOURCE/public)")
     build.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     build.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
-    build.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+    build.add_argument("--jobs", "-j", type=JOBS, default=None, metavar="N",
                        help="worker processes (default: one per core)")
     build.add_argument("--clean", action="store_true",
                        help="ignore the cache in .sitegen/ and write a whole new output folder")
@@ -150,7 +112,7 @@ def make_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="preview the site locally, rebuilding and reloading on changes")
     add_common(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    serve.add_argument("--port", type=PORT, default=8000, help="port (default: 8000; 0 picks a free one)")
     serve.set_defaults(run=run_serve)
 
     related = commands.add_parser("related", help="show an article's related list and why each story is on it")
@@ -163,7 +125,7 @@ def make_parser() -> argparse.ArgumentParser:
     check.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors and warnings")
     check.add_argument("--strict", action="store_true",
                        help="treat warnings about the content (an image without alt text) as errors")
-    check.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+    check.add_argument("--jobs", "-j", type=JOBS, default=None, metavar="N",
                        help="worker processes (default: one per core)")
     check.set_defaults(run=run_check)
 

@@ -124,3 +124,44 @@ def raise_if_errors(diagnostics: Sequence[Diagnostic]) -> None:
 def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
     """Order diagnostics by file, then position, so reports are stable."""
     return (d.path, d.line or 0, d.column or 0, d.message)
+
+
+_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32LE"), (b"\x00\x00\xfe\xff", "UTF-32BE"),
+         (b"\xff\xfe", "UTF-16LE"), (b"\xfe\xff", "UTF-16BE"))
+
+
+def wide_encoding(raw: bytes) -> tuple[str, bool] | None:
+    """(encoding, has_bom) when `raw` is UTF-16 or UTF-32 text rather than UTF-8, else None.
+
+    Found by its byte order mark or, without one, by the NUL bytes that UTF-16 puts beside
+    every ASCII character: one in each pair of bytes, always on the same side (text in
+    Indonesian or English is mostly ASCII). A binary file has NULs without that pattern.
+    """
+    for bom, name in _BOMS:
+        if raw.startswith(bom):
+            return name, True
+    sample = raw[:8192]
+    sample = sample[:len(sample) // 2 * 2]
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd >= pairs * 0.3 and even <= pairs * 0.02:
+        return "UTF-16LE", False  # "a\0b\0"
+    if even >= pairs * 0.3 and odd <= pairs * 0.02:
+        return "UTF-16BE", False  # "\0a\0b"
+    return None
+
+
+def wide_encoding_diagnostic(path: str, raw: bytes) -> Diagnostic | None:
+    """The diagnostic for a file saved as UTF-16 or UTF-32, saying so and how to convert it."""
+    found = wide_encoding(raw)
+    if found is None:
+        return None
+    name, bom = found
+    family = name[:6]  # UTF-16 or UTF-32
+    order = "little-endian" if name.endswith("LE") else "big-endian"
+    return Diagnostic(path, f"the file is {family} text ({order}{', with a byte order mark' if bom else ''}), "
+                            "not UTF-8", line=1,
+                      hint=f"save it as UTF-8 in your editor, or convert it: "
+                           f"iconv -f {family if bom else name} -t UTF-8 FILE > FILE.new && mv FILE.new FILE")

@@ -123,8 +123,21 @@ def plan(loaded: Loaded, stories: Stories, timed: Timer = untimed,
     lists = timed("related", lambda: related(content, config))
     site = build_site_data(content, config, lists)
     pages = timed("plan", lambda: tuple(plan_pages(content, site, config, options.build_time, options.search)))
-    timed("route", lambda: check_routes(pages, content))
+    timed("route", lambda: check_routes(pages, content, copied_files(loaded, content)))
     return Plan(loaded=loaded, stories=stories, related=lists, site=site, pages=pages)
+
+
+def copied_files(loaded: Loaded, content: Content) -> list[tuple[str, str]]:
+    """Every file the build copies into the output, as (output path, the source claiming it)."""
+    from generator.images.variants import plan_variants
+    from generator.output.files import file_claims
+
+    config = loaded.config
+    files = [(rel, source) for rel, source, _ in file_claims(loaded.theme, content, loaded.sources, config)]
+    for variant in plan_variants(content.articles, config):
+        photo = variant.source.relative_to(config.source).as_posix()
+        files.append((variant.rel, f"a resized copy of {photo}"))
+    return files
 
 
 def front_half(options: BuildOptions, jobs: int, timed: Timer = untimed) -> Plan:

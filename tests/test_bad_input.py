@@ -7,6 +7,7 @@ Regenerate an expectation after an intended change with --regen-expected, then r
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -259,6 +260,67 @@ def test_an_unreadable_article_is_reported(basic_site: Path, tmp_path: Path, mon
         f"{TARGET}/jembatan-baru-dibuka.md: error: cannot read file: Permission denied"]
 
 
+def refuse_reads(monkeypatch: pytest.MonkeyPatch, victim: Path) -> None:
+    """Make `victim` unreadable as chmod 000 does for a user other than root: its mode (and
+    so its ctime) changes, and reading it is refused even when the tests run as root."""
+    victim.chmod(0)
+    original_read, original_copy, original_open = Path.read_bytes, shutil.copyfile, Path.open
+
+    def read_bytes(path: Path) -> bytes:
+        if path == victim:
+            raise PermissionError(13, "Permission denied", str(path))
+        return original_read(path)
+
+    def open_file(path: Path, *args: object, **kwargs: object) -> object:
+        if path == victim:
+            raise PermissionError(13, "Permission denied", str(path))
+        return original_open(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    def copyfile(src: object, dst: object, *args: object, **kwargs: object) -> object:
+        if Path(str(src)) == victim:
+            raise PermissionError(13, "Permission denied", str(src))
+        return original_copy(src, dst, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(Path, "open", open_file)
+    monkeypatch.setattr(shutil, "copyfile", copyfile)
+
+
+@pytest.mark.parametrize("rel", [f"{TARGET}/jembatan-baru-dibuka.md", "content/pages/tentang.md",
+                                 "content/media/peta.pdf"])
+@pytest.mark.parametrize("mode", ["clean", "incremental"])
+def test_an_unreadable_source_is_one_diagnostic_and_exit_1_in_every_build(
+        rel: str, mode: str, basic_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # As docs/guarantees.md has it: a file of the site that cannot be read is an error in
+    # the input, named, exit status 1; an incremental build notices it as a clean one does.
+    from generator.cli import main
+
+    out = tmp_path / "public"
+    (basic_site / "content/media/peta.pdf").write_bytes(b"%PDF-1.4\n")  # a shared file no story reads
+    argv = ["build", "--source", str(basic_site), "--out", str(out), "--no-search", "--jobs", "1"]
+    if mode == "incremental":
+        assert main(argv) == 0 and main(argv) == 0  # the second one stamps peta.pdf by content (racy)
+        capsys.readouterr()
+        assert main(argv) == 0
+        assert "Nothing changed" in capsys.readouterr().out  # the next build would stop at the shortcut
+        before = sorted((p.relative_to(out), p.read_bytes()) for p in out.rglob("*") if p.is_file())
+    capsys.readouterr()
+    refuse_reads(monkeypatch, basic_site / rel)
+    try:
+        status = main(argv)
+    finally:
+        (basic_site / rel).chmod(0o644)
+    err = capsys.readouterr().err
+    assert status == 1, err
+    assert err.splitlines()[0] == f"{rel}: error: cannot read file: Permission denied"
+    assert "Nothing changed" not in err and "Traceback" not in err
+    if mode == "incremental":
+        assert sorted((p.relative_to(out), p.read_bytes()) for p in out.rglob("*") if p.is_file()) == before
+    else:
+        assert not out.exists()
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="runs as root, where chmod 000 does not stop reads; "
                                               "test_an_unreadable_article_is_reported simulates it")
 def test_an_unreadable_article_is_reported_for_real(basic_site: Path, tmp_path: Path) -> None:
@@ -296,3 +358,23 @@ def test_a_folder_named_like_an_article_is_a_folder(basic_site: Path, tmp_path: 
     (basic_site / TARGET / "bundel.md/index.md").write_text("---\ntitle: B\ndate: 2023-11-02\nsection: kota\n---\n")
     with pytest.raises(BuildError, match="file name 'bundel.md' is not URL-safe"):
         build_into(basic_site, tmp_path / "q")
+
+
+@pytest.mark.parametrize("case", ["bundle-file-over-shared-media", "bundle-file-over-its-page", "media-over-page",
+                                  "theme-static-differs-in-case", "media-differs-in-case"])
+def test_check_reports_a_clash_of_files_as_the_build_does(case: str, tmp_path: Path) -> None:
+    # Every output path has one owner, copied files included: `sitegen check` says so too.
+    from generator.check import check
+    from generator.config.options import BuildOptions
+    from tests.conftest import BUILD_TIME
+
+    expected = (SITE_CASES / case / "expected.txt").read_text(encoding="utf-8")
+    site = copy_site("basic", tmp_path)
+    for src in sorted(p for p in (SITE_CASES / case).rglob("*") if p.is_file() and p.name != "expected.txt"):
+        dest = site / src.relative_to(SITE_CASES / case)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(src.read_bytes())
+    with pytest.raises(BuildError) as info:
+        check(BuildOptions(source=site, out=tmp_path / "public", build_time=BUILD_TIME, search=False))
+    got = "\n".join(d.format() for d in info.value.diagnostics) + "\n"
+    assert got.replace(f"{site}/", "").replace(str(REPO), "<sitegen>") == expected

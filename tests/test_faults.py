@@ -28,7 +28,10 @@ import generator
 import generator.build
 import generator.output.switch
 import generator.pipeline
-from generator.cli import Terminated, dropped_interrupts_redelivered, main, sigterm_as_interrupt
+from generator.cli import main
+from generator.interrupts import Terminated
+from generator.interrupts import dropped_interrupts_redelivered
+from generator.interrupts import sigterm_as_interrupt
 from generator.errors import BuildError
 from tests.conftest import BUILD_TIME, REPO, build_into, copy_site
 

@@ -443,7 +443,7 @@ def test_images_config(basic_site: Path, tmp_path: Path) -> None:
     with pytest.raises(BuildError) as info:
         build_into(basic_site, out)
     messages = sorted(d.format().splitlines()[0] for d in info.value.diagnostics)
-    assert messages == ["site.toml:13: error: [images] widths must be a list of whole numbers, not a list",
+    assert messages == ["site.toml:13: error: [images] widths item 2 must be a whole number, not a string",
                         "site.toml:15: error: [images] jpeg_quality must be between 1 and 100"]
 
 

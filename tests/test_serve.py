@@ -270,6 +270,64 @@ def test_traversal_is_refused(served: Preview, path: str) -> None:
     assert b"root:x:0:0" not in body
 
 
+@pytest.mark.parametrize("path", [
+    "a" * 256,  # one segment longer than a file name may be: ENAMETOOLONG
+    "kota/" + "b" * 300 + "/",
+    "%61" * 300 + ".html",
+    "/".join(["c" * 255] * 20),  # a path longer than PATH_MAX
+])
+def test_a_name_the_file_system_refuses_is_404_and_serving_goes_on(served: Preview, path: str) -> None:
+    status, headers, body = get(served.url + path)
+    assert status == 404 and headers["Content-Type"] == "text/html; charset=utf-8"
+    assert SCRIPT_PATH.encode() in body
+    status, _, body = get(served.url + "robots.txt")  # the server still answers
+    assert status == 200 and body == (served.out / "robots.txt").read_bytes()
+
+
+def test_an_event_stream_for_a_page_with_a_refused_name_still_says_hello(served: Preview) -> None:
+    events = EventStream(origin(served), page="/arsip/" + "d" * 300 + "/")
+    try:
+        name, data, _ = events.next(0)
+        assert name == "hello"
+    finally:
+        events.close()
+
+
+def test_a_file_the_system_refuses_to_read_is_404(served: Preview, monkeypatch: pytest.MonkeyPatch) -> None:
+    original = Path.stat
+
+    def stat(path: Path, *args: object, **kwargs: object) -> os.stat_result:
+        if path.name == "robots.txt":
+            raise PermissionError(13, "Permission denied", str(path))
+        return original(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", stat)
+    status, _, _ = get(served.url + "robots.txt")
+    assert status == 404
+    monkeypatch.undo()
+    assert get(served.url + "robots.txt")[0] == 200
+
+
+@pytest.mark.parametrize("argv, expected", [
+    (["serve", "--port", "99999"], "99999 is out of range: must be a whole number from 0 to 65535"),
+    (["serve", "--port", "-1"], "-1 is out of range: must be a whole number from 0 to 65535"),
+    (["serve", "--port", "http"], "must be a whole number from 0 to 65535 (0 picks a free port), not 'http'"),
+    (["build", "--jobs", "0"], "argument --jobs/-j: 0 is out of range: must be a whole number of 1 or more"),
+    (["build", "-j", "-1"], "argument --jobs/-j: -1 is out of range: must be a whole number of 1 or more"),
+    (["check", "--jobs", "0"], "0 is out of range: must be a whole number of 1 or more"),
+    (["check", "--jobs", "2.5"], "must be a whole number of 1 or more, not '2.5'"),
+])
+def test_a_number_out_of_range_on_the_command_line_is_exit_2_with_the_range(
+        argv: list[str], expected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from generator.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(argv + ["--source", str(tmp_path)])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert expected in err and "internal error" not in err and "Traceback" not in err
+
+
 def test_symlinks_pointing_outside_are_refused(served: Preview, tmp_path: Path) -> None:
     outside = served.options.source.parent / "outside"
     (served.out / "bocor.txt").symlink_to(outside / "secret.txt")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
+import math
 import re
 import string
 import tomllib
@@ -18,7 +20,7 @@ from generator.config.images import ImagesConfig
 from generator.config.options import BuildOptions
 from generator.config.related import RelatedConfig
 from generator.config.search import SearchConfig
-from generator.errors import BuildError, Diagnostic, line_of, suggest
+from generator.errors import BuildError, Diagnostic, line_of, suggest, wide_encoding_diagnostic
 
 CONFIG_NAME = "site.toml"
 CACHE_DIR = ".sitegen"  # the build cache, beside site.toml
@@ -103,6 +105,7 @@ _SCALAR_KEYS = {
     "publisher": str,
 }
 _TABLE_KEYS = ("sections", "related", "paths", "search", "images")
+_MAY_BE_EMPTY = ("description", "publisher")  # text keys whose empty value means "none"
 _SECTION_KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _THEME_NAME = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*$")
 # First URL segments of folders the build fills itself; no section or listing may take one.
@@ -116,18 +119,22 @@ def load_config(options: BuildOptions) -> SiteConfig:
     path = options.source / CONFIG_NAME
     shown = CONFIG_NAME
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        raw_bytes = path.read_bytes()
     except FileNotFoundError:
         raise BuildError([Diagnostic(shown, f"no {CONFIG_NAME} in {options.source}",
                                      hint="run sitegen in a site folder or pass --source DIR")]) from None
+    except OSError as exc:
+        raise BuildError([Diagnostic(shown, f"cannot read {CONFIG_NAME}: {exc.strerror or exc}")]) from None
+    wide = wide_encoding_diagnostic(shown, raw_bytes)  # UTF-16 without a BOM can even decode as UTF-8
+    if wide is not None:
+        raise BuildError([wide])
+    try:
+        text = raw_bytes.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")  # as read_text reads it
     except UnicodeDecodeError as exc:
-        raw_bytes = bytes(exc.object)
         line = raw_bytes.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw_bytes.rfind(b"\n", 0, exc.start) + 1) + 1
         raise BuildError([Diagnostic(shown, f"not UTF-8 text (byte 0x{raw_bytes[exc.start]:02x})", line=line,
                                      column=column, hint="save the file as UTF-8")]) from None
-    except OSError as exc:
-        raise BuildError([Diagnostic(shown, f"cannot read {CONFIG_NAME}: {exc.strerror or exc}")]) from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -150,7 +157,11 @@ def validate_config(raw: Mapping[str, Any], text: str, options: BuildOptions) ->
         if key in _SCALAR_KEYS:
             expected = _SCALAR_KEYS[key]
             if not _is_type(value, expected):
-                problem(f"'{key}' must be {_type_name(expected)}, not {_type_name(type(value))}", key)
+                problem(f"'{key}' must be {_type_name(expected)}, not {_value_kind(value)}", key)
+            elif expected is str and not value.strip() and key not in _MAY_BE_EMPTY:
+                problem(f"'{key}' is {'empty' if not value else 'blank: it holds only white space'}", key,
+                        hint=f"write the {key} between the quotes" if key in ("title", "base_url") else
+                        f"write the {key} between the quotes, or delete the line for the default")
             else:
                 values[key] = value
         elif key not in _TABLE_KEYS:
@@ -204,7 +215,8 @@ def validate_config(raw: Mapping[str, Any], text: str, options: BuildOptions) ->
         value = getattr(paths, key)
         if not _SECTION_KEY.match(value):
             line = find_key_line(text, key, "paths")
-            diags.append(Diagnostic(CONFIG_NAME, f"[paths] {key} '{value}' is not URL-safe", line=line,
+            wrong = f"[paths] {key} is empty" if not value.strip() else f"[paths] {key} '{value}' is not URL-safe"
+            diags.append(Diagnostic(CONFIG_NAME, wrong, line=line, source_line=line_of(text, line),
                                     hint="use lowercase letters, digits and hyphens"))
     diags.extend(_url_conflicts(sections, paths, text))
     search = _validate_table(SearchConfig, raw.get("search", {}), "search", text, diags)
@@ -304,7 +316,7 @@ def find_key_line(text: str, key: str, table: str | None = None) -> int | None:
 def _validate_sections(raw: Any, text: str, diags: list[Diagnostic]) -> tuple[Section, ...]:
     if not isinstance(raw, dict):
         line = find_key_line(text, "sections")
-        diags.append(Diagnostic(CONFIG_NAME, "[sections] must be a table", line=line))
+        diags.append(Diagnostic(CONFIG_NAME, f"[sections] must be a table, not {_value_kind(raw)}", line=line))
         return ()
     sections = []
     for key, value in raw.items():
@@ -314,6 +326,10 @@ def _validate_sections(raw: Any, text: str, diags: list[Diagnostic]) -> tuple[Se
                                     hint="use lowercase letters, digits and hyphens"))
             continue
         if isinstance(value, str):
+            if not value.strip():
+                diags.append(Diagnostic(CONFIG_NAME, f"section '{key}': the title is empty", line=line,
+                                        source_line=line_of(text, line), hint=f"write it: {key} = \"{key.title()}\""))
+                continue
             sections.append(Section(key=key, title=value))
         elif isinstance(value, dict):
             unknown = [k for k in value if k not in ("title", "description")]
@@ -323,21 +339,29 @@ def _validate_sections(raw: Any, text: str, diags: list[Diagnostic]) -> tuple[Se
                                         hint=suggest(k, ("title", "description"))))
             title = value.get("title", key.title())
             description = value.get("description", "")
-            if not isinstance(title, str) or not isinstance(description, str):
-                diags.append(Diagnostic(CONFIG_NAME, f"section '{key}': title and description must be strings",
-                                        line=line))
+            wrong = [(k, v) for k, v in (("title", title), ("description", description)) if not isinstance(v, str)]
+            for k, v in wrong:
+                diags.append(Diagnostic(CONFIG_NAME, f"section '{key}': {k} must be a string, not {_value_kind(v)}",
+                                        line=find_key_line(text, k, f"sections.{key}") or line))
+            if not wrong and not title.strip():
+                diags.append(Diagnostic(CONFIG_NAME, f"section '{key}': the title is empty",
+                                        line=find_key_line(text, "title", f"sections.{key}") or line,
+                                        hint="write the title, or delete the line for one made from the key"))
+                continue
+            if wrong:
                 continue
             sections.append(Section(key=key, title=title, description=description))
         else:
-            diags.append(Diagnostic(CONFIG_NAME, f"section '{key}' must be a title string or a table",
-                                    line=line))
+            diags.append(Diagnostic(CONFIG_NAME, f"section '{key}' must be a title string or a table, "
+                                                 f"not {_value_kind(value)}", line=line))
     return tuple(sections)
 
 
 def _validate_table(cls: type, raw: Any, name: str, text: str, diags: list[Diagnostic]) -> Any:
     """Validate a sub-table against a frozen dataclass whose defaults give the types."""
     if not isinstance(raw, dict):
-        diags.append(Diagnostic(CONFIG_NAME, f"[{name}] must be a table", line=find_key_line(text, name)))
+        diags.append(Diagnostic(CONFIG_NAME, f"[{name}] must be a table, not {_value_kind(raw)}",
+                                line=find_key_line(text, name)))
         return cls()
     fields = {f.name: f for f in dataclasses.fields(cls)}
     defaults = cls()
@@ -350,8 +374,12 @@ def _validate_table(cls: type, raw: Any, name: str, text: str, diags: list[Diagn
             continue
         expected = type(getattr(defaults, key))
         if not _is_type(value, expected):
-            diags.append(Diagnostic(CONFIG_NAME, f"[{name}] {key} must be {_type_name(expected)}, "
-                                    f"not {_type_name(type(value))}", line=line, source_line=line_of(text, line)))
+            bad = next((i for i, item in enumerate(value) if not _is_type(item, int)), None) \
+                if expected is tuple and isinstance(value, list) else None
+            wrong = (f"[{name}] {key} item {bad + 1} must be a whole number, not {_value_kind(value[bad])}"
+                     if bad is not None else
+                     f"[{name}] {key} must be {_type_name(expected)}, not {_value_kind(value)}")
+            diags.append(Diagnostic(CONFIG_NAME, wrong, line=line, source_line=line_of(text, line)))
             continue
         values[key] = float(value) if expected is float else tuple(value) if expected is tuple else value
     return dataclasses.replace(defaults, **values)
@@ -368,8 +396,29 @@ def _is_type(value: Any, expected: type) -> bool:
 
 
 def _type_name(kind: type) -> str:
+    """What a key requires, in words."""
     return {str: "a string", int: "a whole number", float: "a number", bool: "true or false",
             dict: "a table", list: "a list", tuple: "a list of whole numbers"}.get(kind, kind.__name__)
+
+
+def _value_kind(value: Any) -> str:
+    """What a TOML value is, in words precise enough to say what is wrong with it: a whole
+    number is not a decimal one, and an empty string is not just a string."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int):
+        return "a whole number"
+    if isinstance(value, float):
+        return "a decimal number" if math.isfinite(value) else "nan" if math.isnan(value) else "infinity"
+    if isinstance(value, str):
+        return "a string" if value.strip() else "an empty string" if not value else "a blank string"
+    if isinstance(value, datetime.datetime):
+        return "a date and time"
+    if isinstance(value, datetime.date):
+        return "a date"
+    if isinstance(value, datetime.time):
+        return "a time"
+    return {dict: "a table", list: "a list"}.get(type(value), type(value).__name__)
 
 
 def _toml_diagnostic(path: str, text: str, exc: tomllib.TOMLDecodeError) -> Diagnostic:

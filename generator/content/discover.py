@@ -20,35 +20,36 @@ class Sources:
     media: tuple[str, ...]
     bundle_files: tuple[str, ...]  # images and other files beside a bundle's index.md
     stamps: Mapping[str, Stamp] = field(default_factory=dict)
-    stats: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # size and mtime, to record
+    stats: Mapping[str, tuple[int, int, int]] = field(default_factory=dict)  # size, mtime, ctime: to record
 
     def record(self, scanned_ns: int) -> KnownStamps:
         """What this listing learnt, for the next build to reuse (scanned_ns: when it began)."""
-        return KnownStamps(scanned_ns, {rel: (size, mtime, self.stamps[rel][1])
-                                        for rel, (size, mtime) in self.stats.items()})
+        return KnownStamps(scanned_ns, {rel: (*stat, self.stamps[rel][1]) for rel, stat in self.stats.items()})
 
 
 # A file's stamp is its size and a digest of its bytes, never its times: a fresh clone
 # (as in CI) gives every file a new mtime, yet nothing changed. The digest is not read
-# again when the file's size and mtime are those recorded by the last build and the mtime
-# is older than that build's scan (less a margin: file systems stamp times in ticks of a
-# few ms, so a file saved in the tick of the scan may keep its stat with new bytes).
+# again when the file's size, mtime and ctime are those recorded by the last build and the
+# mtime is older than that build's scan (less a margin: file systems stamp times in ticks
+# of a few ms, so a file saved in the tick of the scan may keep its stat with new bytes).
+# The ctime changes with permissions and owner too: a story made unreadable (chmod,
+# chown, an ACL) is read again, its digest is -1, and the next build reports it.
 Stamp = tuple[int, int]
 RACY_MARGIN_NS = 2_000_000_000
 
 
 @dataclass(frozen=True)
 class KnownStamps:
-    """The digests a build read, by size and mtime, and when it listed the files."""
+    """The digests a build read, by size, mtime and ctime, and when it listed the files."""
 
     scanned_ns: int
-    files: Mapping[str, tuple[int, int, int]]  # path -> (size, mtime_ns, digest)
+    files: Mapping[str, tuple[int, int, int, int]]  # path -> (size, mtime_ns, ctime_ns, digest)
 
 
 def discover(site: Path, known: KnownStamps | None = None) -> Sources:
     """List content files in a stable order, skipping hidden files, each with its stamp.
 
-    A file's digest is taken from `known` when its size and mtime are unchanged and older
+    A file's digest is taken from `known` when its size and times are unchanged and older
     than the scan that recorded it; every other file is read and digested.
     """
     stats: dict[str, tuple[int, int]] = {}
@@ -68,10 +69,11 @@ def discover(site: Path, known: KnownStamps | None = None) -> Sources:
     recorded = known.files if known is not None else {}
     settled = known.scanned_ns - RACY_MARGIN_NS if known is not None else 0
     stamps: dict[str, Stamp] = {}
-    for rel, (size, mtime) in stats.items():
+    for rel, stat in stats.items():
+        size, mtime = stat[0], stat[1]
         before = recorded.get(rel)
-        if before is not None and before[0] == size and before[1] == mtime and mtime < settled:
-            stamps[rel] = (size, before[2])
+        if before is not None and before[:3] == stat and mtime < settled:
+            stamps[rel] = (size, before[3])
         else:
             stamps[rel] = (size, content_digest(site / rel))
     return Sources(tuple(articles), tuple(pages), tuple(media), tuple(bundle_files), stamps, stats)
@@ -109,7 +111,7 @@ def content_digest(path: Path) -> int:
     return int.from_bytes(digest.digest(), "big")
 
 
-def _walk(site: Path, folder: str, stats: dict[str, tuple[int, int]], recursive: bool = True,
+def _walk(site: Path, folder: str, stats: dict[str, tuple[int, int, int]], recursive: bool = True,
           problems: list[Diagnostic] | None = None) -> list[str]:
     """Files below `folder` (relative paths, sorted), recording each one's size and mtime.
 
@@ -143,7 +145,7 @@ def _walk(site: Path, folder: str, stats: dict[str, tuple[int, int]], recursive:
                     pending.append(rel)
             elif entry.is_file():
                 stat = entry.stat()
-                stats[rel] = (stat.st_size, stat.st_mtime_ns)
+                stats[rel] = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
                 found.append(rel)
     return sorted(found)
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from generator.errors import BuildError, Diagnostic, line_of
+from generator.errors import BuildError, Diagnostic, line_of, wide_encoding_diagnostic
 
 try:  # libyaml is ~15x faster; the pure-Python loader only where it is missing
     from yaml import CSafeLoader as _BaseLoader
@@ -63,6 +63,9 @@ class FrontMatter:
 
 def decode_source(raw: bytes, path: str) -> str:
     """Decode a source file as UTF-8 (BOM allowed) with LF line endings."""
+    wide = wide_encoding_diagnostic(path, raw)
+    if wide is not None:  # before the test for binary files: UTF-16 text is full of NUL bytes
+        raise BuildError([wide])
     if b"\0" in raw[:8192]:
         raise BuildError([Diagnostic(path, "binary file, not Markdown text", line=1)])
     try:

@@ -11,6 +11,7 @@ from markdown_it.rules_block.table import escapedSplit, table
 from markdown_it.token import Token
 from markupsafe import Markup
 
+from generator.content.links import links_in
 from generator.errors import BuildError, Diagnostic
 
 SUMMARY_LIMIT = 300
@@ -135,6 +136,51 @@ def image_refs(text: str) -> list[ImageRef]:
             elif child.type == "image":
                 refs.append(ImageRef(str(child.attrGet("src") or ""), _alt(child), str(child.attrGet("title") or ""),
                                      token.map[0] + breaks, standalone))
+    return refs
+
+
+class LinkRef(NamedTuple):
+    """A link (or image, or URL of raw HTML) written in a Markdown body."""
+
+    url: str  # as the rendered page has it: normalised by the parser, the base path applied
+    line: int  # 0-based line of the body
+
+
+def body_links(text: str, base_path: str = "/", safe: bool = False) -> list[LinkRef]:
+    """Every URL the rendered body links to, with the body line that holds it.
+
+    Read from the parser's own tokens, as `render_markdown` renders them, so that every
+    form counts: inline, reference-style (at the line of the use, not of the definition),
+    autolinks, relative and percent-encoded links, images, and href/src of raw HTML.
+    """
+    tokens = _parser(safe).parse(text, {})
+    if base_path != "/":
+        _prefix_root_links(tokens, base_path)
+    refs: list[LinkRef] = []
+    line = 0
+    for token in tokens:
+        if token.map is not None:
+            line = token.map[0]
+        if token.type == "html_block":
+            found = set()
+            for offset, source_line in enumerate(token.content.split("\n")):
+                for url in links_in(source_line):
+                    refs.append(LinkRef(url, line + offset))
+                    found.add(url)
+            # a tag written over several lines: at the block's first line
+            refs += [LinkRef(url, line) for url in links_in(token.content) if url not in found]
+        elif token.type == "inline" and token.children:
+            at = line
+            for child in _walk(token.children):
+                if child.type in ("softbreak", "hardbreak"):
+                    at += 1
+                elif child.type in ("link_open", "image"):
+                    url = child.attrGet("href" if child.type == "link_open" else "src")
+                    if isinstance(url, str):
+                        refs.append(LinkRef(url, at))
+                elif child.type == "html_inline":
+                    refs += [LinkRef(url, at) for url in links_in(child.content)]
+                    at += child.content.count("\n")
     return refs
 
 

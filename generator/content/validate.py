@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 import unicodedata
 from datetime import date, datetime, time, timedelta, timezone
@@ -20,13 +21,18 @@ from generator.errors import Diagnostic, line_of, raise_if_errors, suggest
 
 IMAGE_KEYS = ("src", "alt", "caption", "credit")
 
-_TYPE_NAMES = {str: "text", int: "a number", float: "a number", bool: "true/false", list: "a list",
-               dict: "a mapping", type(None): "empty"}
+_TYPE_NAMES = {str: "text", int: "a whole number", float: "a decimal number", bool: "true/false",
+               list: "a list", dict: "a mapping", type(None): "empty"}
 
 
 def _kind(value: Any) -> str:
+    """What a YAML value is, in words precise enough to say what is wrong with it."""
     if isinstance(value, (datetime, date)):
         return "a date"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "not a number (.nan)" if math.isnan(value) else "infinity"
+    if isinstance(value, str) and not value.strip():
+        return "empty text" if not value else "blank text"
     return _TYPE_NAMES.get(type(value), type(value).__name__)
 
 
@@ -57,10 +63,14 @@ class FieldChecker:
                            hint=hint or "put theme-specific data under 'extra:'")
 
     def _get(self, key: str, required: bool) -> Any:
-        if key not in self.fm.data or self.fm.data[key] is None:
+        if key not in self.fm.data:
             if required:
                 self.diags.append(Diagnostic(self.rel, f"missing required key '{key}'", line=2,
                                              hint=f"add a line '{key}: ...' to the front matter"))
+            return None
+        if self.fm.data[key] is None:  # `key:` with nothing after it
+            if required:
+                self.error(key, f"'{key}' is empty", hint=f"write the {key} after '{key}:'")
             return None
         return self.fm.data[key]
 
@@ -76,7 +86,8 @@ class FieldChecker:
                        hint=f"put the value in quotes: {key}: \"{written}\"" if scalar else None)
             return ""
         if required and not value.strip():
-            self.error(key, f"'{key}' is empty")
+            self.error(key, f"'{key}' is empty" if not value else f"'{key}' is blank: it holds only white space",
+                       hint=f"write the {key} after '{key}:'")
         return value.strip()
 
     def boolean(self, key: str) -> bool:
@@ -106,9 +117,15 @@ class FieldChecker:
             return ()
         items = []
         for index, item in enumerate(value):
-            if not isinstance(item, str) or not item.strip():
-                self.error(f"{key}.{index}", f"'{key}' item {index + 1} must be non-empty text, "
-                                             f"not {_kind(item)}")
+            if item is None or item == "":
+                self.error(f"{key}.{index}", f"'{key}' item {index + 1} is empty",
+                           hint=f"delete the empty item, or write text in it: {key}: [a, b]")
+            elif isinstance(item, str) and not item.strip():
+                self.error(f"{key}.{index}", f"'{key}' item {index + 1} is blank: it holds only white space",
+                           hint=f"delete the blank item, or write text in it: {key}: [a, b]")
+            elif not isinstance(item, str):
+                self.error(f"{key}.{index}", f"'{key}' item {index + 1} must be text, not {_kind(item)}",
+                           hint="put it in quotes to make it text" if isinstance(item, (int, float, bool)) else None)
             else:
                 items.append(item.strip())
         return tuple(items)

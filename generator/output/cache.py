@@ -114,7 +114,8 @@ class BuildCache:
             data = json.loads(self.stamps_path.read_text(encoding="utf-8"))
             if data.get("format") != FORMAT or data.get("version") != __version__:
                 return None
-            files = {rel: (int(size), int(mtime), int(digest)) for rel, (size, mtime, digest) in data["files"].items()}
+            files = {rel: (int(size), int(mtime), int(ctime), int(digest))
+                     for rel, (size, mtime, ctime, digest) in data["files"].items()}
             return KnownStamps(int(data["scanned_ns"]), files)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Sequence
 
 from generator.config.site import SiteConfig
-from generator.content.discover import Sources, stamp_of
+from generator.content.discover import Sources, Stamp, stamp_of
 from generator.content.model import Content
 from generator.images.variants import Planned, cache_folder, plan_variants
 from generator.output.fingerprint import Fingerprinter, digest_files
@@ -53,7 +53,7 @@ def fingerprint_outputs(pages: Sequence[Page], content: Content, sources: Source
     return outputs
 
 
-def _stamp(src: Path, sources: Sources, config: SiteConfig) -> tuple[int, int]:
+def _stamp(src: Path, sources: Sources, config: SiteConfig) -> Stamp:
     try:
         rel = src.relative_to(config.source).as_posix()
         if rel in sources.stamps:
@@ -64,17 +64,43 @@ def _stamp(src: Path, sources: Sources, config: SiteConfig) -> tuple[int, int]:
 
 
 def static_files(theme: Theme, content: Content, sources: Sources, config: SiteConfig) -> list[tuple[Path, str]]:
-    """Theme assets, shared media and bundle files, each with its output path."""
+    """Theme assets, shared media and bundle files, each with its output path.
+
+    Every output path has one owner: `sitegen` checks `file_claims` before anything is
+    copied (generator/plan/claims.py), so no entry here replaces another.
+    """
     chosen: dict[str, Path] = {}
-    # Fallback theme roots first, so a site's own files replace the packaged ones.
-    for root in reversed(theme.static):
+    for rel, _, src in file_claims(theme, content, sources, config):
+        chosen.setdefault(rel, src)
+    return [(src, rel) for rel, src in sorted(chosen.items())]
+
+
+def file_claims(theme: Theme, content: Content, sources: Sources,
+                config: SiteConfig) -> list[tuple[str, str, Path]]:
+    """Every file to copy as (output path, the source that claims it, the file).
+
+    A site theme's static file replaces the packaged theme's file of the same name (that
+    is what a site theme is for); nothing else replaces anything: two claims on one path
+    are a clash for `check_routes` to report.
+    """
+    themed: dict[str, Path] = {}
+    for root in reversed(theme.static):  # fallbacks first: the site's own files replace theirs
         for path in sorted(p for p in root.rglob("*") if p.is_file()):
-            chosen["static/" + path.relative_to(root).as_posix()] = path
+            themed["static/" + path.relative_to(root).as_posix()] = path
+    claims = [(rel, _shown(path, config), path) for rel, path in themed.items()]
     for rel in content.media:
-        chosen[rel.removeprefix("content/")] = config.source / rel
+        claims.append((rel.removeprefix("content/"), rel, config.source / rel))
     bundles = {a.source.rsplit("/", 1)[0]: a for a in content.articles if a.source.endswith("/index.md")}
     for rel in sources.bundle_files:
         article = bundles.get(rel.rsplit("/", 1)[0])
         if article is not None:
-            chosen[article.url.lstrip("/") + rel.rsplit("/", 1)[1]] = config.source / rel
-    return [(src, rel) for rel, src in sorted(chosen.items())]
+            claims.append((article.url.lstrip("/") + rel.rsplit("/", 1)[1], rel, config.source / rel))
+    return claims
+
+
+def _shown(path: Path, config: SiteConfig) -> str:
+    """A theme file as diagnostics name it: relative to the site when it is the site's."""
+    try:
+        return path.relative_to(config.source).as_posix()
+    except ValueError:
+        return str(path)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 from typing import Callable, Sequence, TypeVar
 
@@ -34,7 +36,7 @@ def write_outputs(outputs: Sequence[Output], renderer: Renderer, writer: Staging
         # Workers get positions in `pages`, which they hold from the fork: sending the pages
         # themselves would pickle every story body in this process, for nothing.
         results = timed("render", lambda: map_chunks(_render_chunk, range(len(pages)), jobs,
-                                                     shared=(renderer, writer.root, pages),
+                                                     shared=(renderer, writer.root, writer.out, pages),
                                                      progress=progress.advance))
     finally:
         progress.finish()
@@ -48,14 +50,72 @@ def write_outputs(outputs: Sequence[Output], renderer: Renderer, writer: Staging
     copies = [o for o in outputs if o.copy_from is not None]
     variants = [o.variant for o in copies if o.variant is not None]
     if variants:  # made only when missing from .sitegen/images/ or not as recorded there
-        timed("images", lambda: make_variants(variants, renderer.config.images, jobs, progress, thorough))
-    timed("copy", lambda: [writer.copy_file(o.copy_from, o.rel) for o in copies])  # type: ignore[arg-type]
+        try:
+            timed("images", lambda: make_variants(variants, renderer.config.images, jobs, progress, thorough))
+        except OSError as exc:
+            if exc.errno not in _DISK_FULL:
+                raise
+            # The photo cache (.sitegen/images/) is on a full disk: a file named is the one being written.
+            cache = variants[0].path.parent
+            raise on_disk(exc, Path(str(exc.filename)) if exc.filename else cache, cache) from exc
+    timed("copy", lambda: [_copy(writer, o, renderer.config.source) for o in copies])
     return len(pages) + len(copies)
 
 
-def _render_chunk(positions: list[int], shared: tuple[Renderer, Path, Sequence[Output]]
+# A write refused for want of room: the disk (or the user's quota on it) is full.
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+def _copy(writer: Staging | Update, output: Output, site: Path) -> None:
+    """Copy one file into the output. A failure to write names the output path and its
+    disk; a file of the site that cannot be read is a diagnostic naming it, as an
+    unreadable story is (exit status 1)."""
+    assert output.copy_from is not None
+    try:
+        writer.copy_file(output.copy_from, output.rel)
+    except OSError as exc:
+        # shutil.copyfile names the source when the copy itself fails (sendfile), even for
+        # a full disk; only a source that cannot be opened is a problem of the source.
+        if exc.filename == str(output.copy_from) and exc.filename2 is None and exc.errno not in _DISK_FULL:
+            try:
+                shown = output.copy_from.relative_to(site).as_posix()
+            except ValueError:
+                shown = str(output.copy_from)
+            raise BuildError([Diagnostic(shown, f"cannot read file: {exc.strerror or exc}")]) from None
+        raise on_disk(exc, writer.out / output.rel) from exc
+
+
+def on_disk(exc: OSError, path: Path, folder: Path | None = None) -> OSError:
+    """The error to report when writing `path` (into `folder`, by default its own) failed:
+    that path, the system's reason and the disk (the folder it is mounted at), whichever
+    file the system named.
+
+    A plain OSError of the same errno (a PermissionError stays one), so that it crosses
+    worker processes and the command line reports it as a refused write (exit status 74).
+    """
+    reason = exc.strerror or str(exc)
+    folder = folder if folder is not None else path.parent
+    disk = _mount_point(folder)
+    if exc.errno == errno.ENOSPC:
+        reason += f": the disk holding {folder} (mounted at {disk}) is full"
+    elif exc.errno == errno.EDQUOT:
+        reason += f": your quota on the disk holding {folder} (mounted at {disk}) is used up"
+    else:
+        reason += f" (writing into {folder}, on the disk mounted at {disk})"
+    return OSError(exc.errno, reason, str(path))
+
+
+def _mount_point(folder: Path) -> Path:
+    """The folder a disk is mounted at that holds `folder` (which may not exist yet)."""
+    current = Path(os.path.abspath(folder))
+    while current.parent != current and not os.path.ismount(current):
+        current = current.parent
+    return current
+
+
+def _render_chunk(positions: list[int], shared: tuple[Renderer, Path, Path, Sequence[Output]]
                   ) -> list[tuple[str, tuple[Diagnostic, ...]]]:
-    renderer, root, outputs = shared
+    renderer, root, out, outputs = shared
     made: set[Path] = set()
     results = []
     for position in positions:
@@ -67,9 +127,12 @@ def _render_chunk(positions: list[int], shared: tuple[Renderer, Path, Sequence[O
             results.append((output.rel, exc.diagnostics))
             continue
         path = root / output.rel
-        if path.parent not in made:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            made.add(path.parent)
-        path.write_bytes(data)
+        try:
+            if path.parent not in made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                made.add(path.parent)
+            path.write_bytes(data)
+        except OSError as exc:  # the staging path is the build's own: name the output path and its disk
+            raise on_disk(exc, out / output.rel) from exc
         results.append((output.rel, ()))
     return results

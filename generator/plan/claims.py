@@ -11,20 +11,28 @@ from generator.plan.pages import Page
 from generator.urls import output_path
 
 
-def check_routes(pages: Sequence[Page], content: Content) -> None:
+def check_routes(pages: Sequence[Page], content: Content, files: Sequence[tuple[str, str]] = ()) -> None:
     """Fail when two sources claim one output file, or a page lands in a folder the build fills.
 
-    Generated pages come first, so a clash is reported on the source file that causes it.
+    `files` are the files copied into the output as (output path, the source claiming it):
+    theme files, resized photos, shared media, bundle files. Generated pages, theme files
+    and resized photos come first, so a clash is reported on the content file causing it.
     """
-    routes = [(page.url, page.source) for page in pages]
-    routes += [("/" + m.removeprefix("content/"), m) for m in content.media]
-    routes.sort(key=lambda route: route[1].startswith("content/"))
+    def rank(route: tuple[str, str, int]) -> int:
+        _, source, kind = route
+        if not source.startswith("content/"):
+            return kind  # a generated page (0) or a theme file or resized photo (1)
+        return 2 if kind == 0 else 3 if source.startswith("content/media/") else 4
+
+    files = files or [(m.removeprefix("content/"), m) for m in content.media]
+    ranked = [(page.url, page.source, 0) for page in pages] + [("/" + rel, source, 1) for rel, source in files]
+    routes = [(url, source) for url, source, _ in sorted(ranked, key=rank)]
     diags = find_collisions(routes)
-    for url, source in routes:
-        segment = url.strip("/").split("/", 1)[0]
-        if segment in RESERVED_SEGMENTS and not source.startswith("content/media/"):
-            diags.append(Diagnostic(source, f"the URL {url} is inside /{segment}/, where sitegen writes "
-                                            f"{RESERVED_SEGMENTS[segment]}", hint="set a different 'slug:'"))
+    for page in pages:
+        segment = page.url.strip("/").split("/", 1)[0]
+        if segment in RESERVED_SEGMENTS:
+            diags.append(Diagnostic(page.source, f"the URL {page.url} is inside /{segment}/, where sitegen writes "
+                                                 f"{RESERVED_SEGMENTS[segment]}", hint="set a different 'slug:'"))
     raise_if_errors(diags)
 
 
@@ -33,11 +41,20 @@ def find_collisions(routes: Iterable[tuple[str, str]]) -> list[Diagnostic]:
     seen: dict[str, tuple[str, str]] = {}
     diags = []
     for url, source in routes:
-        key = output_path(url).lower()
+        path = str(output_path(url))
+        key = path.lower()
         if key in seen:
             other_url, other = seen[key]
-            same = "the same URL" if other_url == url else "URLs that differ only in case"
-            diags.append(Diagnostic(source, f"{same} as {other}: {url}",
+            other_path = str(output_path(other_url))
+            if other_url == url:
+                same = f"the same URL as {other}: {url}"
+            elif other_path == path:  # /media/ and /media/index.html
+                same = f"the same output file as {other} ({other_url}): {path}"
+            elif other_url.lower() == url.lower():
+                same = f"URLs that differ only in case as {other}: {url}"
+            else:
+                same = f"output files that differ only in case as {other} ({other_path}): {path}"
+            diags.append(Diagnostic(source, same,
                                     hint="set a different 'slug:' in one of them" if source.endswith(".md")
                                     else "rename one of them"))
         else:

@@ -10,6 +10,7 @@ import select
 import shutil
 import socket
 import socketserver
+import stat
 import sys
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -101,6 +102,32 @@ def resolve_request(root: Path, rel: str) -> Path | None:
     return real
 
 
+def file_kind(path: Path | None) -> str | None:
+    """"dir", "file" or None when nothing can be served from `path`.
+
+    Every file-system question a request asks goes through here: a name the system
+    refuses (a segment of 256 bytes or more is ENAMETOOLONG), a folder it may not look
+    into, or any other OSError means there is nothing to serve, never an error.
+    """
+    if path is None:
+        return None
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):
+        return None
+    return "dir" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else None
+
+
+def _read_or_none(path: Path | None) -> bytes | None:
+    """The bytes of a file of the output, or None when it is not there or cannot be read."""
+    if file_kind(path) != "file":
+        return None
+    try:
+        return path.read_bytes()  # type: ignore[union-attr]
+    except OSError:
+        return None
+
+
 class Served(Protocol):
     """What the handler needs of the preview: the output folder, its state, patched pages."""
 
@@ -167,43 +194,52 @@ class Handler(BaseHTTPRequestHandler):
         rel = path[len(base):]
         _wait_for(preview.out)
         target = resolve_request(preview.out, rel)
-        if target is not None and target.is_dir():
+        if file_kind(target) == "dir":
             if not path.endswith("/"):
                 parts = [quote(p) for p in unquote(rel).split("/") if p]
                 return self._redirect(base + "/".join(parts) + "/" + ("?" + query if query else ""))
             target = resolve_request(preview.out, rel + "index.html")
-        if target is None or not target.is_file():
+        if target is None or file_kind(target) != "file":
             return self._not_found(head)
         self._send_file(200, target, head)
 
     def _send_file(self, status: int, target: Path, head: bool) -> None:
         kind = content_type(target)
+        if kind.startswith("text/html"):
+            preview = self.server.preview
+            generation = preview.status.generation  # read first: a patch is in place before its id
+            body = preview.patched_page(target)
+            if body is None:
+                try:
+                    body = target.read_bytes()
+                except ConnectionError:
+                    raise
+                except OSError:  # swapped away by a rebuild between the check and the read, or refused
+                    return self._not_found(head)
+            return self._send(status, inject_script(body, generation), kind, head)
         try:
-            if kind.startswith("text/html"):
-                preview = self.server.preview
-                generation = preview.status.generation  # read first: a patch is in place before its id
-                body = preview.patched_page(target)
-                body = target.read_bytes() if body is None else body
-                return self._send(status, inject_script(body, generation), kind, head)
-            with target.open("rb") as f:
-                size = os.fstat(f.fileno()).st_size
-                self._headers(status, kind, size)
-                if not head:
-                    shutil.copyfileobj(f, self.wfile)
-        except FileNotFoundError:  # swapped away by a rebuild between the check and the read
-            self._not_found(head)
+            f = target.open("rb")
+        except ConnectionError:
+            raise
+        except OSError:  # as above
+            return self._not_found(head)
+        with f:
+            size = os.fstat(f.fileno()).st_size
+            self._headers(status, kind, size)
+            if not head:
+                shutil.copyfileobj(f, self.wfile)
 
     def _not_found(self, head: bool) -> None:
         preview = self.server.preview
-        page = resolve_request(preview.out, "404.html")
-        if page is not None and page.is_file():
-            body = page.read_bytes()
-        elif preview.builds == 0 and preview.status.error is None:
-            body = _PLACEHOLDER.format(message="building the site…").encode()
+        if preview.builds == 0 and preview.status.error is None:
+            message = "building the site…"
         elif preview.builds == 0:
-            body = _PLACEHOLDER.format(message="the site does not build yet").encode()
+            message = "the site does not build yet"
         else:
-            body = _PLACEHOLDER.format(message="page not found").encode()
+            message = "page not found"
+        body = _read_or_none(resolve_request(preview.out, "404.html"))
+        if body is None:
+            body = _PLACEHOLDER.format(message=message).encode()
         self._send(404, inject_script(body, preview.status.generation), "text/html; charset=utf-8", head)
 
     def _redirect(self, location: str) -> None:

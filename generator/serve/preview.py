@@ -31,7 +31,7 @@ from generator.config.options import BuildOptions
 from generator.config.site import load_config
 from generator.errors import BuildError, terminal_safe
 from generator.output.cache import Memory
-from generator.serve.http import Handler, Server, Server6, resolve_request
+from generator.serve.http import Handler, Server, Server6, file_kind, resolve_request
 from generator.serve.patch import LastBuild
 from generator.serve.status import BuildStatus, format_failure, summarize_build
 from generator.serve.watch import watch_root, watch_trees
@@ -305,7 +305,7 @@ class Preview:
             return None
         rel = url_path[len(base):]
         target = resolve_request(self.out, rel + "index.html" if rel.endswith("/") or not rel else rel)
-        if target is None or not target.is_file():
+        if target is None or file_kind(target) != "file":
             return None
         return target.relative_to(self.out.resolve()).as_posix()
 
