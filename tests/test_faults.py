@@ -29,10 +29,8 @@ import generator.build
 import generator.output.switch
 import generator.pipeline
 from generator.cli import main
-from generator.interrupts import Terminated
-from generator.interrupts import dropped_interrupts_redelivered
-from generator.interrupts import sigterm_as_interrupt
 from generator.errors import BuildError
+from generator.interrupts import Terminated, dropped_interrupts_redelivered, sigterm_as_interrupt
 from tests.conftest import BUILD_TIME, REPO, build_into, copy_site
 
 ARTICLES = "content/articles/2023/11"

@@ -20,16 +20,8 @@ from typing import Any
 from generator.config.images import ImagesConfig
 from generator.config.related import RelatedConfig
 from generator.config.search import SearchConfig
-from generator.config.site import (
-    _SCALAR_KEYS,
-    _SECTION_KEY,
-    _TABLE_KEYS,
-    _THEME_NAME,
-    PERMALINK_FIELDS,
-    PathsConfig,
-    Section,
-    SiteConfig,
-)
+from generator.config.site import _SCALAR_KEYS, _SECTION_KEY, _TABLE_KEYS, _THEME_NAME, PathsConfig, Section, SiteConfig
+from generator.config.values import PERMALINK_FIELDS
 
 # The records behind each table with fixed keys; [sections] has keys of the site's own.
 TABLES: dict[str, type] = {"paths": PathsConfig, "related": RelatedConfig, "search": SearchConfig,

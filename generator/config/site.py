@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime
-import math
 import re
-import string
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,11 +17,20 @@ from generator.config.images import ImagesConfig
 from generator.config.options import BuildOptions
 from generator.config.related import RelatedConfig
 from generator.config.search import SearchConfig
+from generator.config.values import (
+    CONFIG_NAME,
+    check_permalink,
+    find_key_line,
+    is_type,
+    normalize_base_url,
+    toml_diagnostic,
+    type_name,
+    validate_table,
+    value_kind,
+)
 from generator.errors import BuildError, Diagnostic, line_of, suggest, wide_encoding_diagnostic
 
-CONFIG_NAME = "site.toml"
 CACHE_DIR = ".sitegen"  # the build cache, beside site.toml
-PERMALINK_FIELDS = ("section", "year", "month", "day", "slug")
 
 
 @dataclass(frozen=True)
@@ -138,7 +144,7 @@ def load_config(options: BuildOptions) -> SiteConfig:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise BuildError([_toml_diagnostic(shown, text, exc)]) from None
+        raise BuildError([toml_diagnostic(shown, text, exc)]) from None
     return validate_config(raw, text, options)
 
 
@@ -156,8 +162,8 @@ def validate_config(raw: Mapping[str, Any], text: str, options: BuildOptions) ->
     for key, value in raw.items():
         if key in _SCALAR_KEYS:
             expected = _SCALAR_KEYS[key]
-            if not _is_type(value, expected):
-                problem(f"'{key}' must be {_type_name(expected)}, not {_value_kind(value)}", key)
+            if not is_type(value, expected):
+                problem(f"'{key}' must be {type_name(expected)}, not {value_kind(value)}", key)
             elif expected is str and not value.strip() and key not in _MAY_BE_EMPTY:
                 problem(f"'{key}' is {'empty' if not value else 'blank: it holds only white space'}", key,
                         hint=f"write the {key} between the quotes" if key in ("title", "base_url") else
@@ -202,7 +208,7 @@ def validate_config(raw: Mapping[str, Any], text: str, options: BuildOptions) ->
             problem(f"'{key}' must be at least 1", key)
 
     sections = _validate_sections(raw.get("sections", {}), text, diags)
-    related = _validate_table(RelatedConfig, raw.get("related", {}), "related", text, diags)
+    related = validate_table(RelatedConfig, raw.get("related", {}), "related", text, diags)
     related_table = raw.get("related", {})
     if isinstance(related_table, dict) and "language" not in related_table and isinstance(values.get("language"), str):
         # Words are stemmed in the site's language unless [related] names another.
@@ -210,7 +216,7 @@ def validate_config(raw: Mapping[str, Any], text: str, options: BuildOptions) ->
     for key, message in related.problems():
         line = find_key_line(text, key, "related")
         diags.append(Diagnostic(CONFIG_NAME, message, line=line, source_line=line_of(text, line)))
-    paths = _validate_table(PathsConfig, raw.get("paths", {}), "paths", text, diags)
+    paths = validate_table(PathsConfig, raw.get("paths", {}), "paths", text, diags)
     for key in ("tags", "people", "archive", "search"):
         value = getattr(paths, key)
         if not _SECTION_KEY.match(value):
@@ -219,11 +225,11 @@ def validate_config(raw: Mapping[str, Any], text: str, options: BuildOptions) ->
             diags.append(Diagnostic(CONFIG_NAME, wrong, line=line, source_line=line_of(text, line),
                                     hint="use lowercase letters, digits and hyphens"))
     diags.extend(_url_conflicts(sections, paths, text))
-    search = _validate_table(SearchConfig, raw.get("search", {}), "search", text, diags)
+    search = validate_table(SearchConfig, raw.get("search", {}), "search", text, diags)
     for key, message in search.problems():
         line = find_key_line(text, key, "search")
         diags.append(Diagnostic(CONFIG_NAME, message, line=line, source_line=line_of(text, line)))
-    images = _validate_table(ImagesConfig, raw.get("images", {}), "images", text, diags)
+    images = validate_table(ImagesConfig, raw.get("images", {}), "images", text, diags)
     for key, message in images.problems():
         line = find_key_line(text, key, "images")
         diags.append(Diagnostic(CONFIG_NAME, message, line=line, source_line=line_of(text, line)))
@@ -256,67 +262,10 @@ def _url_conflicts(sections: tuple[Section, ...], paths: PathsConfig, text: str)
     return diags
 
 
-def normalize_base_url(url: str) -> tuple[str, str | None]:
-    """Return the base URL ending in "/" and an error message when it is unusable."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return url, f"base_url must be an absolute http(s) URL, not '{url}'"
-    if parts.query or parts.fragment:
-        return url, "base_url must not have a query or fragment"
-    if any(c.isspace() or c in '"<>\\^`{|}' for c in url):
-        return url, f"base_url must not contain spaces, quotes or any of < > \\ ^ ` {{ | }}: '{url}'"
-    if parts.username is not None or parts.password is not None:
-        return url, "base_url must not contain a user name or password"
-    try:
-        parts.port
-    except ValueError:
-        return url, f"base_url has an invalid port: '{url}'"
-    return url if url.endswith("/") else url + "/", None
-
-
-def check_permalink(pattern: str) -> str | None:
-    """Return why a permalink pattern is unusable, or None."""
-    if not (pattern.startswith("/") and pattern.endswith("/")):
-        return "permalink must start and end with '/'"
-    try:
-        fields = [name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None]
-    except ValueError as exc:
-        return f"permalink has an unmatched brace: {exc}"
-    if any(part in (".", "..") for part in pattern.split("/")):
-        return "permalink must not contain '.' or '..' segments"
-    names = re.findall(r"\{([^{}]*)\}", pattern)
-    for name in names:
-        if name not in PERMALINK_FIELDS:
-            hint = suggest(name, PERMALINK_FIELDS)
-            return f"unknown permalink field '{{{name}}}'" + (f" ({hint})" if hint else "")
-    if "slug" not in names or "slug" not in fields:
-        return "permalink must contain {slug} so every article gets its own URL"
-    return None
-
-
-def find_key_line(text: str, key: str, table: str | None = None) -> int | None:
-    """Find the 1-based line where `key` is assigned, inside `[table]` when given."""
-    current: str | None = None
-    pattern = re.compile(r"^\s*(?:\"?)" + re.escape(key) + r"(?:\"?)\s*=")
-    header = re.compile(r"^\s*\[+\s*([^\]]+?)\s*\]+")
-    for number, line in enumerate(text.splitlines(), 1):
-        match = header.match(line)
-        if match:
-            current = match.group(1)
-            if table is None and current == key:
-                return number
-            if table is not None and current == f"{table}.{key}":
-                return number
-            continue
-        if pattern.match(line) and (current == table or (table is None and current is None)):
-            return number
-    return None
-
-
 def _validate_sections(raw: Any, text: str, diags: list[Diagnostic]) -> tuple[Section, ...]:
     if not isinstance(raw, dict):
         line = find_key_line(text, "sections")
-        diags.append(Diagnostic(CONFIG_NAME, f"[sections] must be a table, not {_value_kind(raw)}", line=line))
+        diags.append(Diagnostic(CONFIG_NAME, f"[sections] must be a table, not {value_kind(raw)}", line=line))
         return ()
     sections = []
     for key, value in raw.items():
@@ -341,7 +290,7 @@ def _validate_sections(raw: Any, text: str, diags: list[Diagnostic]) -> tuple[Se
             description = value.get("description", "")
             wrong = [(k, v) for k, v in (("title", title), ("description", description)) if not isinstance(v, str)]
             for k, v in wrong:
-                diags.append(Diagnostic(CONFIG_NAME, f"section '{key}': {k} must be a string, not {_value_kind(v)}",
+                diags.append(Diagnostic(CONFIG_NAME, f"section '{key}': {k} must be a string, not {value_kind(v)}",
                                         line=find_key_line(text, k, f"sections.{key}") or line))
             if not wrong and not title.strip():
                 diags.append(Diagnostic(CONFIG_NAME, f"section '{key}': the title is empty",
@@ -353,79 +302,5 @@ def _validate_sections(raw: Any, text: str, diags: list[Diagnostic]) -> tuple[Se
             sections.append(Section(key=key, title=title, description=description))
         else:
             diags.append(Diagnostic(CONFIG_NAME, f"section '{key}' must be a title string or a table, "
-                                                 f"not {_value_kind(value)}", line=line))
+                                                 f"not {value_kind(value)}", line=line))
     return tuple(sections)
-
-
-def _validate_table(cls: type, raw: Any, name: str, text: str, diags: list[Diagnostic]) -> Any:
-    """Validate a sub-table against a frozen dataclass whose defaults give the types."""
-    if not isinstance(raw, dict):
-        diags.append(Diagnostic(CONFIG_NAME, f"[{name}] must be a table, not {_value_kind(raw)}",
-                                line=find_key_line(text, name)))
-        return cls()
-    fields = {f.name: f for f in dataclasses.fields(cls)}
-    defaults = cls()
-    values = {}
-    for key, value in raw.items():
-        line = find_key_line(text, key, name)
-        if key not in fields:
-            diags.append(Diagnostic(CONFIG_NAME, f"unknown key '{key}' in [{name}]", line=line,
-                                    hint=suggest(key, fields), source_line=line_of(text, line)))
-            continue
-        expected = type(getattr(defaults, key))
-        if not _is_type(value, expected):
-            bad = next((i for i, item in enumerate(value) if not _is_type(item, int)), None) \
-                if expected is tuple and isinstance(value, list) else None
-            wrong = (f"[{name}] {key} item {bad + 1} must be a whole number, not {_value_kind(value[bad])}"
-                     if bad is not None else
-                     f"[{name}] {key} must be {_type_name(expected)}, not {_value_kind(value)}")
-            diags.append(Diagnostic(CONFIG_NAME, wrong, line=line, source_line=line_of(text, line)))
-            continue
-        values[key] = float(value) if expected is float else tuple(value) if expected is tuple else value
-    return dataclasses.replace(defaults, **values)
-
-
-def _is_type(value: Any, expected: type) -> bool:
-    if expected is float:
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if expected is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    if expected is tuple:  # a TOML array of whole numbers, e.g. [images] widths
-        return isinstance(value, list) and all(_is_type(item, int) for item in value)
-    return isinstance(value, expected)
-
-
-def _type_name(kind: type) -> str:
-    """What a key requires, in words."""
-    return {str: "a string", int: "a whole number", float: "a number", bool: "true or false",
-            dict: "a table", list: "a list", tuple: "a list of whole numbers"}.get(kind, kind.__name__)
-
-
-def _value_kind(value: Any) -> str:
-    """What a TOML value is, in words precise enough to say what is wrong with it: a whole
-    number is not a decimal one, and an empty string is not just a string."""
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, int):
-        return "a whole number"
-    if isinstance(value, float):
-        return "a decimal number" if math.isfinite(value) else "nan" if math.isnan(value) else "infinity"
-    if isinstance(value, str):
-        return "a string" if value.strip() else "an empty string" if not value else "a blank string"
-    if isinstance(value, datetime.datetime):
-        return "a date and time"
-    if isinstance(value, datetime.date):
-        return "a date"
-    if isinstance(value, datetime.time):
-        return "a time"
-    return {dict: "a table", list: "a list"}.get(type(value), type(value).__name__)
-
-
-def _toml_diagnostic(path: str, text: str, exc: tomllib.TOMLDecodeError) -> Diagnostic:
-    match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-    message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc)) or "invalid TOML"
-    if match:
-        line, col = int(match.group(1)), int(match.group(2))
-        return Diagnostic(path, f"invalid TOML: {message}", line=line, column=col,
-                          source_line=line_of(text, line))
-    return Diagnostic(path, f"invalid TOML: {message}")

@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 from typing import Callable, Iterable
 
-from generator.config.site import CONFIG_NAME
+from generator.config.values import CONFIG_NAME
 
 WATCH_STEP_MS = 50  # a burst of events ends after this much quiet...
 WATCH_DEBOUNCE_MS = 1600  # ...or after this long at most
