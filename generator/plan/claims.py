@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Iterable, Sequence
 
 from generator.config.site import RESERVED_SEGMENTS
+from generator.content.aliases import is_query_alias
 from generator.content.model import Content
 from generator.errors import Diagnostic, raise_if_errors
+from generator.plan.aliases import ALIAS_TEMPLATE, owners
 from generator.plan.pages import Page
 from generator.urls import output_path
 
@@ -14,9 +16,10 @@ from generator.urls import output_path
 def check_routes(pages: Sequence[Page], content: Content) -> None:
     """Fail when two sources claim one output file, or a page lands in a folder the build fills.
 
-    Generated pages come first, so a clash is reported on the source file that causes it.
+    Generated pages come first, so a clash is reported on the source file that causes it;
+    aliases come last, so a clash with an alias is reported at the alias's line.
     """
-    routes = [(page.url, page.source) for page in pages]
+    routes = [(page.url, page.source) for page in pages if page.template != ALIAS_TEMPLATE]
     routes += [("/" + m.removeprefix("content/"), m) for m in content.media]
     routes.sort(key=lambda route: route[1].startswith("content/"))
     diags = find_collisions(routes)
@@ -25,7 +28,35 @@ def check_routes(pages: Sequence[Page], content: Content) -> None:
         if segment in RESERVED_SEGMENTS and not source.startswith("content/media/"):
             diags.append(Diagnostic(source, f"the URL {url} is inside /{segment}/, where sitegen writes "
                                             f"{RESERVED_SEGMENTS[segment]}", hint="set a different 'slug:'"))
+    diags += alias_collisions(routes, content)
     raise_if_errors(diags)
+
+
+def alias_collisions(routes: Sequence[tuple[str, str]], content: Content) -> list[Diagnostic]:
+    """An alias naming a page, another alias, or its own story is an error at the alias's line."""
+    seen: dict[str, str] = {output_path(url).lower(): f"{source} ({url})" for url, source in reversed(routes)}
+    diags = []
+    for item in owners(content):
+        for alias, line in zip(item.aliases, item.alias_lines):
+            def report(message: str, hint: str = "remove the alias or change one of them") -> None:
+                diags.append(Diagnostic(item.source, message, line=line, hint=hint))
+
+            if is_query_alias(alias):
+                key = alias
+            else:
+                key = output_path(alias).lower()
+                segment = alias.strip("/").split("/", 1)[0]
+                if segment in RESERVED_SEGMENTS:
+                    report(f"alias {alias} is inside /{segment}/, where sitegen writes {RESERVED_SEGMENTS[segment]}",
+                           hint="remove the alias")
+                    continue
+            if key == output_path(item.url).lower():
+                report(f"alias {alias} is the URL of this file itself", hint="remove the alias")
+            elif key in seen:
+                report(f"alias {alias} claims the same URL as {seen[key]}")
+            else:
+                seen[key] = f"an alias in {item.source}" + (f" (line {line})" if line else "")
+    return diags
 
 
 def find_collisions(routes: Iterable[tuple[str, str]]) -> list[Diagnostic]:
