@@ -177,6 +177,10 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("--source", "-s", type=Path, default=Path("."), help="site folder (default: .)")
     new.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     new.set_defaults(run=run_new)
+
+    from generator.importer.command import add_import_parser
+
+    add_import_parser(commands)
     return parser
 
 

@@ -38,8 +38,9 @@ def alias_collisions(routes: Sequence[tuple[str, str]], content: Content) -> lis
     diags = []
     for item in owners(content):
         for alias, line in zip(item.aliases, item.alias_lines):
-            def report(message: str, hint: str = "remove the alias or change one of them") -> None:
-                diags.append(Diagnostic(item.source, message, line=line, hint=hint))
+            def report(message: str, hint: str = "remove the alias or change one of them",
+                       source: str = item.source, line: int | None = line) -> None:
+                diags.append(Diagnostic(source, message, line=line, hint=hint))
 
             if is_query_alias(alias):
                 key = alias
