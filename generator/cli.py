@@ -44,11 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 0
     except KeyboardInterrupt as exc:
-        what = "terminated" if isinstance(exc, Terminated) else "interrupted"
-        # Signals are held while the output is switched: it is the old site or the new one.
-        print(f"sitegen: {what}; the output folder holds the previous site (or the new one, "
-              "if it was already complete)", file=sys.stderr)
-        return 128 + (signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT)
+        return report_interrupt(exc)
     except OSError as exc:  # the machine's fault, not sitegen's: a full disk, a permission
         if args.debug:
             traceback.print_exc()
@@ -56,7 +52,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"sitegen: error: {where}{exc.strerror or exc}\n"
               "sitegen: stopped; a build leaves the previous output as it was", file=sys.stderr)
         return 74
-    except Exception:  # noqa: BLE001 - last line of defence: no raw traceback for users
+    except Exception as exc:  # noqa: BLE001 - last line of defence: no raw traceback for users
+        interrupt = interrupt_behind(exc)
+        if interrupt is not None:  # Python wrapped it (a signal while a class was being made)
+            return report_interrupt(interrupt)
         if args.debug:
             traceback.print_exc()
         kind, value, _ = sys.exc_info()
@@ -64,6 +63,32 @@ def main(argv: Sequence[str] | None = None) -> int:
               "This is a bug in sitegen, not in your site. Please report it to the sitegen\n"
               "issue tracker with the output of the same command run with --debug.", file=sys.stderr)
         return 70
+
+
+def report_interrupt(exc: KeyboardInterrupt) -> int:
+    """Say that Ctrl-C or SIGTERM stopped the command; its exit status."""
+    what = "terminated" if isinstance(exc, Terminated) else "interrupted"
+    # Signals are held while the output is switched: it is the old site or the new one.
+    print(f"sitegen: {what}; the output folder holds the previous site (or the new one, "
+          "if it was already complete)", file=sys.stderr)
+    return 128 + (signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT)
+
+
+def interrupt_behind(exc: BaseException) -> KeyboardInterrupt | None:
+    """The Ctrl-C or SIGTERM an exception was raised from, if any.
+
+    Python wraps an exception raised while it creates a class (`__set_name__`, as a
+    dataclass's fields do while a module is imported) in a RuntimeError: a signal that
+    arrives then must still stop the command as an interrupt, not as an internal error.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
 
 
 def whole_number(low: int, high: int | None = None, note: str = "") -> Callable[[str], int]:
@@ -149,6 +174,10 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("--source", "-s", type=Path, default=Path("."), help="site folder (default: .)")
     new.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     new.set_defaults(run=run_new)
+
+    from generator.importer.command import add_import_parser
+
+    add_import_parser(commands)
     return parser
 
 

@@ -23,6 +23,7 @@ from generator.content.photos import alt_diagnostics, unlabelled_images
 from generator.content.schedule import withhold_scheduled
 from generator.errors import Diagnostic
 from generator.output.switch import check_output_folder
+from generator.plan.aliases import plan_aliases
 from generator.plan.claims import check_routes
 from generator.plan.pages import Page, SiteData, build_site_data, plan_pages
 from generator.render.templates import Theme, load_theme
@@ -122,7 +123,8 @@ def plan(loaded: Loaded, stories: Stories, timed: Timer = untimed,
     options, config, content = loaded.options, loaded.config, stories.content
     lists = timed("related", lambda: related(content, config))
     site = build_site_data(content, config, lists)
-    pages = timed("plan", lambda: tuple(plan_pages(content, site, config, options.build_time, options.search)))
+    pages = timed("plan", lambda: tuple(plan_pages(content, site, config, options.build_time, options.search))
+                  + tuple(plan_aliases(content)))
     timed("route", lambda: check_routes(pages, content, copied_files(loaded, content)))
     return Plan(loaded=loaded, stories=stories, related=lists, site=site, pages=pages)
 

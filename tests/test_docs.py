@@ -21,18 +21,26 @@ README = REPO / "README.md"
 DOCS = sorted((REPO / "docs").glob("*.md"))
 
 
-def subcommands() -> dict[str, argparse.ArgumentParser]:
-    action = next(a for a in make_parser()._actions if isinstance(a, argparse._SubParsersAction))
-    return dict(action.choices)
+def subcommands(parser: argparse.ArgumentParser | None = None, prefix: str = "") -> dict[str, argparse.ArgumentParser]:
+    """Every command by its words (`import wordpress` for a command of a command)."""
+    action = next(a for a in (parser or make_parser())._actions if isinstance(a, argparse._SubParsersAction))
+    found: dict[str, argparse.ArgumentParser] = {}
+    for name, sub in action.choices.items():
+        nested = any(isinstance(a, argparse._SubParsersAction) for a in sub._actions)
+        found.update(subcommands(sub, f"{prefix}{name} ") if nested else {f"{prefix}{name}": sub})
+    return found
 
 
 def synopses(path: Path) -> dict[str, str]:
-    """`sitegen CMD ...` lines indented as code in a Markdown file, by command."""
+    """`sitegen CMD ...` lines indented as code in a Markdown file, by command words."""
+    commands = sorted(subcommands(), key=len, reverse=True)  # `import wordpress` before `import`
     found = {}
     for line in path.read_text().splitlines():
-        match = re.match(r"^ {4}sitegen (\w+)(.*)$", line)
+        match = re.match(r"^ {4}sitegen (.*)$", line)
         if match:
-            found.setdefault(match.group(1), match.group(2))
+            name = next((c for c in commands if match.group(1) == c or match.group(1).startswith(c + " ")), None)
+            if name is not None:
+                found.setdefault(name, match.group(1)[len(name):])
     return found
 
 

@@ -550,3 +550,21 @@ def test_an_interrupt_python_drops_inside_a_callback_is_delivered_again(
             while time.monotonic() < deadline:
                 time.sleep(0.01)
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_an_interrupt_that_python_wrapped_is_still_an_interrupt(capsys: pytest.CaptureFixture[str],
+                                                                  monkeypatch: pytest.MonkeyPatch,
+                                                                  tmp_path: Path) -> None:
+    # A signal that lands while Python creates a class (a dataclass's Field.__set_name__
+    # during an import) reaches sitegen as RuntimeError("Error calling __set_name__ ...")
+    # raised from the KeyboardInterrupt: it must stop the build as an interrupt (130).
+    def interrupted_while_importing(*args: Any, **kwargs: Any) -> None:
+        try:
+            raise Terminated()
+        except KeyboardInterrupt as exc:
+            raise RuntimeError("Error calling __set_name__ on 'Field' instance 'x' of 'Y'") from exc
+
+    monkeypatch.setattr(generator.build, "load", interrupted_while_importing)
+    status = main(["build", "--source", str(tmp_path), "--out", str(tmp_path / "p"), "--no-search"])
+    err = capsys.readouterr().err
+    assert status == 143 and "terminated" in err and "internal error" not in err

@@ -171,6 +171,7 @@ def test_failed_incremental_build_keeps_output_and_next_build_succeeds(basic_sit
 SECTIONS = ["kota", "sains", "budaya"]
 TAGS = ["jembatan", "transportasi", "pasar", "astronomi", "banjir", "Banjir"]
 PEOPLE = ["Sari Lestari", "Yudi Pratama", "Sari-Lestari", "Dodi Hartono"]
+ALIASES = ["/lama/", "/lama/berita.html", "/?p=1", "/?p=2"]
 
 
 def article_text(title: str, date: str, section: str, tags: list[str], reporter: str, body: str) -> str:
@@ -186,6 +187,7 @@ edit = st.one_of(
     st.tuples(st.just("delete"), st.integers(0, 30)),
     st.tuples(st.just("rename"), st.integers(0, 30)),
     st.tuples(st.just("retag"), st.integers(0, 30), st.lists(st.sampled_from(TAGS), max_size=3, unique=True)),
+    st.tuples(st.just("alias"), st.integers(0, 30), st.lists(st.sampled_from(ALIASES), max_size=2, unique=True)),
     st.tuples(st.just("template"), st.sampled_from(["Hilang", "Tidak ada"])),
     st.tuples(st.just("config"), st.integers(1, 3)),
 )
@@ -217,10 +219,11 @@ def apply_edit(site: Path, op: tuple) -> None:
             lines = target.read_text().splitlines()
             lines = [f'title: "{op[2].strip() or "x"} judul"' if line.startswith("title:") else line for line in lines]
             target.write_text("\n".join(lines) + "\n")
-        elif kind == "retag":
+        elif kind in ("retag", "alias"):
+            key = "tags" if kind == "retag" else "aliases"
             lines = target.read_text().splitlines()
-            lines = [line for line in lines if not line.startswith("tags:")]
-            lines.insert(2, f"tags: [{', '.join(op[2])}]")
+            lines = [line for line in lines if not line.startswith(f"{key}:")]
+            lines.insert(2, f"{key}: [{', '.join(repr(v) for v in op[2])}]")
             target.write_text("\n".join(lines) + "\n")
 
 

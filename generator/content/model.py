@@ -56,6 +56,8 @@ class Article:
     related: tuple[str, ...] = ()  # slugs pinned by hand
     related_line: int | None = None
     extra: tuple[tuple[str, object], ...] = ()
+    aliases: tuple[str, ...] = ()  # old URLs, as site paths (content/aliases.py)
+    alias_lines: tuple[int | None, ...] = ()  # the line of each alias, for collision errors
 
     @property
     def modified(self) -> datetime:
@@ -74,6 +76,8 @@ class StandalonePage:
     body: str
     body_line: int
     summary: str = ""
+    aliases: tuple[str, ...] = ()
+    alias_lines: tuple[int | None, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from pathlib import Path, PurePosixPath
 from typing import Mapping
 
 from generator.config.site import SiteConfig
+from generator.content.aliases import normalize_alias
 from generator.content.discover import Sources, Stamp, is_inside, stamp_of
 from generator.content.frontmatter import decode_source, parse_front_matter
 from generator.content.markdown import first_paragraph_text
@@ -17,8 +18,8 @@ from generator.errors import BuildError, Diagnostic, raise_if_errors, suggest
 from generator.urls import article_url, page_url
 
 ARTICLE_KEYS = ("title", "date", "updated", "section", "reporter", "editor", "tags", "summary",
-                "image", "dateline", "slug", "draft", "related", "extra")
-PAGE_KEYS = ("title", "summary", "slug", "extra")
+                "image", "dateline", "slug", "draft", "related", "extra", "aliases")
+PAGE_KEYS = ("title", "summary", "slug", "extra", "aliases")
 MAX_SOURCE_BYTES = 5 * 1024 * 1024
 
 
@@ -155,6 +156,7 @@ def parse_article(rel: str, text: str, config: SiteConfig) -> Article:
     dateline = check.string("dateline")
     draft = check.boolean("draft")
     extra = check.mapping("extra")
+    aliases, alias_lines = check_aliases(check)
     slug = check.slug(_default_slug(rel))
     body_text = fm.body
     url = article_url(config.permalink, section or "x", when or datetime(1970, 1, 1), slug) if when else ""
@@ -167,7 +169,7 @@ def parse_article(rel: str, text: str, config: SiteConfig) -> Article:
         tags=_dedupe(tags), summary=summary or first_paragraph_text(body_text),
         summary_derived=not summary, image=image, body_images=body_images,
         dateline=dateline, draft=draft, related=related, related_line=fm.lines.get("related"),
-        extra=tuple(sorted(extra.items())))
+        extra=tuple(sorted(extra.items())), aliases=aliases, alias_lines=alias_lines)
 
 
 def parse_page(rel: str, text: str) -> StandalonePage:
@@ -179,9 +181,33 @@ def parse_page(rel: str, text: str) -> StandalonePage:
     summary = check.string("summary")
     slug = check.slug(PurePosixPath(rel).stem)
     check.mapping("extra")
+    aliases, alias_lines = check_aliases(check)
     check.done()
     return StandalonePage(source=rel, slug=slug, url=page_url(slug), title=title, body=fm.body,
-                          body_line=fm.body_line, summary=summary or first_paragraph_text(fm.body))
+                          body_line=fm.body_line, summary=summary or first_paragraph_text(fm.body),
+                          aliases=aliases, alias_lines=alias_lines)
+
+
+def check_aliases(check: FieldChecker) -> tuple[tuple[str, ...], tuple[int | None, ...]]:
+    """The `aliases:` list as site paths, with the line of each (one text is a list of one)."""
+    value = check.fm.data.get("aliases")
+    if isinstance(value, str):
+        value = [value]
+    elif value is not None and not isinstance(value, list):
+        check.string_list("aliases")  # reports the type
+        return (), ()
+    aliases: list[str] = []
+    lines: list[int | None] = []
+    for index, item in enumerate(value or ()):
+        key = f"aliases.{index}"
+        if not isinstance(item, str) or not item.strip():
+            check.error(key, f"'aliases' item {index + 1} must be a path such as /2019/05/old-story/")
+            continue
+        alias = normalize_alias(item, lambda message, hint, key=key: check.error(key, message, hint))
+        if alias is not None:
+            aliases.append(alias)
+            lines.append(check.fm.lines.get(key) or check.fm.lines.get("aliases"))
+    return tuple(aliases), tuple(lines)
 
 
 def _default_slug(rel: str) -> str:

@@ -79,4 +79,24 @@
   humanize(document);
   var boxes = document.querySelectorAll("[data-latest]");
   for (var i = 0; i < boxes.length; i++) fillLatest(boxes[i]);
+
+  /* Old query links (/?p=123, /index.php?p=123) of an imported archive: a static host
+     serves the home page or the 404 page for them, whatever the query. The site's
+     aliases.json maps each query alias to its story (docs/import.md). */
+  function followQueryAlias(script) {
+    if (!location.search || !script || !script.src) return;
+    var base = new URL("..", script.src);  // the site root: this file is static/sitegen.js
+    var here = location.pathname.slice(base.pathname.length - 1);
+    if (location.origin !== base.origin || (here !== "/" && here !== "/index.php")) return;
+    fetch(new URL("aliases.json", base), { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : {}; })
+      .then(function (map) {
+        var target = map[location.search];
+        if (typeof target === "string" && target.charAt(0) === "/") {
+          location.replace(new URL(target.slice(1), base).href);
+        }
+      })
+      .catch(function () { /* stay on this page */ });
+  }
+  followQueryAlias(document.currentScript);
 })();
