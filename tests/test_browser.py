@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -119,3 +120,62 @@ def test_article_tag_and_person_pages_have_no_axe_violations(browser, site_url: 
         assert axe_violations(page) == [], path
         assert problems == [], path
         page.close()
+
+
+@pytest.fixture(scope="module")
+def embed_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The basic site with a story holding a YouTube URL alone on its line, served at /."""
+    from tests.conftest import build_into, copy_site
+    from tests.test_embeds import write_story
+
+    root = tmp_path_factory.mktemp("embed")
+    site = copy_site("basic", root)
+    write_story(site)
+    build_into(site, root / "public")
+    with serve(root / "public") as url:
+        yield url
+
+
+def test_a_video_loads_from_youtube_nocookie_only_when_the_reader_asks(browser, embed_site: str) -> None:
+    from tests.test_embeds import ID, STORY_PATH
+
+    page = browser.new_page(locale="id-ID", timezone_id="Asia/Jakarta")
+    video_hosts: list[str] = []
+
+    def player(route) -> None:  # no network in tests: a stand-in for the player page
+        video_hosts.append(route.request.url)
+        route.fulfill(status=200, content_type="text/html",
+                      body="<!doctype html><html lang=en><title>Pemutar</title><p>player</p></html>")
+
+    page.route("**/*", lambda route: player(route) if "127.0.0.1" not in route.request.url
+               else route.continue_())
+    page.goto(f"{embed_site}{STORY_PATH}/")
+    page.wait_for_load_state("networkidle")
+    embed = page.locator(".embed")
+    link = embed.locator("a.embed-link")
+    assert link.inner_text() == "Putar video di YouTube"
+    assert link.get_attribute("href") == f"https://www.youtube.com/watch?v={ID}"
+    assert embed.locator("iframe").count() == 0 and video_hosts == []  # nothing loaded from the host yet
+    assert axe_violations(page) == []
+    button = embed.get_by_role("button", name="Putar di halaman ini (memuat pemutar YouTube)")
+    button.click()
+    frame = embed.locator("iframe")
+    assert frame.get_attribute("src") == f"https://www.youtube-nocookie.com/embed/{ID}?autoplay=1"
+    assert frame.get_attribute("title") == "Video YouTube"
+    assert button.count() == 0 and link.is_visible()
+    page.wait_for_load_state("networkidle")
+    assert video_hosts == [f"https://www.youtube-nocookie.com/embed/{ID}?autoplay=1"]
+    assert axe_violations(page) == []
+    page.close()
+
+
+def test_without_javascript_a_video_is_a_plain_link(browser, embed_site: str) -> None:
+    from tests.test_embeds import ID, STORY_PATH
+
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{embed_site}{STORY_PATH}/")
+    link = page.get_by_role("link", name="Putar video di YouTube")
+    assert link.is_visible() and link.get_attribute("href") == f"https://www.youtube.com/watch?v={ID}"
+    assert page.locator(".embed button, .embed iframe").count() == 0
+    context.close()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Callable, NamedTuple, Sequence
+from typing import Any, Callable, Mapping, NamedTuple, Sequence
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
@@ -11,6 +11,8 @@ from markdown_it.rules_block.table import escapedSplit, table
 from markdown_it.token import Token
 from markupsafe import Markup
 
+from generator.content.embeds import STRINGS, use_embeds
+from generator.content.embeds import TOKEN as EMBED
 from generator.content.links import links_in
 from generator.errors import BuildError, Diagnostic
 
@@ -41,7 +43,8 @@ def _parser(safe: bool) -> MarkdownIt:
         tokenize(state, start, end)
 
     md.block.tokenize = watched  # type: ignore[method-assign]
-    return md.enable("table")
+    # A YouTube/Vimeo URL alone in its paragraph: a click-to-load player (content/embeds.py).
+    return use_embeds(md.enable("table"))
 
 
 def _table(state: StateBlock, start: int, end: int, silent: bool) -> bool:
@@ -83,12 +86,12 @@ class ImageRef(NamedTuple):
 
 
 def render_markdown(text: str, base_path: str = "/", safe: bool = False, images: ImageHook | None = None,
-                    path: str = "<markdown>", first_line: int = 1) -> str:
+                    path: str = "<markdown>", first_line: int = 1, strings: Mapping[str, str] | None = None) -> str:
     """Render Markdown to HTML; root-relative links get the site's base path.
 
     `images` renders the body's images (responsive <picture>s and <figure>s). Text the
     parser would leave out raises BuildError at its line (`first_line` is the body's first
-    line in the file `path`).
+    line in the file `path`). `strings` are the theme's UI strings (the labels of video embeds).
     """
     md = _parser(safe)
     env: dict[str, Any] = {}
@@ -101,7 +104,7 @@ def render_markdown(text: str, base_path: str = "/", safe: bool = False, images:
         tokens = _replace_images(tokens, images)
     if base_path != "/":
         _prefix_root_links(tokens, base_path)
-    return md.renderer.render(tokens, md.options, {})
+    return md.renderer.render(tokens, md.options, {STRINGS: strings or {}})
 
 
 def _prefix_root_links(tokens: Sequence[Token], base_path: str) -> None:
@@ -161,7 +164,9 @@ def body_links(text: str, base_path: str = "/", safe: bool = False) -> list[Link
     for token in tokens:
         if token.map is not None:
             line = token.map[0]
-        if token.type == "html_block":
+        if token.type == EMBED:
+            refs.append(LinkRef(token.meta["href"], line))
+        elif token.type == "html_block":
             found = set()
             for offset, source_line in enumerate(token.content.split("\n")):
                 for url in links_in(source_line):

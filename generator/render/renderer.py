@@ -19,6 +19,7 @@ class Renderer:
     def __init__(self, theme: Theme, config: SiteConfig, site: SiteData, safe: bool,
                  compiled: dict[str, bytes] | None = None):
         self.config, self.site, self.safe = config, site, safe
+        self.strings = theme.strings
         self.env = make_environment(theme, config, site, compiled)
 
     def compile_templates(self) -> None:
@@ -45,5 +46,5 @@ class Renderer:
             owner = article if isinstance(article, Article) else page.context.get("page")
             context["content"] = render_markdown(page.markdown, self.config.base_path, self.safe,
                                                  images=body_image_hook(article, self.config), path=page.source,
-                                                 first_line=getattr(owner, "body_line", 1))
+                                                 first_line=getattr(owner, "body_line", 1), strings=self.strings)
         return render_template(self.env, page.template, context)

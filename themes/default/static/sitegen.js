@@ -1,4 +1,4 @@
-/* sitegen default theme: relative times and the latest-stories box.
+/* sitegen default theme: relative times, the latest-stories box, click-to-load videos.
    Runs after the page is parsed (defer). Without JavaScript the absolute dates and a
    link to the home page stand in, so nothing here is needed to read the archive. */
 (function () {
@@ -99,4 +99,32 @@
       .catch(function () { /* stay on this page */ });
   }
   followQueryAlias(document.currentScript);
+
+  /* Video embeds (docs/import.md): the page holds a link to the video; a button loads the
+     player (youtube-nocookie.com, or Vimeo with dnt=1) only when the reader asks. */
+  var PLAYER = /^https:\/\/(www\.youtube-nocookie\.com\/embed\/[A-Za-z0-9_-]{11}|player\.vimeo\.com\/video\/[0-9]{1,12})\?[a-z0-9=&]*$/;
+
+  function addPlayButton(box) {
+    var src = box.getAttribute("data-embed-src");
+    if (!src || !PLAYER.test(src)) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "embed-play";
+    button.textContent = box.getAttribute("data-embed-play") || "Play";
+    button.addEventListener("click", function () {
+      var frame = document.createElement("iframe");
+      frame.src = src;
+      frame.title = box.getAttribute("data-embed-title") || "";
+      frame.allow = "autoplay; encrypted-media; fullscreen; picture-in-picture";
+      frame.allowFullscreen = true;
+      frame.referrerPolicy = "strict-origin-when-cross-origin";
+      frame.className = "embed-frame";
+      box.replaceChild(frame, button);
+      box.classList.add("embed-loaded");
+      frame.focus();
+    });
+    box.insertBefore(button, box.firstChild);
+  }
+  var embeds = document.querySelectorAll(".embed[data-embed-src]");
+  for (var j = 0; j < embeds.length; j++) addPlayButton(embeds[j]);
 })();
