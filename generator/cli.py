@@ -294,8 +294,14 @@ def run_new(args: argparse.Namespace) -> int:
     """`sitegen new "Judul" --section KEY`: a new story from the archetype."""
     from generator.scaffold import new_article
 
-    rel = new_article(args.source, args.title, args.section, build_time(), args.reporter, args.editor)
-    print(args.source / rel)
+    rel, draft = new_article(args.source, args.title, args.section, build_time(), args.reporter, args.editor)
+    print(terminal_safe(str(args.source / rel)))  # alone on stdout, for `$EDITOR "$(sitegen new ...)"`
+    if draft:
+        print("sitegen new: the story is a draft (draft: true): no build publishes it. To publish it, "
+              "set draft: false in its front matter or delete that line; sitegen serve --drafts "
+              "previews it meanwhile", file=sys.stderr)
+    else:
+        print("sitegen new: the story is not a draft: the next build publishes it", file=sys.stderr)
     return 0
 
 
