@@ -175,6 +175,9 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     new.set_defaults(run=run_new)
 
+    from generator.listing import add_list_parser
+
+    add_list_parser(commands)
     from generator.importer.command import add_import_parser
 
     add_import_parser(commands)
