@@ -136,8 +136,11 @@ def make_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="preview the site locally, rebuilding and reloading on changes")
     add_common(serve)
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1; an address other than localhost or "
+                            "a loopback address lets other machines see the preview)")
     serve.add_argument("--port", type=PORT, default=8000, help="port (default: 8000; 0 picks a free one)")
+    serve.add_argument("--open", "-o", action="store_true",
+                       help="open the preview in the web browser once the first build is ready")
     serve.set_defaults(run=run_serve)
 
     related = commands.add_parser("related", help="show an article's related list and why each story is on it")
@@ -345,7 +348,8 @@ def run_serve(args: argparse.Namespace) -> int:
     """`sitegen serve`: returns 0 after Ctrl-C, 1 when the port cannot be used."""
     from generator.serve.preview import Preview
 
-    preview = Preview(options_from(args), host=args.host, port=args.port, clock=build_time, debug=args.debug)
+    preview = Preview(options_from(args), host=args.host, port=args.port, clock=build_time, debug=args.debug,
+                      open_browser=args.open)
     try:
         preview.start()
     except OSError as exc:
