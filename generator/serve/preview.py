@@ -346,6 +346,7 @@ class Preview:
                 return urlsplit(self.options.base_url).path.rstrip("/") + "/"
             return getattr(self, "base_path", "/")
 
+
 def is_loopback(host: str) -> bool:
     """True for an address only this machine can reach: `localhost` or any loopback
     address (127.0.0.0/8, ::1, and IPv4 loopback written as IPv6)."""
