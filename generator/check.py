@@ -12,6 +12,7 @@ from generator.config.site import SiteConfig
 from generator.content.links import links_in
 from generator.content.markdown import LinkRef, body_links
 from generator.content.model import Article
+from generator.content.placeholders import placeholder_diagnostics
 from generator.errors import BuildError, Diagnostic, raise_if_errors, sort_key, suggest
 from generator.images.variants import plan_variants
 from generator.output.files import Output, static_files
@@ -59,6 +60,8 @@ def check(options: BuildOptions, limits: SizeLimits | None = None) -> CheckRepor
     results = map_chunks(_check_chunk, list(range(len(pages))), jobs,
                          shared=(renderer, pages, targets, prefixes, urlsplit(config.base_url)))
     diags: list[Diagnostic] = list(planned.stories.warnings)  # an image without alt text (an error with --strict)
+    # A published or scheduled story with the archetype's placeholder text (an error with --strict).
+    diags += placeholder_diagnostics((*content.articles, *content.scheduled), options.strict)
     sizes: dict[str, int] = {}
     scheduled = {str(output_path(a.url)): a for a in content.scheduled if not options.future}
     from_templates: dict[tuple[str, str], list[str]] = {}

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from generator import __version__
+from generator.cli_help import described
 from generator.config.options import BuildOptions, build_time
 from generator.errors import BuildError, terminal_safe
 from generator.interrupts import Terminated, dropped_interrupts_redelivered, sigterm_as_interrupt
@@ -118,7 +119,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", "-V", action="version", version=f"sitegen {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    build = commands.add_parser("build", help="render the site into a folder")
+    build = commands.add_parser("build", help="render the site into a folder", **described("build"))
     add_common(build)
     build.add_argument("--out", type=Path, default=None, help="output folder (default: SOURCE/public)")
     build.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
@@ -134,18 +135,25 @@ def make_parser() -> argparse.ArgumentParser:
                             "for it (default: 0, stop at once with exit status 75)")
     build.set_defaults(run=run_build)
 
-    serve = commands.add_parser("serve", help="preview the site locally, rebuilding and reloading on changes")
+    serve = commands.add_parser("serve", help="preview the site locally, rebuilding and reloading on changes",
+                                **described("serve"))
     add_common(serve)
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: 127.0.0.1; an address other than localhost or "
+                            "a loopback address lets other machines see the preview)")
     serve.add_argument("--port", type=PORT, default=8000, help="port (default: 8000; 0 picks a free one)")
+    serve.add_argument("--open", "-o", action="store_true",
+                       help="open the preview in the web browser once the first build is ready")
     serve.set_defaults(run=run_serve)
 
-    related = commands.add_parser("related", help="show an article's related list and why each story is on it")
+    related = commands.add_parser("related", help="show an article's related list and why each story is on it",
+                                  **described("related"))
     related.add_argument("path", type=Path, help="the article's Markdown file")
     add_common(related)
     related.set_defaults(run=run_related)
 
-    check = commands.add_parser("check", help="validate the site as a build would, writing nothing (exit 1 on errors)")
+    check = commands.add_parser("check", help="validate the site as a build would, writing nothing (exit 1 on errors)",
+                                **described("check"))
     add_common(check)
     check.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors and warnings")
     check.add_argument("--strict", action="store_true",
@@ -154,7 +162,7 @@ def make_parser() -> argparse.ArgumentParser:
                        help="worker processes (default: one per core)")
     check.set_defaults(run=run_check)
 
-    init = commands.add_parser("init", help="create a new site in an empty folder")
+    init = commands.add_parser("init", help="create a new site in an empty folder", **described("init"))
     init.add_argument("dir", type=Path, metavar="DIR", help="the new site's folder (new or empty)")
     init.add_argument("--requirement", default=None, metavar="SPEC",
                       help="pip requirement the GitHub workflow installs sitegen from, e.g. "
@@ -164,7 +172,7 @@ def make_parser() -> argparse.ArgumentParser:
     init.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     init.set_defaults(run=run_init)
 
-    new = commands.add_parser("new", help="start a new story in content/articles/YYYY/MM/")
+    new = commands.add_parser("new", help="start a new story in content/articles/YYYY/MM/", **described("new"))
     new.add_argument("title", metavar="TITLE", help="the headline; the file name is made from it")
     new.add_argument("--section", required=True, help="a section key of site.toml")
     # One name per option, repeated for several: a list would swallow the headline after it.
@@ -175,6 +183,9 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     new.set_defaults(run=run_new)
 
+    from generator.listing import add_list_parser
+
+    add_list_parser(commands, **described("list"))
     from generator.importer.command import add_import_parser
 
     add_import_parser(commands)
@@ -294,8 +305,14 @@ def run_new(args: argparse.Namespace) -> int:
     """`sitegen new "Judul" --section KEY`: a new story from the archetype."""
     from generator.scaffold import new_article
 
-    rel = new_article(args.source, args.title, args.section, build_time(), args.reporter, args.editor)
-    print(args.source / rel)
+    rel, draft = new_article(args.source, args.title, args.section, build_time(), args.reporter, args.editor)
+    print(terminal_safe(str(args.source / rel)))  # alone on stdout, for `$EDITOR "$(sitegen new ...)"`
+    if draft:
+        print("sitegen new: the story is a draft (draft: true): no build publishes it. To publish it, "
+              "set draft: false in its front matter or delete that line; sitegen serve --drafts "
+              "previews it meanwhile", file=sys.stderr)
+    else:
+        print("sitegen new: the story is not a draft: the next build publishes it", file=sys.stderr)
     return 0
 
 
@@ -336,7 +353,8 @@ def run_serve(args: argparse.Namespace) -> int:
     """`sitegen serve`: returns 0 after Ctrl-C, 1 when the port cannot be used."""
     from generator.serve.preview import Preview
 
-    preview = Preview(options_from(args), host=args.host, port=args.port, clock=build_time, debug=args.debug)
+    preview = Preview(options_from(args), host=args.host, port=args.port, clock=build_time, debug=args.debug,
+                      open_browser=args.open)
     try:
         preview.start()
     except OSError as exc:

@@ -23,6 +23,7 @@ from generator import __version__
 from generator.config.options import BuildOptions
 from generator.config.site import SiteConfig, load_config
 from generator.content.parse import parse_article
+from generator.content.placeholders import PLACEHOLDERS
 from generator.content.slugs import is_url_safe, slugify
 from generator.errors import BuildError, Diagnostic, suggest
 
@@ -193,8 +194,9 @@ def example_image(width: int = 1200, height: int = 675) -> bytes:
 
 
 def new_article(source: Path, title: str, section: str, now: datetime, reporters: Sequence[str] = (),
-                editors: Sequence[str] = ()) -> str:
-    """Write `content/articles/YYYY/MM/<slug>.md` for a new story; returns its path.
+                editors: Sequence[str] = ()) -> tuple[str, bool]:
+    """Write `content/articles/YYYY/MM/<slug>.md` for a new story; returns its path and
+    whether it is a draft (the packaged archetype writes `draft: true`).
 
     The front matter comes from the archetype `themes/<theme>/archetypes/article.md` of
     the site, else the packaged one; the date is `now` in the site's timezone. Refuses to
@@ -222,15 +224,15 @@ def new_article(source: Path, title: str, section: str, now: datetime, reporters
     text = render_archetype(archetype, source, {
         "title": title, "slug": slug, "section": section, "date": local.strftime("%Y-%m-%d %H:%M"),
         "reporters": [" ".join(r.split()) for r in reporters if r.strip()],
-        "editors": [" ".join(e.split()) for e in editors if e.strip()]})
-    parse_article(rel, text, config)  # a broken archetype fails here, before anything is written
+        "editors": [" ".join(e.split()) for e in editors if e.strip()], "placeholder": PLACEHOLDERS})
+    article = parse_article(rel, text, config)  # a broken archetype fails here, before anything is written
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with path.open("x", encoding="utf-8") as handle:
             handle.write(text)
     except FileExistsError:  # written by someone else in the meantime
         raise BuildError([Diagnostic(rel, "this story already exists; sitegen new never overwrites a file")]) from None
-    return rel
+    return rel, article.draft
 
 
 def archetype_path(config: SiteConfig) -> Path:
@@ -253,7 +255,8 @@ def render_archetype(path: Path, source: Path, values: dict[str, Any]) -> str:
         raise BuildError([Diagnostic(shown, f"template error: {exc.message}", line=exc.lineno)]) from None
     except jinja2.UndefinedError as exc:
         raise BuildError([Diagnostic(shown, f"template error: {exc.message}",
-                                     hint="an archetype can use title, slug, section, date, reporters, editors")]) from None
+                                     hint="an archetype can use title, slug, section, date, reporters, editors, "
+                                          "placeholder.lead")]) from None
 
 
 def _check_section(section: str, config: SiteConfig) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shlex
 import stat
 import subprocess
 import sys
@@ -143,3 +144,29 @@ def test_the_pre_commit_hook_finds_sitegen_in_the_sites_venv_or_says_how(hooked_
     (hooked_site / ".venv/bin/sitegen").unlink()
     elsewhere = fake_sitegen(tmp_path / "elsewhere/sitegen")
     assert run_hook(hooked_site, SITEGEN=str(elsewhere)).returncode == 1  # found, and the site is still broken
+
+
+HELPED = ("build", "serve", "check", "related", "init", "new", "list")
+
+
+@pytest.mark.parametrize("name", HELPED)
+def test_subcommand_help_has_a_description_and_examples_that_parse(name: str,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    parser = subcommands()[name]
+    assert parser.formatter_class is argparse.RawDescriptionHelpFormatter
+    assert parser.description and len(parser.description) > 60
+    examples = [line.split("  # ")[0].strip() for line in (parser.epilog or "").splitlines()[1:] if line.strip()]
+    assert (parser.epilog or "").startswith("example") and examples
+    for example in examples:
+        for command in example.split(" && "):
+            words = shlex.split(command)
+            if words[0] != "sitegen":
+                continue
+            assert words[1] == name or name == "init", example  # `init ... && sitegen serve`
+            make_parser().parse_args(words[1:])  # exits 2 on a wrong example
+    with pytest.raises(SystemExit) as info:
+        make_parser().parse_args([name, "--help"])
+    shown = capsys.readouterr().out
+    assert info.value.code == 0
+    assert parser.description.splitlines()[0] in shown  # line breaks kept as written
+    assert f"\n  {examples[0]}" in shown

@@ -17,6 +17,7 @@ from generator.build import build
 from generator.cli import main
 from generator.config.options import BuildOptions
 from generator.config.site import _SCALAR_KEYS, _TABLE_KEYS, SiteConfig, validate_config
+from generator.content.placeholders import PLACEHOLDERS
 from generator.scaffold import init_site
 from tests.conftest import REPO, build_into
 from tests.crawl import broken_links
@@ -114,12 +115,19 @@ def test_new_writes_a_story_from_the_archetype_that_builds(tmp_path: Path, capsy
                  "--reporter", "Rina Wulandari", "--reporter", "Joko Susilo", "--editor", "Bagus Santoso",
                  "--source", str(site)]) == 0
     rel = "content/articles/2024/05/harga-cabai-naik-pedagang-menjerit-jelang-lebaran.md"
-    assert capsys.readouterr().out.strip() == str(site / rel)
+    out, err = capsys.readouterr()
+    assert out.strip() == str(site / rel)  # the path alone on stdout
+    assert "draft" in err and "set draft: false in its front matter or delete that line" in err
     text = (site / rel).read_text()
     assert 'title: "Harga Cabai Naik: Pedagang \\"Menjerit\\" Jelang Lebaran"' in text
     assert "date: 2024-05-07 00:15\n" in text and "section: ekonomi\n" in text
     assert 'reporter: ["Rina Wulandari", "Joko Susilo"]' in text and 'editor: ["Bagus Santoso"]' in text
 
+    # A new story is a draft, as in Hugo: the build withholds it until it is published.
+    assert "\ndraft: true\n" in text
+    report = build(BuildOptions(source=site, out=tmp_path / "drafted", build_time=LATER, search=False))
+    assert report.articles == 1 and report.drafts_skipped == 1
+    (site / rel).write_text(text.replace("\ndraft: true\n", "\ndraft: false\n"))
     report = build(BuildOptions(source=site, out=tmp_path / "public", build_time=LATER, search=False))
     assert report.articles == 2
     html = (tmp_path / "public/ekonomi/2024/05/harga-cabai-naik-pedagang-menjerit-jelang-lebaran/index.html").read_text()
@@ -213,3 +221,31 @@ def test_the_wheel_ships_the_scaffold_templates(tmp_path: Path) -> None:
         assert f"generator/scaffold/{name}" in names, name
     assert "generator/scaffold.py" in names and "generator/output/links.py" in names
     assert "generator/serve/livereload.js" in names
+
+
+def test_check_warns_on_placeholder_text_left_in_a_published_story(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    site = tmp_path / "site"
+    init_site(site, NOW)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(NOW.timestamp())))
+    assert main(["new", "Pasar Malam Dibuka", "--section", "daerah", "--source", str(site)]) == 0
+    rel = "content/articles/2024/05/pasar-malam-dibuka.md"
+    text = (site / rel).read_text()
+    assert PLACEHOLDERS["lead"] in text  # the archetype writes the text the check looks for
+    capsys.readouterr()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(LATER.timestamp())))
+    assert main(["check", "--source", str(site)]) == 0  # a draft may hold it
+    assert "placeholder" not in capsys.readouterr().err
+
+    published = text.replace("\ndraft: true\n", "\n")  # deleting the line publishes it too
+    (site / rel).write_text(published)
+    line = published.splitlines().index(PLACEHOLDERS["lead"]) + 1
+    assert main(["check", "--source", str(site)]) == 0  # a warning, not an error
+    out, err = capsys.readouterr()
+    assert f"{rel}:{line}: warning: the story still holds the placeholder text of `sitegen new`" in err
+    assert "1 warning" in out
+    assert main(["check", "--strict", "--source", str(site)]) == 1
+    assert f"{rel}:{line}: error: the story still holds the placeholder text" in capsys.readouterr().err
+
+    (site / rel).write_text(published.replace(PLACEHOLDERS["lead"], "Pasar malam dibuka di alun-alun kota."))
+    assert main(["check", "--strict", "--source", str(site)]) == 0

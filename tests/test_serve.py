@@ -18,6 +18,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import webbrowser
 from pathlib import Path
 from typing import Iterator
 
@@ -25,7 +26,8 @@ import pytest
 
 from generator.config.options import BuildOptions
 from generator.serve.http import EVENTS_PATH, SCRIPT_PATH, content_type, inject_script, resolve_request
-from generator.serve.preview import Preview
+from generator.cli import make_parser
+from generator.serve.preview import Preview, is_loopback
 from generator.serve.status import BuildStatus
 from tests.browser import CHROMIUM_ARGS, chromium_path
 from tests.conftest import BUILD_TIME, REPO, build_into, copy_sample_site
@@ -625,6 +627,72 @@ def test_cli_reports_a_port_in_use(basic_site: Path) -> None:
     assert result.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
     assert "--port 0" in result.stderr
+
+
+def test_open_shows_the_preview_in_the_browser_once_the_first_build_is_ready(
+        basic_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert make_parser().parse_args(["serve", "-o"]).open and make_parser().parse_args(["serve", "--open"]).open
+    assert not make_parser().parse_args(["serve"]).open
+    opened: list[tuple[str, int]] = []
+    previews: list[Preview] = []
+    monkeypatch.setattr(webbrowser, "open", lambda url, *args, **kwargs: opened.append((url, previews[0].builds)) or True)
+    options = BuildOptions(source=basic_site, out=basic_site / "public", build_time=BUILD_TIME, base_url=BASE)
+    previews.append(Preview(options, port=0, watch=False, clock=lambda: BUILD_TIME, stdout=io.StringIO(),
+                            stderr=io.StringIO(), open_browser=True))
+    preview = previews[0]
+    preview.start()
+    try:
+        assert preview.wait_ready(TIMEOUT)
+        deadline = time.monotonic() + 10
+        while not opened and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert opened == [(preview.url, 1)]  # the preview's own URL, after its first build
+        assert preview.url.endswith("/arsip/") and get(preview.url)[0] == 200
+        assert preview.rebuild()
+        time.sleep(0.2)
+        assert len(opened) == 1  # once, not at every rebuild
+    finally:
+        preview.stop()
+
+    # Without --open no browser; a browser that cannot be started is said, and serving goes on.
+    monkeypatch.setattr(webbrowser, "open", lambda *args, **kwargs: opened.append(("again", 0)) or False)
+    quiet = make_preview(basic_site, watch=False)
+    quiet.stop()
+    assert len(opened) == 1
+    failing = Preview(options, port=0, watch=False, clock=lambda: BUILD_TIME, stdout=io.StringIO(),
+                      stderr=io.StringIO(), open_browser=True)
+    failing.start()
+    try:
+        assert failing.wait_ready(TIMEOUT)
+        deadline = time.monotonic() + 10
+        while "could not open a browser" not in failing.stderr.getvalue() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert f"could not open a browser; open {failing.url} yourself" in failing.stderr.getvalue()
+    finally:
+        failing.stop()
+
+
+@pytest.mark.parametrize(("host", "loopback"), [
+    ("127.0.0.1", True), ("127.0.0.2", True), ("127.255.0.9", True), ("::1", True), ("[::1]", True),
+    ("localhost", True), ("LOCALHOST", True), ("::ffff:127.0.0.1", True),
+    ("0.0.0.0", False), ("::", False), ("192.168.1.5", False), ("10.0.0.1", False), ("example.org", False),
+])
+def test_only_a_non_loopback_host_is_said_to_be_visible_to_other_machines(host: str, loopback: bool) -> None:
+    assert is_loopback(host) is loopback
+
+
+def test_serving_on_another_loopback_address_gives_no_warning(basic_site: Path) -> None:
+    options = BuildOptions(source=basic_site, out=basic_site / "public", build_time=BUILD_TIME)
+    preview = Preview(options, host="127.0.0.2", port=0, watch=False, clock=lambda: BUILD_TIME,
+                      stdout=io.StringIO(), stderr=io.StringIO())
+    preview.start()
+    try:
+        assert preview.wait_ready(TIMEOUT)
+        assert preview.url.startswith("http://127.0.0.2:")
+        assert get(preview.url)[0] == 200
+        assert "other machines" not in preview.stderr.getvalue()
+    finally:
+        preview.stop()
 
 
 # -- the browser ----------------------------------------------------------------------------

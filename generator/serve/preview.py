@@ -13,6 +13,7 @@ script is added to HTML responses as they are sent; the files on disk are what
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 import secrets
 import shutil
@@ -21,6 +22,7 @@ import sys
 import threading
 import time
 import traceback
+import webbrowser
 from datetime import datetime, timezone
 from http.server import ThreadingHTTPServer
 from pathlib import Path
@@ -45,7 +47,7 @@ class Preview:
     def __init__(self, options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, *,
                  out: Path | None = None, watch: bool = True,
                  clock: Callable[[], datetime] = lambda: datetime.now(tz=timezone.utc),
-                 debug: bool = False, stdout: Any = None, stderr: Any = None):
+                 debug: bool = False, stdout: Any = None, stderr: Any = None, open_browser: bool = False):
         out = out if out is not None else options.source / SERVE_DIR / "site"
         # Preview builds skip the search index: it would delay every reload (docs/serve.md).
         self.options = dataclasses.replace(options, out=out, search=False)
@@ -60,6 +62,7 @@ class Preview:
         self.clock = clock
         self.debug = debug
         self.watching = watch
+        self.open_browser = open_browser  # --open: show the preview in a browser once it is built
         self.stdout = stdout or sys.stdout
         self.stderr = stderr or sys.stderr
         self.status = BuildStatus()
@@ -96,7 +99,7 @@ class Preview:
         self.httpd.preview = self
         _remove_stale_staging(self.out)
         self._say(f"Serving the preview at {self.url} (Ctrl-C to stop)")
-        if self.host not in ("127.0.0.1", "localhost", "::1"):
+        if not is_loopback(self.host):
             self._say(f"warning: listening on {self.host}: other machines can see this preview, drafts included",
                       err=True)
         self._spawn("sitegen-http", lambda: self.httpd.serve_forever(poll_interval=0.2))  # type: ignore[union-attr]
@@ -151,6 +154,16 @@ class Preview:
         stream = self.stderr if err else self.stdout
         print(terminal_safe(text, newlines=True), file=stream, flush=True)  # file names, diagnostics
 
+    def _open(self) -> None:
+        """Open the preview in the user's browser (--open); say so when there is none."""
+        url = self.url
+        try:
+            opened = webbrowser.open(url)
+        except Exception:  # noqa: BLE001 - a broken browser setting must not stop the preview
+            opened = False
+        if not opened:
+            self._say(f"sitegen serve: could not open a browser; open {url} yourself", err=True)
+
     # -- building -----------------------------------------------------------------------
 
     def queue_rebuild(self, changed: Iterable[str] = ()) -> None:
@@ -168,6 +181,9 @@ class Preview:
             self.rebuild()
         finally:
             self._first_build.set()
+        if self.open_browser and not self._stop.is_set():
+            # In a thread of its own: a terminal browser would hold the builder until it quits.
+            threading.Thread(target=self._open, name="sitegen-open", daemon=True).start()
         while not self._stop.is_set():
             self._wake.wait()
             if self._stop.is_set():
@@ -329,6 +345,20 @@ class Preview:
             if self.options.base_url:
                 return urlsplit(self.options.base_url).path.rstrip("/") + "/"
             return getattr(self, "base_path", "/")
+
+
+def is_loopback(host: str) -> bool:
+    """True for an address only this machine can reach: `localhost` or any loopback
+    address (127.0.0.0/8, ::1, and IPv4 loopback written as IPv6)."""
+    if host.strip().lower().rstrip(".") == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(host.strip().strip("[]"))
+    except ValueError:  # another host name: it may resolve to any interface
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return address.is_loopback or (mapped is not None and mapped.is_loopback)
+
 
 def _remove_stale_staging(out: Path) -> None:
     """Remove staging folders of previews stopped in the middle of a clean build.
