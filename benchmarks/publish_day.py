@@ -124,8 +124,10 @@ def main() -> None:
     origin = work / f"archive-{args.articles}"
     if not origin.exists():
         make_archive(origin, args.articles)
-    else:
-        git("reset", "-q", "--hard", cwd=origin)
+    else:  # back to the archive as made: the day's changes are made again
+        first = subprocess.run(["git", "rev-list", "--max-parents=0", "HEAD"], cwd=origin, check=True,
+                               capture_output=True, text=True).stdout.split()[0]
+        git("reset", "-q", "--hard", first, cwd=origin)
     runner, saved = work / "runner" / "site", work / "actions-cache"
     shutil.rmtree(saved, ignore_errors=True)
     rows = [("first publication", publish(origin, runner, saved, not args.no_search))]
