@@ -174,4 +174,6 @@ def score_pairs(signals: Signals, config: RelatedConfig, rows: np.ndarray, cols:
     section = config.section * (signals.section[rows] == signals.section[cols]).astype(np.float64)
     people = config.people * row_dots(signals.people, rows, cols)
     scored = Ranked(rows, cols, tags, text, section, people, np.zeros(len(rows)), tags + text + section + people)
-    return scored if weights is None or not config.neighbours else _add_agreement(signals, config, scored, weights, first)
+    if weights is None or not config.neighbours:
+        return scored
+    return _add_agreement(signals, config, scored, weights, first)

@@ -112,7 +112,7 @@ def pair_dots(left: sp.csr_matrix, right: sp.csr_matrix, rows: np.ndarray, cols:
     # One small buffer, zeroed once and cleaned after each block: a fresh one each time
     # costs more in page faults than the arithmetic.
     dense = np.zeros(DOT_ROWS * width)
-    where = np.full(left.shape[1], -1, dtype=np.int64)  # a word's column in the block
+    where = np.full(left.shape[1], -1, dtype=np.int32)  # a word's column in the block (int32: fits in cache)
     at_pair = np.repeat((rows % DOT_ROWS) * width, sizes)  # where each entry's left row starts
     values = np.zeros(picked.nnz)
     blocks = rows // DOT_ROWS
