@@ -7,14 +7,15 @@ inverse document frequency, so sharing a tag that sits on 30% of the archive cou
 for little and sharing a rare one counts for a lot.  The score of a pair is
 
     tags * cos(tags) + text * cos(terms) + section * [same section] + people * cos(people)
+      + neighbours * (mean cos(terms) with the row's `count` best by the rest, itself left out)
 
-with the weights from `RelatedConfig`.
+with the weights from `RelatedConfig` (the last part is one round of feedback, rank._feedback).
 
 Speed.  Scoring every pair is quadratic, so candidates are found through an inverted
 index instead: each article "queries" with its most telling tags and terms (weight per
 posting looked up) until their posting lists add up to `candidates` articles, as one
 sparse matrix product per chunk of rows.  The best `rescore` candidates by that
-partial score are then re-scored exactly on all four signals and the list is cut from
+partial score are then re-scored exactly, feedback included, and the list is cut from
 those.  Work and memory are therefore bounded by articles x `candidates`, whatever
 the shape of the archive.  Words are hashed in numpy rather than looked up one by one
 in a dict, which is what makes tokenising 100,000 articles take seconds.
