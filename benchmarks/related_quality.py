@@ -14,7 +14,8 @@ articles whose list has `count` entries.
 Baselines: Hugo-style "related by tags" (score = number of shared tags, ties broken by
 newest first), and plain TF-IDF cosine over the whole text with and without Snowball
 stems (benchmarks/text_baselines.py).  Two ablations of the engine (text weight 0,
-tags weight 0) show what each strong signal brings on its own.
+tags weight 0) show what each strong signal brings on its own; a third (neighbours
+weight 0) what the round of feedback brings.
 """
 
 from __future__ import annotations
@@ -84,10 +85,12 @@ def main() -> None:
     n, seeds = args.n, range(args.first_seed, args.first_seed + args.seeds)
     make_corpus = newsroom_corpus.make_corpus if args.corpus == "newsroom" else topic_corpus.make_corpus
     config = RelatedConfig()
-    # The ablations show what each strong signal brings on its own.
+    # The ablations show what each strong signal brings on its own (tags only means no
+    # feedback either: the feedback compares words).
     variants = {"engine (defaults)": config,
-                "engine, tags only (text = 0)": replace(config, text=0.0),
-                "engine, text only (tags = 0)": replace(config, tags=0.0)}
+                "engine, tags only (text = 0)": replace(config, text=0.0, neighbours=0.0),
+                "engine, text only (tags = 0)": replace(config, tags=0.0),
+                "engine, no feedback (neighbours = 0)": replace(config, neighbours=0.0)}
     baselines = {"tags-only baseline": lambda articles: tags_baseline(articles, config.count),
                  "TF-IDF, no stems": lambda articles: tfidf_lists(articles, stem=False),
                  "TF-IDF, Snowball stems": lambda articles: tfidf_lists(articles, stem=True)}
@@ -102,15 +105,15 @@ def main() -> None:
             lists = compute_related(articles, variant)
             elapsed = time.perf_counter() - started
             results[name].append(score(lists, topic, config.count))
-            print(f"seed {seed}: {name:<30} p@5 {results[name][-1][0]:.4f} "
+            print(f"seed {seed}: {name:<36} p@5 {results[name][-1][0]:.4f} "
                   f"full {results[name][-1][1]:.1%} ({elapsed:.2f} s)")
         for name, baseline in baselines.items():
             results[name].append(score(baseline(articles), topic, config.count))
-            print(f"seed {seed}: {name:<30} p@5 {results[name][-1][0]:.4f} full {results[name][-1][1]:.1%}")
+            print(f"seed {seed}: {name:<36} p@5 {results[name][-1][0]:.4f} full {results[name][-1][1]:.1%}")
     print(f"\nmean over seeds {', '.join(map(str, seeds))} of {n} articles ({args.corpus} corpus):")
     for name, rows in results.items():
         precision, full = np.mean(np.array(rows), axis=0)
-        print(f"  {name:<30} precision@5 {precision:.3f}   full lists {full:.1%}")
+        print(f"  {name:<36} precision@5 {precision:.3f}   full lists {full:.1%}")
 
 
 if __name__ == "__main__":

@@ -213,7 +213,7 @@ def test_explain_gives_the_shared_tags_and_terms_behind_each_score():
     assert "ciliwung" in top.shared_terms and "pengungsi" in top.shared_terms
     assert "pengungsian" not in top.shared_terms and "ungsi" not in top.shared_terms
     assert "di" not in top.shared_terms
-    assert top.score == pytest.approx(top.tags + top.text + top.section + top.people)
+    assert top.score == pytest.approx(top.tags + top.text + top.section + top.people + top.neighbours)
     assert top.section > 0 and not top.pinned
 
 

@@ -17,6 +17,7 @@ class RelatedConfig:
     text: float = 1.5  # weight of shared salient terms in title, summary and body
     section: float = 0.05  # bonus for the same section
     people: float = 0.1  # weight of shared reporters and editors
+    neighbours: float = 2.0  # weight of agreement with the story's best first-round candidates
     allow_newer: bool = True  # may an article list stories published after it?
     max_terms: int = 80  # salient terms kept per article
     candidates: int = 500  # articles each article is compared with, at most (speed knob)
@@ -30,7 +31,7 @@ class RelatedConfig:
         for name in ("count", "max_terms", "candidates", "rescore"):
             if getattr(self, name) < 1:
                 found.append((name, f"[related] {name} must be at least 1"))
-        for name in ("min_score", "tags", "text", "section", "people"):
+        for name in ("min_score", "tags", "text", "section", "people", "neighbours"):
             value = getattr(self, name)
             if not math.isfinite(value) or value < 0:
                 found.append((name, f"[related] {name} must be a number of 0 or more"))

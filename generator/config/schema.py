@@ -62,6 +62,8 @@ MEANINGS: dict[str, str] = {
     "related.text": "Weight of shared telling words of headline, summary and body.",
     "related.section": "Bonus for the same section.",
     "related.people": "Weight of shared reporters and editors.",
+    "related.neighbours": "Weight of how well a candidate's words agree with the story's best first-round "
+                          "candidates (one round of feedback).",
     "related.allow_newer": "May a story list stories published after it (true), or only older ones (false)?",
     "related.max_terms": "Telling words kept per story.",
     "related.candidates": "Stories each story is compared with, at most (lower is faster on huge archives).",
@@ -100,6 +102,7 @@ LIMITS: dict[str, dict[str, Any]] = {
     "related.count": _AT_LEAST_1, "related.max_terms": _AT_LEAST_1, "related.candidates": _AT_LEAST_1,
     "related.rescore": _AT_LEAST_1, "related.min_score": _NOT_NEGATIVE, "related.tags": _NOT_NEGATIVE,
     "related.text": _NOT_NEGATIVE, "related.section": _NOT_NEGATIVE, "related.people": _NOT_NEGATIVE,
+    "related.neighbours": _NOT_NEGATIVE,
     "related.language": {"pattern": "^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$"},
     "search.shard_threshold": _AT_LEAST_1,
     "images.widths": {"minItems": 1, "items": {"type": "integer", "minimum": 16, "maximum": 10000}},

@@ -7,14 +7,15 @@ inverse document frequency, so sharing a tag that sits on 30% of the archive cou
 for little and sharing a rare one counts for a lot.  The score of a pair is
 
     tags * cos(tags) + text * cos(terms) + section * [same section] + people * cos(people)
+      + neighbours * (mean cos(terms) with the row's `count` best by the rest, itself left out)
 
-with the weights from `RelatedConfig`.
+with the weights from `RelatedConfig` (the last part is one round of feedback, rank._feedback).
 
 Speed.  Scoring every pair is quadratic, so candidates are found through an inverted
 index instead: each article "queries" with its most telling tags and terms (weight per
 posting looked up) until their posting lists add up to `candidates` articles, as one
 sparse matrix product per chunk of rows.  The best `rescore` candidates by that
-partial score are then re-scored exactly on all four signals and the list is cut from
+partial score are then re-scored exactly, feedback included, and the list is cut from
 those.  Work and memory are therefore bounded by articles x `candidates`, whatever
 the shape of the archive.  Words are hashed in numpy rather than looked up one by one
 in a dict, which is what makes tokenising 100,000 articles take seconds.
@@ -43,11 +44,12 @@ class Explanation:
     source: str
     slug: str
     title: str
-    score: float  # the sum of the four weighted components below
+    score: float  # the sum of the five weighted components below
     tags: float
     text: float
     section: float
     people: float
+    neighbours: float  # agreement with the words of the story's best first-round candidates
     shared_tags: tuple[str, ...]  # most telling first
     shared_terms: tuple[str, ...]  # most telling first
     shared_people: tuple[str, ...]
@@ -64,7 +66,7 @@ def compute_related(articles: Sequence[Article], config: RelatedConfig,
     _check_config(config)
     signals = make_signals(articles, config, words)
     pins = _resolve_pins(signals.articles)
-    ranked = rank(signals, config, 0, len(signals.articles), extra=_most_pins(pins, config))
+    ranked, _ = rank(signals, config, 0, len(signals.articles), extra=_most_pins(pins, config))
     bounds = np.searchsorted(ranked.row, np.arange(len(signals.articles) + 1))
     result: dict[str, tuple[str, ...]] = {}
     for i, article in enumerate(signals.articles):
@@ -87,13 +89,13 @@ def explain_related(articles: Sequence[Article], config: RelatedConfig, source: 
     pins = _resolve_pins(signals.articles)[i]
     # Rank without the score floor so runners-up below it can be shown too; the
     # order is the same, so the listed part matches compute_related exactly.
-    ranked = rank(signals, replace(config, min_score=0.0), i, i + 1,
+    ranked, weights = rank(signals, replace(config, min_score=0.0), i, i + 1,
                    extra=min(len(pins), config.count) + config.count)
     above = ranked.score >= config.min_score
     chosen = _assemble(i, pins, ranked.col[above].tolist(), signals, config)
     runners = [j for j in ranked.col.tolist() if j not in chosen][:config.count]
     exact = score_pairs(signals, config, np.full(len(chosen) + len(runners), i),
-                         np.array(chosen + runners, dtype=np.int64))
+                         np.array(chosen + runners, dtype=np.int64), weights, first=i)
     pinned = set(pins)
     return [_explain(signals, i, j, k, exact, pinned=j in pinned, listed=k < len(chosen))
             for k, j in enumerate(chosen + runners)]
@@ -108,7 +110,7 @@ def format_explanations(source: str, explanations: Sequence[Explanation]) -> str
         mark = "pinned" if e.pinned else ("listed" if e.listed else "not listed")
         lines.append(f"{number:>3}. {terminal_safe(e.source)}  score {e.score:.3f}  [{mark}]")
         lines.append(f"       tags {e.tags:.3f} + text {e.text:.3f} + section {e.section:.3f}"
-                     f" + people {e.people:.3f}")
+                     f" + people {e.people:.3f} + neighbours {e.neighbours:.3f}")
         for label, shared in (("shared tags", e.shared_tags), ("shared terms", e.shared_terms),
                               ("shared people", e.shared_people)):
             if shared:
@@ -170,6 +172,7 @@ def _explain(signals: Signals, i: int, j: int, k: int, exact: Ranked, *, pinned:
         source=article.source, slug=article.slug, title=article.title,
         score=float(exact.score[k]), tags=float(exact.tags[k]), text=float(exact.text[k]),
         section=float(exact.section[k]), people=float(exact.people[k]),
+        neighbours=float(exact.neighbours[k]),
         shared_tags=tuple(own_tags.get(t, t) for t in _shared(signals.tags, signals.tag_names, i, j)),
         shared_terms=_shared(signals.text, signals.term_names, i, j, limit=10),
         shared_people=_shared(signals.people, signals.people_names, i, j),
