@@ -89,7 +89,7 @@ def size_mb(folder: Path) -> float:
 def publish(origin: Path, runner: Path, saved: Path, search: bool) -> dict[str, float | str]:
     """One workflow run; its figures."""
     shutil.rmtree(runner.parent, ignore_errors=True)
-    runner.parent.mkdir(parents=True)
+    runner.parent.mkdir(parents=True, exist_ok=True)
     git("clone", "-q", str(origin), str(runner), cwd=runner.parent)
     start = time.perf_counter()
     for name in CACHED:
