@@ -2,7 +2,7 @@
 
 Run from the repository root after `benchmarks/search_scale.py N` has built WORK/out-N:
 
-    .venv/bin/python benchmarks/search_shard_ranking.py 10000 --work /tmp/sgbench --threshold 2500
+    .venv/bin/python benchmarks/search_shard_ranking.py 10000 --work "$WORK" --threshold 2500
 
 Indexes WORK/out-N twice with `generator.search.pagefind.index_site`: sharded with
 `shard_threshold` THRESHOLD (kept as WORK/out-N/pagefind-sharded/) and as one index

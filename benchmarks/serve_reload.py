@@ -4,7 +4,7 @@ Run from the repository root:
 
     .venv/bin/python benchmarks/serve_reload.py                      # 10,000 articles, 3 edits
     .venv/bin/python benchmarks/serve_reload.py --articles 1000 --edits 5
-    .venv/bin/python benchmarks/serve_reload.py --corpus /tmp/corpus   # reuse (or create) a corpus
+    .venv/bin/python benchmarks/serve_reload.py --corpus "$WORK/corpus"   # reuse (or create) a corpus
 
 Makes a synthetic archive with ../shared/bench/make_corpus.py (unless --corpus already holds
 one) and starts `sitegen serve --port 0` on it as a subprocess. For each edit it does what
