@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from functools import partial
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -41,15 +42,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generator.content.model import Article  # noqa: E402
 from generator.related.stopwords import STOP_WORDS  # noqa: E402
+from topic_corpus import lexicon, zipf  # noqa: E402
 
 DESKS = ("nasional", "metro", "ekonomi", "olahraga", "teknologi", "internasional",
          "hiburan", "kesehatan")
 # Tags on a large part of the archive, whatever the story.
 PAPER_TAGS = ("berita-utama", "viral", "pilihan-editor", "terpopuler")
 _ONSETS = ("b", "c", "d", "g", "h", "j", "k", "l", "m", "n", "p", "r", "s", "t", "w", "y")
-_VOWELS = ("a", "a", "i", "u", "e", "o")
-_CODAS = ("", "", "", "n", "ng", "r", "s", "k", "l", "t", "h")
 WIB = timezone(timedelta(hours=7))
+# Roots: two or three syllables, no "ng" onset.
+_roots = partial(lexicon, onsets=_ONSETS, syllables=(2, 4))
 
 
 @dataclass(frozen=True)
@@ -78,17 +80,6 @@ class NewsroomShape:
     story_days: int = 21
 
 
-def _lexicon(rng: np.random.Generator, n: int, taken: set[str]) -> list[str]:
-    """Invent `n` distinct pronounceable roots of two or three syllables."""
-    words: list[str] = []
-    while len(words) < n:
-        syllables = int(rng.integers(2, 4))
-        word = "".join(_ONSETS[rng.integers(len(_ONSETS))] + _VOWELS[rng.integers(len(_VOWELS))]
-                       for _ in range(syllables)) + _CODAS[rng.integers(len(_CODAS))]
-        if word not in taken:
-            taken.add(word)
-            words.append(word)
-    return words
 
 
 def _nasal(prefix: str, root: str) -> str:
@@ -126,9 +117,6 @@ def word_forms(root: str) -> tuple[str, ...]:
     )
 
 
-def _zipf(n: int, s: float = 1.0) -> np.ndarray:
-    weights = 1.0 / np.arange(1, n + 1) ** s
-    return weights / weights.sum()
 
 
 def make_corpus(n: int, seed: int = 0, shape: NewsroomShape = NewsroomShape()) -> tuple[list[Article], list[int]]:
@@ -136,11 +124,11 @@ def make_corpus(n: int, seed: int = 0, shape: NewsroomShape = NewsroomShape()) -
     rng = np.random.default_rng(seed)
     taken = set(STOP_WORDS) | set(DESKS) | set(PAPER_TAGS)
     stop = sorted(STOP_WORDS)
-    stop_p = _zipf(len(stop), 0.8)
-    common = _lexicon(rng, shape.common_roots, taken)
-    common_p = _zipf(len(common), 1.0)
-    desk_vocab = [_lexicon(rng, shape.desk_roots, taken) for _ in DESKS]
-    desk_tags = [[desk, *_lexicon(rng, 2, taken)] for desk in DESKS]
+    stop_p = zipf(len(stop), 0.8)
+    common = _roots(rng, shape.common_roots, taken)
+    common_p = zipf(len(common), 1.0)
+    desk_vocab = [_roots(rng, shape.desk_roots, taken) for _ in DESKS]
+    desk_tags = [[desk, *_roots(rng, 2, taken)] for desk in DESKS]
     reporters = [[f"reporter-{d}-{i}" for i in range(shape.reporters_per_desk)] for d in DESKS]
     editors = [[f"editor-{d}-{i}" for i in range(2)] for d in DESKS]
 
@@ -153,11 +141,11 @@ def make_corpus(n: int, seed: int = 0, shape: NewsroomShape = NewsroomShape()) -
     family_of_story = family_of_story[:n_stories]
     n_families = family_of_story[-1] + 1
     family_desk = rng.integers(len(DESKS), size=n_families)
-    family_words = [_lexicon(rng, shape.family_roots, taken) for _ in range(n_families)]
-    family_tag = [_lexicon(rng, 1, taken)[0] for _ in range(n_families)]
+    family_words = [_roots(rng, shape.family_roots, taken) for _ in range(n_families)]
+    family_tag = [_roots(rng, 1, taken)[0] for _ in range(n_families)]
     family_beat = [rng.choice(shape.reporters_per_desk, size=2, replace=False) for _ in range(n_families)]
-    story_words = [_lexicon(rng, shape.story_roots, taken) for _ in range(n_stories)]
-    story_tag = [f"{family_tag[f]}-{_lexicon(rng, 1, taken)[0]}" for f in family_of_story]
+    story_words = [_roots(rng, shape.story_roots, taken) for _ in range(n_stories)]
+    story_tag = [f"{family_tag[f]}-{_roots(rng, 1, taken)[0]}" for f in family_of_story]
     story_start = rng.integers(shape.days, size=n_stories)
     siblings = [[s for s in range(n_stories) if family_of_story[s] == f and s != own]
                 for own, f in enumerate(family_of_story)]

@@ -58,20 +58,22 @@ class CorpusShape:
     topic_days: int = 30
 
 
-def _lexicon(rng: np.random.Generator, n: int, taken: set[str]) -> list[str]:
-    """Invent `n` distinct pronounceable pseudo-Indonesian words."""
+def lexicon(rng: np.random.Generator, n: int, taken: set[str], onsets: tuple[str, ...] = _ONSETS,
+            syllables: tuple[int, int] = (2, 5)) -> list[str]:
+    """Invent `n` distinct pronounceable pseudo-Indonesian words of `syllables` (low, high + 1)."""
     words: list[str] = []
     while len(words) < n:
-        syllables = int(rng.integers(2, 5))
-        word = "".join(_ONSETS[rng.integers(len(_ONSETS))] + _VOWELS[rng.integers(len(_VOWELS))]
-                       for _ in range(syllables)) + _CODAS[rng.integers(len(_CODAS))]
+        count = int(rng.integers(*syllables))
+        word = "".join(onsets[rng.integers(len(onsets))] + _VOWELS[rng.integers(len(_VOWELS))]
+                       for _ in range(count)) + _CODAS[rng.integers(len(_CODAS))]
         if word not in taken:
             taken.add(word)
             words.append(word)
     return words
 
 
-def _zipf(n: int, s: float = 1.0) -> np.ndarray:
+def zipf(n: int, s: float = 1.0) -> np.ndarray:
+    """Zipf weights of ranks 1..n, summing to 1."""
     weights = 1.0 / np.arange(1, n + 1) ** s
     return weights / weights.sum()
 
@@ -81,23 +83,23 @@ def make_corpus(n: int, seed: int = 0, shape: CorpusShape = CorpusShape()) -> tu
     rng = np.random.default_rng(seed)
     taken = set(STOP_WORDS) | set(POPULAR_TAGS) | set(SECTIONS)
     stop = sorted(STOP_WORDS)
-    stop_p = _zipf(len(stop), 0.8)
-    common = _lexicon(rng, shape.common_words, taken)
-    common_p = _zipf(len(common), 1.0)
-    section_vocab = [_lexicon(rng, shape.section_words, taken) for _ in SECTIONS]
+    stop_p = zipf(len(stop), 0.8)
+    common = lexicon(rng, shape.common_words, taken)
+    common_p = zipf(len(common), 1.0)
+    section_vocab = [lexicon(rng, shape.section_words, taken) for _ in SECTIONS]
     reporters = [[f"reporter-{s}-{i}" for i in range(12)] for s in SECTIONS]
     editors = [[f"editor-{s}-{i}" for i in range(2)] for s in SECTIONS]
 
     n_topics = max(2, round(n / shape.topic_size))
     n_families = max(1, n_topics // shape.topics_per_family)
-    family_words = [_lexicon(rng, shape.words_per_family, taken) for _ in range(n_families)]
-    family_tags = [_lexicon(rng, 2, taken) for _ in range(n_families)]
+    family_words = [lexicon(rng, shape.words_per_family, taken) for _ in range(n_families)]
+    family_tags = [lexicon(rng, 2, taken) for _ in range(n_families)]
     family_section = rng.integers(len(SECTIONS), size=n_families)
     topic_family = rng.integers(n_families, size=n_topics)
-    topic_words = [_lexicon(rng, shape.words_per_topic, taken) for _ in range(n_topics)]
+    topic_words = [lexicon(rng, shape.words_per_topic, taken) for _ in range(n_topics)]
     # One tag of the topic's own and two shared by its family ("banjir", "cuaca-ekstrem"):
     # sibling stories look alike by tags alone.
-    topic_tags = [_lexicon(rng, 1, taken) + family_tags[topic_family[t]] for t in range(n_topics)]
+    topic_tags = [lexicon(rng, 1, taken) + family_tags[topic_family[t]] for t in range(n_topics)]
     topic_start = rng.integers(shape.days, size=n_topics)
     topic_beat = [rng.choice(12, size=2, replace=False) for _ in range(n_topics)]
     # Topic sizes vary like real stories: most are small, a few run for months.
