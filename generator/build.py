@@ -224,7 +224,9 @@ def related_lists(content: Content, config: SiteConfig, cache: BuildCache, fp: F
     key = fp.digest(config.related, content.articles)
     lists = None if clean else cache.load_pickle(cache.related_path, key)  # --clean reads no cache
     if lists is None:
-        from generator.related.words import pack_words, unpack_words  # numpy: loaded only when needed
+        # numpy and scipy take a while to load: only when the lists must be computed
+        from generator.related.engine import compute_related
+        from generator.related.words import pack_words, unpack_words
 
         packed = None if clean else decode_words(cache.load_pickle(cache.words_path, WORDS_KEY))
         words = unpack_words(packed) if packed is not None else {}  # a new dict: `packed` may be shared
@@ -233,13 +235,6 @@ def related_lists(content: Content, config: SiteConfig, cache: BuildCache, fp: F
         cache.save_pickle(cache.words_path, WORDS_KEY, encode_words(pack_words(words)))
     return lists
 
-
-def compute_related(articles: Sequence[Article], config: Any,
-                    words: dict[bytes, Any] | None = None) -> dict[str, tuple[str, ...]]:
-    """The related engine, imported on first use: numpy and scipy take a while to load."""
-    from generator.related.engine import compute_related as compute
-
-    return compute(articles, config, words)
 
 
 def index(root: Path, config: SiteConfig, content: Content, base: Path | None = None,
