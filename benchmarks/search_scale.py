@@ -7,8 +7,8 @@ Run from the repository root (each size takes minutes; 50,000 takes the longest)
 
 For each size N:
 
-1. makes a corpus with `../shared/bench/make_corpus.py WORK/corpus-N --articles N` (kept
-   and reused by later runs) and writes a minimal site.toml beside it;
+1. makes a corpus with `benchmarks/archive_corpus.py WORK/corpus-N --articles N` (kept
+   and reused by later runs);
 2. builds it with `/usr/bin/time -v python -m generator build --no-search --clean` (this
    checkout's code): the rest of the build, wall time and peak memory;
 3. times the index step alone on that output, once per shard threshold: this script
@@ -32,6 +32,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -45,12 +46,7 @@ from generator.content.discover import discover
 from generator.content.parse import load_content  # noqa: E402
 from generator.search.pagefind import index_site, plan_shards  # noqa: E402
 
-MAKE_CORPUS = REPO.parent / "shared/bench/make_corpus.py"
-SITE_TOML = """title = "Arsip Uji"
-base_url = "https://example.org/arsip/"
-language = "id"
-timezone = "Asia/Jakarta"
-"""
+MAKE_CORPUS = Path(__file__).resolve().parent / "archive_corpus.py"
 
 
 def sh(command: list[str]) -> str:
@@ -77,7 +73,6 @@ def corpus(work: Path, articles: int, make_corpus: Path) -> Path:
     if not (site / "content/articles").is_dir():
         print(f"making {articles} articles: {make_corpus} {site} --articles {articles}", flush=True)
         sh([sys.executable, str(make_corpus), str(site), "--articles", str(articles)])
-    (site / "site.toml").write_text(SITE_TOML, encoding="utf-8")
     return site
 
 
@@ -137,7 +132,7 @@ def table(records: list[dict]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("sizes", type=int, nargs="+", help="numbers of articles, e.g. 10000 50000")
-    parser.add_argument("--work", type=Path, default=Path("/tmp/sitegen-search-bench"),
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "sitegen-search-bench",
                         help="folder for corpora, outputs and results (default: %(default)s)")
     parser.add_argument("--thresholds", default=str(SearchConfig().shard_threshold),
                         help="comma-separated shard_threshold values to index with (default: the default)")

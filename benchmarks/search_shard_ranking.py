@@ -23,6 +23,7 @@ import random
 import re
 import shutil
 import sys
+import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -71,7 +72,7 @@ def queries(corpus: Path, seed: int) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("articles", type=int)
-    parser.add_argument("--work", type=Path, default=Path("/tmp/sitegen-search-bench"))
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "sitegen-search-bench")
     parser.add_argument("--threshold", type=int, default=2500)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()

@@ -6,7 +6,7 @@ Run from the repository root:
     .venv/bin/python benchmarks/serve_reload.py --articles 1000 --edits 5
     .venv/bin/python benchmarks/serve_reload.py --corpus "$WORK/corpus"   # reuse (or create) a corpus
 
-Makes a synthetic archive with ../shared/bench/make_corpus.py (unless --corpus already holds
+Makes a synthetic archive with benchmarks/archive_corpus.py (unless --corpus already holds
 one) and starts `sitegen serve --port 0` on it as a subprocess. For each edit it does what
 an editor's browser tab does: loads the article's page, opens the event stream for that
 page and build (/__sitegen/events?page=...&build=...), then appends a sentence to the
@@ -46,7 +46,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 REPO = Path(__file__).resolve().parent.parent
-MAKE_CORPUS = REPO.parent / "shared/bench/make_corpus.py"
+CORPUS = Path(__file__).resolve().parent / "archive_corpus.py"
 # `python -m generator`, with Ctrl-C handled even when this script runs as a background job
 # (which ignores SIGINT, and its children inherit that).
 SITEGEN = """
@@ -60,9 +60,6 @@ FULL_REBUILDS = SITEGEN.replace("sys.exit(", """import dataclasses
 _options_from = cli.options_from
 cli.options_from = lambda args: dataclasses.replace(_options_from(args), clean=True)
 sys.exit(""")
-SITE_TOML = 'title = "Arsip Benchmark"\nbase_url = "https://example.org/"\n'
-
-
 class Server:
     """`sitegen serve` in a subprocess, its output lines and its event stream."""
 
@@ -205,9 +202,7 @@ def page_path(site: Path, article: Path) -> str:
 def make_corpus(folder: Path, articles: int) -> None:
     if not (folder / "content/articles").is_dir():
         print(f"Making a {articles}-article corpus in {folder} ...", flush=True)
-        subprocess.run([sys.executable, str(MAKE_CORPUS), str(folder), "--articles", str(articles)], check=True)
-    if not (folder / "site.toml").exists():
-        (folder / "site.toml").write_text(SITE_TOML, encoding="utf-8")
+        subprocess.run([sys.executable, str(CORPUS), str(folder), "--articles", str(articles)], check=True)
     # A snapshot of the theme as the site's own, so that theme edits made in the checkout
     # while the benchmark runs cannot break its builds (they still trigger rebuilds, which
     # the measurement skips: see `wait_for_build_of`).
