@@ -29,7 +29,17 @@ from generator.images.variants import variant_settings
 from generator.output.cache import BuildCache, Manifest, Memory
 from generator.output.files import Output, fingerprint_outputs, theme_digest
 from generator.output.fingerprint import Fingerprinter
-from generator.output.limits import SizeLimits, output_origins, output_sizes, size_errors, sizes_after, total_warning
+from generator.output.limits import (
+    SizeLimits,
+    SizeSummary,
+    limits_for,
+    output_origins,
+    output_sizes,
+    size_errors,
+    size_summary,
+    sizes_after,
+    total_warning,
+)
 from generator.output.lock import output_lock
 from generator.output.safeload import decode_words, encode_words
 from generator.output.switch import Staging, Update, check_output_folder, recover, remove_stale
@@ -63,6 +73,7 @@ class BuildReport:
     scheduled: tuple[Article, ...] = ()  # stories dated after the build time, next first
     future: bool = False  # --future: the scheduled stories were built anyway
     output_bytes: int = 0  # size of the finished output folder
+    size: SizeSummary | None = None  # files and bytes by kind against the host's limit
     warnings: list[Diagnostic] = field(default_factory=list)  # printed on stderr
     plan: Plan | None = None  # what was planned; None when nothing had changed and no plan was asked for
 
@@ -98,7 +109,6 @@ def build(options: BuildOptions, progress: Progress | None = None, limits: SizeL
 def _build(options: BuildOptions, progress: Progress | None, limits: SizeLimits | None,
            memory: Memory | None, need_plan: bool) -> BuildReport:
     report = BuildReport(future=options.future)
-    limits = limits or SizeLimits()
     progress = progress or Progress()
     jobs = options.jobs or default_jobs()
     opened: dict[str, Any] = {}
@@ -118,6 +128,7 @@ def _build(options: BuildOptions, progress: Progress | None, limits: SizeLimits 
     manifest: Manifest | None = opened["manifest"]
     scanned_ns = opened["scanned_ns"]
     config, sources, theme = loaded.config, loaded.sources, loaded.theme
+    limits = limits or limits_for(config)
     if scanned_ns is not None:
         record = sources.record(scanned_ns)
         known = opened["known"]
@@ -205,6 +216,7 @@ def _build(options: BuildOptions, progress: Progress | None, limits: SizeLimits 
     cache.save_pickle(cache.summary_path, inputs, {
         "scheduled": content.scheduled, "unlabelled": list(stories.unlabelled)})
     report.output_bytes, size_warnings = total_warning(sizes, limits, options.out)
+    report.size = size_summary(sizes, limits) if limits.check else None
     report.warnings = list(stories.warnings) + size_warnings
     report.scheduled = content.scheduled
     report.articles = len(content.articles)

@@ -14,9 +14,9 @@ from generator.content.markdown import LinkRef, body_links
 from generator.content.model import Article
 from generator.content.placeholders import placeholder_diagnostics
 from generator.errors import BuildError, Diagnostic, raise_if_errors, sort_key, suggest
-from generator.images.variants import plan_variants
+from generator.images.variants import Planned, plan_variants
 from generator.output.files import Output, static_files
-from generator.output.limits import SizeLimits, output_origins, size_errors, total_warning
+from generator.output.limits import SizeLimits, SizeSummary, limits_for, output_origins, size_errors, size_summary, total_warning
 from generator.output.links import exists, target_of
 from generator.parallel import default_jobs, map_chunks
 from generator.pipeline import front_half
@@ -35,6 +35,7 @@ class CheckReport:
     files: int = 0  # output files the build would write (without the search index)
     links: int = 0  # internal links checked
     output_bytes: int = 0
+    size: SizeSummary | None = None  # files and bytes by kind against the host's limit (without the search index)
     drafts_skipped: int = 0
     scheduled: tuple[Article, ...] = ()
     future: bool = False
@@ -48,14 +49,15 @@ def check(options: BuildOptions, limits: SizeLimits | None = None) -> CheckRepor
     internal link that names no output file and each file too big for the host.
     """
     report = CheckReport(future=options.future)
-    limits = limits or SizeLimits()
     jobs = options.jobs or default_jobs()
     planned = front_half(options, jobs)
+    limits = limits or limits_for(planned.config)
     config, theme, content, pages = planned.config, planned.loaded.theme, planned.content, planned.pages
     files = static_files(theme, content, planned.loaded.sources, config)
     renderer = Renderer(theme, config, planned.site, options.safe)
     page_rels = [str(output_path(page.url)) for page in pages]
-    targets = frozenset(page_rels) | {rel for _, rel in files} | {p.rel for p in plan_variants(content.articles, config)}
+    variants = plan_variants(content.articles, config)
+    targets = frozenset(page_rels) | {rel for _, rel in files} | {p.rel for p in variants}
     prefixes = (BUNDLE_DIR + "/",) if options.search else ()
     results = map_chunks(_check_chunk, list(range(len(pages))), jobs,
                          shared=(renderer, pages, targets, prefixes, urlsplit(config.base_url)))
@@ -82,10 +84,13 @@ def check(options: BuildOptions, limits: SizeLimits | None = None) -> CheckRepor
                                 "of the site", hint="check the link in the template"))
     for src, rel in files:
         sizes[rel] = src.stat().st_size
+    for variant in variants:  # made by the build: the cached file's size, else an estimate from its pixels
+        sizes.setdefault(variant.rel, _variant_size(variant))
     diags += size_errors(sizes, limits, output_origins(
         [Output(rel=r, fingerprint="", page=p) for r, p in zip(page_rels, pages)]
         + [Output(rel=rel, fingerprint="", copy_from=src) for src, rel in files], config))
     report.output_bytes, warnings = total_warning(sizes, limits, options.out)
+    report.size = size_summary(sizes, limits)
     diags += warnings
     raise_if_errors(diags)
     report.warnings = sorted(diags, key=sort_key)
@@ -95,6 +100,15 @@ def check(options: BuildOptions, limits: SizeLimits | None = None) -> CheckRepor
     report.drafts_skipped = content.skipped_drafts
     report.scheduled = content.scheduled
     return report
+
+
+def _variant_size(variant: Planned) -> int:
+    """A resized photo's size: the cached file's if a build made it, else about 0.12 bytes a pixel
+    (what the default JPEG and WebP qualities give for news photos)."""
+    try:
+        return variant.path.stat().st_size
+    except OSError:
+        return int(variant.width * variant.height * 0.12)
 
 
 def _check_chunk(indexes: list[int], shared: tuple[Renderer, Sequence[Page], frozenset[str], tuple[str, ...], Any]

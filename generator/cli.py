@@ -8,7 +8,7 @@ import signal
 import sys
 import traceback
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import Callable, Sequence
 
 from generator import __version__
 from generator.cli_help import described
@@ -16,11 +16,7 @@ from generator.config.options import BuildOptions, build_time
 from generator.errors import BuildError, terminal_safe
 from generator.interrupts import Terminated, dropped_interrupts_redelivered, sigterm_as_interrupt
 from generator.output.lock import BUSY_STATUS, OutputBusy
-
-if TYPE_CHECKING:
-    from generator.build import BuildReport
-    from generator.content.model import Article
-
+from generator.summary import scheduled_lines, summarize
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit status."""
@@ -169,6 +165,9 @@ def make_parser() -> argparse.ArgumentParser:
                            "'sitegen-news @ git+https://github.com/ORG/sitegen@v0.1.0' (default: the git "
                            "source and commit or the archive URL this sitegen was installed from, else "
                            "sitegen-news==VERSION)")
+    init.add_argument("--deploy", choices=("pages", "s3"), default="pages",
+                      help="the workflow written: publish on GitHub Pages (default) or to S3-compatible storage "
+                           "with sitegen deploy (docs/deploy.md)")
     init.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     init.set_defaults(run=run_init)
 
@@ -186,9 +185,11 @@ def make_parser() -> argparse.ArgumentParser:
     from generator.listing import add_list_parser
 
     add_list_parser(commands, **described("list"))
+    from generator.deploy.command import add_deploy_parser
     from generator.importer.command import add_import_parser
 
     add_import_parser(commands)
+    add_deploy_parser(commands, **described("deploy"))
     return parser
 
 
@@ -229,39 +230,6 @@ def run_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def summarize(report: "BuildReport", out: Path) -> str:
-    """One paragraph: what was written and kept, and the time of each stage."""
-    total = sum(seconds for _, seconds in report.timings)
-    stages = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in report.timings)
-    if not report.written and not report.removed and not report.articles:
-        return "\n".join([f"Nothing changed: {report.unchanged} files in {terminal_safe(str(out))} are up to date ({total:.2f}s)."]
-                         + scheduled_lines(report.scheduled, report.future))
-    kind = "clean build" if report.clean else "incremental build"
-    lines = [f"Built {report.articles} articles into {terminal_safe(str(out))} ({kind}): {report.pages} pages; "
-             f"{report.written} files written, {report.unchanged} unchanged, {report.removed} removed"
-             + (f"; {report.drafts_skipped} drafts skipped" if report.drafts_skipped else "") + ".",
-             f"Time {total:.2f}s: {stages}."]
-    if report.search is not None:
-        lines.append(report.search.summary())
-    lines += scheduled_lines(report.scheduled, report.future)
-    return "\n".join(lines)
-
-
-def scheduled_lines(scheduled: Sequence["Article"], future: bool) -> list[str]:
-    """Name the next scheduled story and when it goes live."""
-    if not scheduled:
-        return []
-    first = scheduled[0]
-    title, source = terminal_safe(first.title), terminal_safe(first.source)
-    when = first.date.isoformat(sep=" ", timespec="minutes")
-    count = f"{len(scheduled)} scheduled stor{'y' if len(scheduled) == 1 else 'ies'}"
-    if future:
-        return [f"Previewing {count} (--future); the next, \"{title}\" ({source}), "
-                f"is dated {when}."]
-    return [f"{count.capitalize()} not published yet; next: \"{title}\" ({source}) "
-            f"goes live at the first build after {when}."]
-
-
 def run_check(args: argparse.Namespace) -> int:
     """`sitegen check`: every validation of a build, nothing written."""
     from generator.check import check
@@ -275,29 +243,32 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"Checked {report.articles} articles, {report.pages} pages and {report.links} internal links: "
               f"no errors" + (f", {warned} warning{'s' if warned != 1 else ''}" if warned else "")
               + (f"; {report.drafts_skipped} drafts skipped" if report.drafts_skipped else "") + ".")
-        for line in scheduled_lines(report.scheduled, report.future):
+        for line in scheduled_lines(report.scheduled, report.future) + ([report.size.line()] if report.size else []):
             print(line)
     return 0
 
 
 def run_init(args: argparse.Namespace) -> int:
     """`sitegen init DIR`: a new site that builds at once."""
-    from generator.scaffold import WORKFLOW, Requirement, check_requirement, default_requirement, init_site
+    from generator.scaffold import WORKFLOWS, Requirement, check_requirement, default_requirement, init_site
 
     if args.requirement is not None:
         requirement = Requirement(check_requirement(args.requirement), "given with --requirement")
     else:
         requirement = default_requirement()
-    written = init_site(args.dir, build_time(), requirement.spec)
+    written = init_site(args.dir, build_time(), requirement.spec, args.deploy)
+    workflow = WORKFLOWS[args.deploy][0]
     print(f"Created a new site in {args.dir}: " + ", ".join(written) + ".")
     print(f"Its GitHub workflow installs {requirement.spec!r} with pip ({requirement.note}); "
-          f"to install sitegen from elsewhere, change SITEGEN_REQUIREMENT in {WORKFLOW}.")
+          f"to install sitegen from elsewhere, change SITEGEN_REQUIREMENT in {workflow}.")
     if not requirement.certain:
         print(f"sitegen: warning: {requirement.note}: the workflow installs {requirement.spec!r}, which pip finds "
               "only where that version is published; check it, or run init again with --requirement SPEC "
               "(e.g. 'sitegen-news @ git+https://github.com/ORG/sitegen@v0.1.0')", file=sys.stderr)
-    print(f"Next: cd {args.dir} && sitegen serve (a preview that reloads as you edit); "
-          "to publish, push it to GitHub and set Settings > Pages > Source to \"GitHub Actions\".")
+    publish = ("set [deploy] in site.toml and the secrets AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY of the GitHub "
+               "repository, and push (docs/deploy.md)" if args.deploy == "s3" else
+               "push it to GitHub and set Settings > Pages > Source to \"GitHub Actions\"")
+    print(f"Next: cd {args.dir} && sitegen serve (a preview that reloads as you edit); to publish, {publish}.")
     return 0
 
 

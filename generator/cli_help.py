@@ -83,6 +83,19 @@ examples:
   sitegen list drafts
   sitegen list scheduled --source kabar-kota
 """),
+    "deploy": (
+        """\
+Upload the built site (public/) to the S3-compatible bucket of [deploy] in site.toml
+(AWS S3, Cloudflare R2, MinIO, Google Cloud Storage): only files whose MD5 differs from
+the bucket's copy, pages last, then delete what the site no longer has. Credentials come
+from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE), never from site.toml.
+An interrupted deploy is safe to run again. Settings: docs/deploy.md.""",
+        """\
+examples:
+  sitegen build && sitegen deploy
+  sitegen deploy --dry-run           # list the uploads and deletes, change nothing
+  sitegen deploy --max-deletes 5000  # after removing many stories on purpose
+"""),
 }
 
 

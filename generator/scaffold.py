@@ -29,6 +29,8 @@ from generator.errors import BuildError, Diagnostic, suggest
 
 TEMPLATES = Path(__file__).with_name("scaffold")
 WORKFLOW = ".github/workflows/pages.yml"
+# `init --deploy`: where the site is published -> (workflow written, its template).
+WORKFLOWS = {"pages": (WORKFLOW, "pages.yml"), "s3": (".github/workflows/deploy.yml", "s3.yml")}
 ARCHETYPE = "archetypes/article.md"
 EXAMPLE_TITLE = "Warga Gotong Royong Bersihkan Pantai Kampung Nelayan"
 # Entries a folder may already hold and still count as empty for `init`.
@@ -105,22 +107,26 @@ def check_requirement(requirement: str) -> str:
     return requirement
 
 
-def render_workflow(requirement: str, cache_paths: Sequence[str] = (WORKFLOW,)) -> str:
-    """The GitHub Pages workflow, installing sitegen from the pip `requirement`.
+def render_workflow(requirement: str, cache_paths: Sequence[str] | None = None, deploy: str = "pages") -> str:
+    """The publishing workflow (GitHub Pages, or `sitegen deploy` to S3 for "s3"), installing
+    sitegen from the pip `requirement`.
 
-    `cache_paths` are the files whose change renews the pip cache.
+    `cache_paths` are the files whose change renews the pip cache (default: the workflow).
     """
     requirement = check_requirement(requirement)
-    text = (TEMPLATES / "pages.yml").read_text(encoding="utf-8")
+    workflow, template = WORKFLOWS[deploy]
+    cache_paths = cache_paths if cache_paths is not None else (workflow,)
+    text = (TEMPLATES / template).read_text(encoding="utf-8")
     paths = "\n".join(" " * 12 + path for path in cache_paths)
     return (text.replace("__SITEGEN_REQUIREMENT__", json.dumps(requirement, ensure_ascii=False))
             .replace("__CACHE_DEPENDENCY_PATHS__", paths))
 
 
-def init_site(target: Path, now: datetime, requirement: str | None = None) -> list[str]:
+def init_site(target: Path, now: datetime, requirement: str | None = None, deploy: str = "pages") -> list[str]:
     """Write a new, working site into `target` (new or empty); returns the files written.
 
-    The workflow installs sitegen from `requirement`, by default `default_requirement()`.
+    The workflow installs sitegen from `requirement`, by default `default_requirement()`,
+    and publishes on GitHub Pages, or with `sitegen deploy` when `deploy` is "s3".
     """
     if target.exists() and not target.is_dir():
         raise BuildError([Diagnostic(str(target), "is a file, not a folder",
@@ -132,8 +138,12 @@ def init_site(target: Path, now: datetime, requirement: str | None = None) -> li
             raise BuildError([Diagnostic(str(target), f"folder is not empty ({shown}); nothing was changed",
                                          hint="sitegen init writes a new site into an empty or new folder: "
                                               "choose another, e.g. sitegen init kabar-kota")])
-    workflow = render_workflow(requirement or default_requirement().spec)
+    workflow = render_workflow(requirement or default_requirement().spec, deploy=deploy)
     config_text = (TEMPLATES / "site.toml").read_text(encoding="utf-8")
+    if deploy == "s3":  # the bucket named after the folder; the rest as the comments explain
+        bucket = slugify(target.resolve().name) or "situs-berita"
+        config_text = config_text.replace('#[deploy]\n# The bucket\'s name.\n#bucket = ""',
+                                          f'[deploy]\n# The bucket\'s name.\nbucket = "{bucket}"')
     local = now.astimezone(ZoneInfo(tomllib.loads(config_text)["timezone"]))
     slug = slugify(EXAMPLE_TITLE)
     article_rel = f"content/articles/{local:%Y}/{local:%m}/{slug}.md"
@@ -142,7 +152,7 @@ def init_site(target: Path, now: datetime, requirement: str | None = None) -> li
     files: dict[str, str | bytes] = {
         "site.toml": config_text,
         ".gitignore": (TEMPLATES / "gitignore").read_text(encoding="utf-8"),
-        WORKFLOW: workflow,
+        WORKFLOWS[deploy][0]: workflow,
         "content/pages/tentang.md": (TEMPLATES / "tentang.md").read_text(encoding="utf-8"),
         article_rel: article,
         f"content/media/{slug}.jpg": example_image(),

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from generator.config.deploy import DeployConfig, LimitsConfig
 from generator.config.images import ImagesConfig
 from generator.config.options import BuildOptions
 from generator.config.related import RelatedConfig
@@ -23,7 +24,8 @@ from tests.conftest import REPO
 
 DOC = REPO / "docs/configuration.md"
 SCHEMA = REPO / "docs/site.schema.json"
-TABLE_RECORDS = {"related": RelatedConfig, "paths": PathsConfig, "search": SearchConfig, "images": ImagesConfig}
+TABLE_RECORDS = {"related": RelatedConfig, "paths": PathsConfig, "search": SearchConfig, "images": ImagesConfig,
+                 "deploy": DeployConfig, "limits": LimitsConfig}
 MINIMAL = {"title": "Warta", "base_url": "https://example.org/"}
 OPTIONS = BuildOptions(source=REPO, out=REPO / "public", build_time=datetime(2024, 1, 1, tzinfo=timezone.utc))
 

@@ -26,6 +26,7 @@ from generator.plan.pages import next_change
 from generator.scaffold import (
     DISTRIBUTION,
     WORKFLOW,
+    WORKFLOWS,
     check_requirement,
     default_requirement,
     init_site,
@@ -59,6 +60,8 @@ def workflows(tmp_path: Path) -> list[Path]:
     for name, requirement in (("default", None), ("pinned", "sitegen-news @ git+https://github.com/org/sitegen@v0.1.0")):
         init_site(tmp_path / name, BUILD_TIME, requirement)
         files.append(tmp_path / name / WORKFLOW)
+    init_site(tmp_path / "s3", BUILD_TIME, None, deploy="s3")  # `init --deploy s3`: sitegen deploy to a bucket
+    files.append(tmp_path / "s3" / WORKFLOWS["s3"][0])
     return files
 
 
@@ -599,7 +602,7 @@ def test_a_site_over_the_total_limit_builds_with_a_warning(basic_site: Path, tmp
     import generator.check as check_module
 
     for module in (build_module, check_module):
-        monkeypatch.setattr(module, "SizeLimits", lambda: SizeLimits(max_total=10_000))
+        monkeypatch.setattr(module, "limits_for", lambda config: SizeLimits(max_total=10_000))
     assert main(["build", "--source", str(basic_site), "--out", str(tmp_path / "q"), "--no-search", "--clean"]) == 0
     captured = capsys.readouterr()
     assert "warning: the site is" in captured.err and "warning" not in captured.out

@@ -217,7 +217,8 @@ def test_the_wheel_ships_the_scaffold_templates(tmp_path: Path) -> None:
                    check=True, cwd=tmp_path)
     [wheel] = tmp_path.glob("sitegen_news-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for name in ("site.toml", "gitignore", "tentang.md", "example-article.md", "pages.yml", "archetypes/article.md"):
+    for name in ("site.toml", "gitignore", "tentang.md", "example-article.md", "pages.yml", "s3.yml",
+                 "archetypes/article.md"):
         assert f"generator/scaffold/{name}" in names, name
     assert "generator/scaffold.py" in names and "generator/output/links.py" in names
     assert "generator/serve/livereload.js" in names

@@ -17,6 +17,7 @@ import math
 import re
 from typing import Any
 
+from generator.config.deploy import DeployConfig, LimitsConfig
 from generator.config.images import ImagesConfig
 from generator.config.related import RelatedConfig
 from generator.config.search import SearchConfig
@@ -25,7 +26,7 @@ from generator.config.values import PERMALINK_FIELDS
 
 # The records behind each table with fixed keys; [sections] has keys of the site's own.
 TABLES: dict[str, type] = {"paths": PathsConfig, "related": RelatedConfig, "search": SearchConfig,
-                           "images": ImagesConfig}
+                           "images": ImagesConfig, "deploy": DeployConfig, "limits": LimitsConfig}
 
 # What each key means: one sentence, shown in editors and in docs/configuration.md.
 MEANINGS: dict[str, str] = {
@@ -83,6 +84,24 @@ MEANINGS: dict[str, str] = {
     "images.jpeg_quality": "JPEG quality, 1 to 100.",
     "images.webp_quality": "WebP quality, 1 to 100.",
     "images.sizes": "How wide the story photo is shown, for the browser's choice (the HTML `sizes` attribute).",
+    "deploy": "Where `sitegen deploy` uploads the built site: an S3-compatible bucket (AWS S3, Cloudflare R2, "
+              "MinIO, Google Cloud Storage); credentials never go here. See docs/deploy.md.",
+    "deploy.bucket": "The bucket's name (required by `sitegen deploy`).",
+    "deploy.endpoint": "The storage's S3 endpoint URL; empty for AWS S3 itself "
+                       "(R2: https://ACCOUNT_ID.r2.cloudflarestorage.com).",
+    "deploy.region": "The bucket's region; empty takes AWS_REGION or ~/.aws/config (R2: `auto`).",
+    "deploy.prefix": "The folder of the bucket the site is uploaded into; empty for the bucket's root.",
+    "deploy.max_deletes": "A deploy that would delete more files than this deletes none and says so "
+                          "(`--max-deletes` overrides it).",
+    "deploy.workers": "Uploads run in parallel.",
+    "deploy.html_max_age": "Cache-Control max-age, in seconds, of pages, feeds, sitemaps and other files "
+                           "whose content changes under the same name.",
+    "deploy.asset_max_age": "Cache-Control max-age, in seconds, of original photos and other files that rarely "
+                            "change (resized photos and search shards, named by their content, are cached for a "
+                            "year).",
+    "limits": "The host's size limits, checked by `sitegen check` and `build` (GitHub Pages' by default).",
+    "limits.site_mb": "A site larger than this many MiB builds with a warning that points to `sitegen deploy`.",
+    "limits.file_mb": "A file larger than this many MiB fails the build.",
 }
 
 _AT_LEAST_1 = {"minimum": 1}
@@ -109,6 +128,10 @@ LIMITS: dict[str, dict[str, Any]] = {
     "images.thumb_width": _AT_LEAST_1, "images.share_width": _AT_LEAST_1,
     "images.jpeg_quality": _QUALITY, "images.webp_quality": _QUALITY,
     "images.sizes": {"pattern": "\\S"},
+    "deploy.max_deletes": _NOT_NEGATIVE, "deploy.workers": _AT_LEAST_1, "deploy.html_max_age": _NOT_NEGATIVE,
+    "deploy.asset_max_age": _NOT_NEGATIVE, "deploy.endpoint": {"pattern": "^(https?://.+)?$"},
+    "deploy.bucket": {"pattern": "^[^/]*$"},
+    "limits.site_mb": _AT_LEAST_1, "limits.file_mb": _AT_LEAST_1,
 }
 
 _JSON_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean", tuple: "array"}

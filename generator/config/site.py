@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
 
+from generator.config.deploy import DeployConfig, LimitsConfig
 from generator.config.images import ImagesConfig
 from generator.config.options import BuildOptions
 from generator.config.related import RelatedConfig
@@ -75,6 +76,8 @@ class SiteConfig:
     paths: PathsConfig = field(default_factory=PathsConfig)
     search: SearchConfig = field(default_factory=SearchConfig)
     images: ImagesConfig = field(default_factory=ImagesConfig)
+    deploy: DeployConfig = field(default_factory=DeployConfig)
+    limits: LimitsConfig = field(default_factory=LimitsConfig)
 
     @property
     def base_path(self) -> str:
@@ -110,7 +113,7 @@ _SCALAR_KEYS = {
     "latest_items": int,
     "publisher": str,
 }
-_TABLE_KEYS = ("sections", "related", "paths", "search", "images")
+_TABLE_KEYS = ("sections", "related", "paths", "search", "images", "deploy", "limits")
 _MAY_BE_EMPTY = ("description", "publisher")  # text keys whose empty value means "none"
 _SECTION_KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _THEME_NAME = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*$")
@@ -229,14 +232,16 @@ def validate_config(raw: Mapping[str, Any], text: str, options: BuildOptions) ->
     for key, message in search.problems():
         line = find_key_line(text, key, "search")
         diags.append(Diagnostic(CONFIG_NAME, message, line=line, source_line=line_of(text, line)))
-    images = validate_table(ImagesConfig, raw.get("images", {}), "images", text, diags)
-    for key, message in images.problems():
-        line = find_key_line(text, key, "images")
-        diags.append(Diagnostic(CONFIG_NAME, message, line=line, source_line=line_of(text, line)))
+    tables = {name: validate_table(cls, raw.get(name, {}), name, text, diags)
+              for name, cls in (("images", ImagesConfig), ("deploy", DeployConfig), ("limits", LimitsConfig))}
+    for name, table in tables.items():
+        for key, message in table.problems():
+            line = find_key_line(text, key, name)
+            diags.append(Diagnostic(CONFIG_NAME, message, line=line, source_line=line_of(text, line)))
     if diags:
         raise BuildError(diags)
     return SiteConfig(source=options.source, sections=sections, related=related, paths=paths, search=search,
-                      images=images, **values)
+                      **tables, **values)
 
 
 def _url_conflicts(sections: tuple[Section, ...], paths: PathsConfig, text: str) -> list[Diagnostic]:
