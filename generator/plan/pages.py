@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Mapping, Sequence
@@ -141,11 +140,13 @@ def plan_pages(content: Content, site: SiteData, config: SiteConfig, build_time:
 
 
 def plan_home(site: SiteData, config: SiteConfig) -> Page:
-    """The front page: latest stories, then a block per section."""
+    """The front page: latest stories, then a block per section of stories not shown above."""
     groups = site.by_section
-    blocks = [(section, tuple(groups.get(section.key, ())[:config.home_per_section]))
-              for section in site.sections if groups.get(section.key)]
     latest = site.articles[:config.home_latest]
+    shown = {a.source for a in latest}  # each story once on the page
+    blocks = [(section, items) for section in site.sections
+              if (items := tuple(a for a in groups.get(section.key, ()) if a.source not in shown)
+                  [:config.home_per_section])]
     return Page(url="/", template="home.html", source="home",
                 context={"latest": latest, "blocks": blocks}, lastmod=_newest(latest))
 
@@ -238,16 +239,21 @@ def plan_feeds(site: SiteData, config: SiteConfig) -> list[Page]:
 
 
 def plan_latest(site: SiteData, config: SiteConfig) -> Page:
-    """latest.json: the newest stories, loaded in the browser so old pages need no rebuild."""
-    thumbs = [thumb_image(a.image, config.images) for a in site.articles[:config.latest_items]]  # small variants
+    """latest.json: the newest stories, loaded in the browser so old pages need no rebuild.
+
+    The theme's latest.json template adds each date as readers see it on the pages (the
+    site's language and timezone), which only the theme's strings can format.
+    """
+    stories = site.articles[:config.latest_items]
+    thumbs = [thumb_image(a.image, config.images) for a in stories]  # small variants
     items = [{"title": a.title, "url": link(config.base_path, a.url), "date": iso(a.date),
               "section": config.section(a.section).title,
               "image": link(config.base_path, thumb.url) if thumb else None,
               "image_width": thumb.width if thumb else None,
               "image_height": thumb.height if thumb else None}
-             for a, thumb in zip(site.articles[:config.latest_items], thumbs)]
-    return Page(url="/latest.json", source="latest", in_sitemap=False,
-                text=json.dumps({"items": items}, ensure_ascii=False, indent=1) + "\n")
+             for a, thumb in zip(stories, thumbs)]
+    return Page(url="/latest.json", template="latest.json", source="latest", in_sitemap=False,
+                context={"items": items, "dates": tuple(a.date for a in stories)})
 
 
 def plan_sitemaps(pages: Sequence[Page], site: SiteData, config: SiteConfig, build_time: datetime) -> list[Page]:

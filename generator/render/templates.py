@@ -114,19 +114,22 @@ def make_environment(theme: Theme, config: SiteConfig, links: Any = None,
     # Each article's date and card appear on many listing pages; format and render once.
     @lru_cache(maxsize=CACHE_SIZE)
     def long_date(when: datetime) -> str:
-        return format_date(when, strings.get("date_format", "EEEE, d MMMM y HH:mm zzz"),
+        text = format_date(when, strings.get("date_format", "EEEE, d MMMM y HH:mm zzz"),
                            config.language, config.timezone)
+        head, space, tail = text.rpartition(" ")  # "17.00 WIB": the zone never alone on a line
+        return head + "\u00a0" + tail if space else text
 
-    card_cache: dict[tuple[str, str, bool], Markup] = {}
+    card_cache: dict[tuple[str, str, bool, str, bool], Markup] = {}
 
-    def render_card(article: Any, heading: str = "h3", show_summary: bool = True) -> Markup:
-        key = (article.source, heading, show_summary)
+    def render_card(article: Any, heading: str = "h3", show_summary: bool = True, kind: str = "grid",
+                    eager: bool = False) -> Markup:
+        key = (article.source, heading, show_summary, kind, eager)
         html = card_cache.get(key)
         if html is None:
             if len(card_cache) >= CACHE_SIZE:
                 card_cache.clear()
             html = Markup(env.get_template("partials/card.html").render(
-                a=article, heading=heading, show_summary=show_summary))
+                a=article, heading=heading, show_summary=show_summary, kind=kind, eager=eager))
             card_cache[key] = html
         return html
 

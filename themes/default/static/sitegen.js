@@ -5,20 +5,36 @@
   "use strict";
   var lang = document.documentElement.lang || "en";
   var style = document.body.getAttribute("data-relative-style") || "long";
+  /* Relative times only for recent stories ("2 jam lalu", "kemarin", "4 hari lalu"); past a
+     week the date written by the build stays: the site's language and timezone, not the
+     browser's. */
   var RECENT_DAYS = 7;
-  var UNITS = [["year", 31536000], ["month", 2592000], ["week", 604800], ["day", 86400],
-               ["hour", 3600], ["minute", 60]];
+  var UNITS = [["day", 86400], ["hour", 3600], ["minute", 60]];
+
+  /* The theme's own phrases ("{n} jam lalu") when its language file has them, as
+     Intl's are stilted in some languages ("2 jam yang lalu", "4 h lalu"); Intl otherwise. */
+  var phrases = {};
+  try { phrases = JSON.parse(document.body.getAttribute("data-relative-phrases") || "{}"); } catch (e) { /* Intl */ }
+
+  function phrase(count, unit) {
+    if (unit === "day" && count === 1 && phrases.yesterday) return phrases.yesterday;
+    if (count === 0 && phrases.now) return phrases.now;
+    if (phrases[unit]) return phrases[unit].replace("{n}", count.toLocaleString(lang));
+    return new Intl.RelativeTimeFormat(lang, { numeric: "auto", style: style }).format(-count, unit);
+  }
 
   function relative(date, now) {
     var seconds = (now - date.getTime()) / 1000;
-    if (!(seconds >= 0) || seconds > RECENT_DAYS * 86400) return null;
-    var rtf = new Intl.RelativeTimeFormat(lang, { numeric: "auto", style: style });
+    if (!(seconds >= 0) || seconds >= RECENT_DAYS * 86400) return null;
     for (var i = 0; i < UNITS.length; i++) {
-      if (seconds >= UNITS[i][1]) return rtf.format(-Math.floor(seconds / UNITS[i][1]), UNITS[i][0]);
+      if (seconds >= UNITS[i][1]) return phrase(Math.floor(seconds / UNITS[i][1]), UNITS[i][0]);
     }
-    return rtf.format(0, "minute");
+    return phrase(0, "minute");
   }
 
+  /* data-relative: the relative time replaces the date (cards, lists; the full date stays as
+     the title). data-relative="beside": a news page's own date is a fact and stays; the
+     relative time is added after it. */
   function humanize(root) {
     var now = Date.now();
     var times = root.querySelectorAll("time[data-relative]");
@@ -26,7 +42,12 @@
       var el = times[i];
       var text = relative(new Date(el.getAttribute("datetime")), now);
       if (text === null) continue;
-      if (!el.title) el.title = el.textContent;  // the absolute date stays one hover away
+      if (el.getAttribute("data-relative") === "beside") {
+        var ago = el.parentNode.querySelector(".time-ago");
+        if (ago) ago.textContent = text;
+        continue;
+      }
+      if (!el.title) el.title = el.textContent;
       el.textContent = text;
     }
   }
@@ -64,7 +85,7 @@
           var time = document.createElement("time");
           time.setAttribute("datetime", item.date);
           time.setAttribute("data-relative", "");
-          time.textContent = new Date(item.date).toLocaleString(lang);
+          time.textContent = item.date_text;  // written by the build, as on the pages
           li.appendChild(time);
           list.appendChild(li);
         });
@@ -79,6 +100,34 @@
   humanize(document);
   var boxes = document.querySelectorAll("[data-latest]");
   for (var i = 0; i < boxes.length; i++) fillLatest(boxes[i]);
+
+  /* The share row: copy the page's address, and the system share sheet on phones (Web
+     Share API). Plain links do the rest; no script or pixel from elsewhere is loaded. */
+  function addShareButtons(row) {
+    var url = row.getAttribute("data-share-url"), title = row.getAttribute("data-share-title");
+    function button(label, action) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.textContent = label;
+      b.addEventListener("click", function () { action(b); });
+      row.appendChild(b);
+      return b;
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      button(row.getAttribute("data-copy-label"), function (b) {
+        navigator.clipboard.writeText(url).then(function () {
+          b.textContent = row.getAttribute("data-copied-label");
+        }, function () { /* the address bar still has it */ });
+      });
+    }
+    if (navigator.share && window.matchMedia("(pointer: coarse)").matches) {
+      button(row.getAttribute("data-native-label"), function () {
+        navigator.share({ title: title, url: url }).catch(function () { /* dismissed */ });
+      });
+    }
+  }
+  var shares = document.querySelectorAll("[data-share]");
+  for (var k = 0; k < shares.length; k++) addShareButtons(shares[k]);
 
   /* Old query links (/?p=123, /index.php?p=123) of an imported archive: a static host
      serves the home page or the 404 page for them, whatever the query. The site's
