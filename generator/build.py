@@ -48,6 +48,7 @@ from generator.parallel import default_jobs
 from generator.pipeline import Plan, load, plan, read
 from generator.plan.pages import next_change
 from generator.progress import Progress
+from generator.render.compact import VERSION as COMPACT_VERSION
 from generator.render.renderer import Renderer
 from generator.search.pagefind import BUNDLE_DIR
 
@@ -137,7 +138,7 @@ def _build(options: BuildOptions, progress: Progress | None, limits: SizeLimits 
     fp = Fingerprinter(memory.records if memory is not None else None)
     # variant_settings: another Pillow renames every resized photo, so every page showing one changes.
     settings = fp.digest(__version__, config, theme_digest(theme), variant_settings(config.images), options.safe,
-                         options.drafts, options.search, options.future)
+                         options.drafts, options.search, options.future, COMPACT_VERSION)
     inputs = fp.digest(settings, sources.stamps)
     if manifest is not None and not options.out.is_dir():
         manifest = None

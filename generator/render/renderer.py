@@ -9,6 +9,7 @@ from generator.content.markdown import render_markdown
 from generator.content.model import Article
 from generator.images.markup import body_image_hook
 from generator.plan.pages import Page, SiteData
+from generator.render.compact import compact_html
 from generator.render.seo import article_jsonld
 from generator.render.templates import Theme, make_environment, render_template
 
@@ -47,4 +48,5 @@ class Renderer:
             context["content"] = render_markdown(page.markdown, self.config.base_path, self.safe,
                                                  images=body_image_hook(article, self.config), path=page.source,
                                                  first_line=getattr(owner, "body_line", 1), strings=self.strings)
-        return render_template(self.env, page.template, context)
+        text = render_template(self.env, page.template, context)
+        return compact_html(text) if page.template.endswith(".html") else text

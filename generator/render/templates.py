@@ -103,6 +103,8 @@ def make_environment(theme: Theme, config: SiteConfig, links: Any = None,
         # render would cost three stat calls per page.
         auto_reload=False,
     )
+    # `tojson` (the JSON-LD of article pages) without the blanks after ',' and ':'.
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
     strings = theme.strings
     base_path = config.base_path
 
