@@ -52,7 +52,7 @@ def test_a_compacted_site_renders_as_the_indented_one(tmp_path: Path, browser, m
         for root in (compacted, indented):
             with serve(root) as url:
                 for path in pages:
-                    page.goto(url + path)
+                    page.goto(url + path, wait_until="networkidle")  # latest.json fills a box
                     layouts.append(page.evaluate(LAYOUT))
         half = len(pages)
         for path, mine, theirs in zip(pages, layouts[:half], layouts[half:]):
