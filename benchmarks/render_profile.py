@@ -86,7 +86,7 @@ def kind_of(page: Page) -> str:
     return "other"
 
 
-def worker(planned: Plan, out: Path) -> tuple[Renderer, Path, Path, list[Output]]:
+def worker(planned: Plan, out: Path) -> tuple[Any, ...]:
     """What a render worker holds: a new renderer (templates compiled, as the build does
     before forking) and the pages; `out` is emptied."""
     renderer = Renderer(planned.loaded.theme, planned.config, planned.site, safe=False)
@@ -94,10 +94,10 @@ def worker(planned: Plan, out: Path) -> tuple[Renderer, Path, Path, list[Output]
     outputs = [Output(rel=str(output_path(p.url)), fingerprint="", page=p) for p in planned.pages]
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
-    return renderer, out, out, outputs
+    return renderer, out, out, outputs, {out}  # the last: folders known to exist
 
 
-def render_one(position: int, shared: tuple[Renderer, Path, Path, list[Output]]) -> None:
+def render_one(position: int, shared: tuple[Any, ...]) -> None:
     """Render and write one page as a worker does."""
     ((rel, problems),) = _render_chunk([position], shared)
     if problems:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from markupsafe import Markup, escape
@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 from generator.config.images import ImagesConfig
 from generator.config.site import SiteConfig
 from generator.content.model import Article, Image
-from generator.images.variants import responsive, share_image, thumb_image
+from generator.images.variants import Responsive, responsive, share_image, thumb_image
 
 # --- HTML ------------------------------------------------------------------------------
 
@@ -22,31 +22,69 @@ def picture_html(image: Image, config: ImagesConfig, base_path: str, *, sizes: s
     The lead photo is `eager` (loaded at once, high priority); every other one is lazy.
     A thumbnail has one small variant; others list every width with `sizes`.
     """
-    def href(url: str) -> str:  # percent-encoded: a space or comma would split a srcset candidate
-        if "://" in url or url.startswith("//"):
-            return url
-        return quote(base_path.rstrip("/") + url, safe="/%:@!$&'()*+;=-._~")
-
-    text = image.alt if alt is None else alt
+    text = escape(image.alt if alt is None else alt)
     loading = ' loading="eager" fetchpriority="high"' if eager else ' loading="lazy" decoding="async"'
-    plan = responsive(image, config)
+    plan = _sources(image, config, base_path)
     if plan is None:
         size = f' width="{image.width}" height="{image.height}"' if image.width and image.height else ""
-        return Markup('<img src="{}" alt="{}"{}').format(href(image.url), text, Markup(size)) + Markup(loading + ">")
+        return Markup(f'<img src="{escape(_href(image.url, base_path))}" alt="{text}"{size}{loading}>')
     if thumb:
-        webp, fallback = plan.webp[plan.thumb], plan.fallback[plan.thumb]
-        source = Markup('<source type="image/webp" srcset="{}">').format(href(webp.url))
-        img = Markup('<img src="{}" width="{}" height="{}" alt="{}"').format(
-            href(fallback.url), fallback.width, fallback.height, text)
-    else:
-        sizes = sizes or config.sizes
-        source = Markup('<source type="image/webp" srcset="{}" sizes="{}">').format(
-            ", ".join(f"{href(v.url)} {v.width}w" for v in plan.webp), sizes)
-        largest = plan.fallback[-1]
-        img = Markup('<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"').format(
-            href(largest.url), ", ".join(f"{href(v.url)} {v.width}w" for v in plan.fallback), sizes,
-            largest.width, largest.height, text)
-    return Markup("<picture>") + source + img + Markup(loading + "></picture>")
+        return Markup(f'<picture>{plan.thumb_source}{plan.thumb_img} alt="{text}"{loading}></picture>')
+    sizes = escape(sizes or config.sizes)
+    return Markup(f'<picture><source type="image/webp" srcset="{plan.webp}" sizes="{sizes}">'
+                  f'<img src="{plan.src}" srcset="{plan.fallback}" sizes="{sizes}" {plan.size} alt="{text}"'
+                  f'{loading}></picture>')
+
+
+def _href(url: str, base_path: str) -> str:
+    """A photo's URL under the base path, percent-encoded: a space or comma would split a srcset candidate."""
+    if "://" in url or url.startswith("//"):
+        return url
+    return quote(base_path.rstrip("/") + url, safe="/%:@!$&'()*+;=-._~")
+
+
+class _Sources(NamedTuple):
+    """The parts of a local photo's <picture> that do not depend on the page, escaped."""
+
+    webp: str  # srcset of every WebP width
+    fallback: str  # srcset of every JPEG/PNG width
+    src: str  # the largest fallback
+    size: str  # width="..." height="..." of the largest
+    thumb_source: str  # <source> of the thumbnail
+    thumb_img: str  # <img src width height of the thumbnail, without alt and the end
+
+
+# Made once per photo (stories may share one) and settings, keyed by what the markup
+# depends on: each listing page shows many photos, and every URL is percent-encoded and
+# escaped. Cleared when full, which a worker of a very large archive may reach.
+_SOURCES: dict[tuple[Any, ...], _Sources | None] = {}
+_SOURCES_LIMIT = 100_000
+
+
+def _sources(image: Image, config: ImagesConfig, base_path: str) -> _Sources | None:
+    key = (image.url, image.digest, image.width, image.height, image.alpha, bool(image.file), config, base_path)
+    try:
+        return _SOURCES[key]
+    except KeyError:
+        pass
+    if len(_SOURCES) >= _SOURCES_LIMIT:
+        _SOURCES.clear()
+    made = _SOURCES[key] = _make_sources(responsive(image, config), base_path)
+    return made
+
+
+def _make_sources(plan: Responsive | None, base_path: str) -> _Sources | None:
+    if plan is None:
+        return None  # a remote photo: nothing resized
+    largest = plan.fallback[-1]
+    small, small_webp = plan.fallback[plan.thumb], plan.webp[plan.thumb]
+    return _Sources(
+        webp=escape(", ".join(f"{_href(v.url, base_path)} {v.width}w" for v in plan.webp)),
+        fallback=escape(", ".join(f"{_href(v.url, base_path)} {v.width}w" for v in plan.fallback)),
+        src=escape(_href(largest.url, base_path)),
+        size=f'width="{largest.width}" height="{largest.height}"',
+        thumb_source=f'<source type="image/webp" srcset="{escape(_href(small_webp.url, base_path))}">',
+        thumb_img=f'<img src="{escape(_href(small.url, base_path))}" width="{small.width}" height="{small.height}"')
 
 
 def figure_html(image: Image, config: ImagesConfig, base_path: str, alt: str, caption: str,

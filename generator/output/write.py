@@ -36,7 +36,8 @@ def write_outputs(outputs: Sequence[Output], renderer: Renderer, writer: Staging
         # Workers get positions in `pages`, which they hold from the fork: sending the pages
         # themselves would pickle every story body in this process, for nothing.
         results = timed("render", lambda: map_chunks(_render_chunk, range(len(pages)), jobs,
-                                                     shared=(renderer, writer.root, writer.out, pages),
+                                                     shared=(renderer, writer.root, writer.out, pages,
+                                                             {writer.root}),
                                                      progress=progress.advance))
     finally:
         progress.finish()
@@ -113,10 +114,9 @@ def _mount_point(folder: Path) -> Path:
     return current
 
 
-def _render_chunk(positions: list[int], shared: tuple[Renderer, Path, Path, Sequence[Output]]
+def _render_chunk(positions: list[int], shared: tuple[Renderer, Path, Path, Sequence[Output], set[Path]]
                   ) -> list[tuple[str, tuple[Diagnostic, ...]]]:
-    renderer, root, out, outputs = shared
-    made: set[Path] = set()
+    renderer, root, out, outputs, made = shared
     results = []
     for position in positions:
         output = outputs[position]
@@ -128,11 +128,25 @@ def _render_chunk(positions: list[int], shared: tuple[Renderer, Path, Path, Sequ
             continue
         path = root / output.rel
         try:
-            if path.parent not in made:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                made.add(path.parent)
+            make_folder(path.parent, made)
             path.write_bytes(data)
         except OSError as exc:  # the staging path is the build's own: name the output path and its disk
             raise on_disk(exc, out / output.rel) from exc
         results.append((output.rel, ()))
     return results
+
+
+def make_folder(folder: Path, made: set[Path]) -> None:
+    """Create `folder` and any parent not in `made` (the folders known to exist), one
+    mkdir each: on some disks a mkdir costs as much as rendering a page, and pathlib's
+    mkdir(parents=True) tries the folder first, fails, and makes its parent."""
+    if folder in made:
+        return
+    if folder.parent not in made and folder.parent != folder:
+        make_folder(folder.parent, made)
+    try:
+        os.mkdir(folder)
+    except FileExistsError:  # another worker made it, or it is the writer's root
+        if not folder.is_dir():
+            raise
+    made.add(folder)

@@ -18,6 +18,7 @@ from generator.content.markdown import with_dateline
 from generator.dates import format_date, iso
 from generator.errors import BuildError, Diagnostic, line_of
 from generator.images.markup import template_helpers
+from generator.render.environment import SiteEnvironment
 from generator.urls import link
 
 PACKAGE_THEMES = Path(__file__).parent.parent / "themes"  # inside an installed wheel
@@ -91,7 +92,7 @@ def make_environment(theme: Theme, config: SiteConfig, links: Any = None,
 
     `compiled` keeps compiled templates for the next environment of the same process.
     """
-    env = jinja2.Environment(
+    env = SiteEnvironment(
         bytecode_cache=MemoryBytecodeCache(compiled) if compiled is not None else None,
         loader=jinja2.FileSystemLoader([str(p) for p in theme.templates]),
         autoescape=True,
@@ -113,11 +114,13 @@ def make_environment(theme: Theme, config: SiteConfig, links: Any = None,
             raise KeyError(f"no UI string '{key}' in the theme's i18n files")
         return strings[key].format(**values) if values else strings[key]
 
-    # Each article's date and card appear on many listing pages; format and render once.
-    @lru_cache(maxsize=CACHE_SIZE)
+    # Each article's date and card appear on many listing pages; format (dates.py keeps
+    # each date's text) and render once.
+    long_format = strings.get("date_format", "EEEE, d MMMM y HH:mm zzz")
+    short_format = strings.get("short_date_format", "d MMM y")
+
     def long_date(when: datetime) -> str:
-        text = format_date(when, strings.get("date_format", "EEEE, d MMMM y HH:mm zzz"),
-                           config.language, config.timezone)
+        text = format_date(when, long_format, config.language, config.timezone)
         head, space, tail = text.rpartition(" ")  # "17.00 WIB": the zone never alone on a line
         return head + "\u00a0" + tail if space else text
 
@@ -135,13 +138,13 @@ def make_environment(theme: Theme, config: SiteConfig, links: Any = None,
             card_cache[key] = html
         return html
 
+    @lru_cache(maxsize=CACHE_SIZE)
     def month_label(year: int, month: int) -> str:
         return format_babel_date(date(year, month, 1), strings.get("month_format", "LLLL y"),
                                  locale=config.language.replace("-", "_"))
 
     def short_date(when: datetime) -> str:
-        return format_date(when, strings.get("short_date_format", "d MMM y"),
-                           config.language, config.timezone)
+        return format_date(when, short_format, config.language, config.timezone)
 
     env.globals.update(
         site=config,
