@@ -2,9 +2,9 @@
 
     .venv/bin/python benchmarks/render_profile.py [--articles 1000] [--work DIR] [--top 25]
 
-It makes a synthetic archive of N articles (once, kept in the work folder), runs the
-pipeline up to the plan (load, read, related lists, plan) as `sitegen build` does, then
-renders and writes every page of the site in plan order with the build's own worker
+It makes a synthetic archive of N articles with benchmarks/archive_corpus.py (once, kept
+in the work folder), runs the pipeline up to the plan (load, read, related lists, plan)
+as `sitegen build` does, then renders and writes every page of the site in plan order with the build's own worker
 function (`output/write.py:_render_chunk`), in this one process, as one render worker
 would. Feeds and sitemaps are text made at plan time: their cost is that planning step
 (timed again here) plus the write.
@@ -49,25 +49,18 @@ from generator.plan.pages import Page, plan_feeds, plan_sitemaps  # noqa: E402
 from generator.render.renderer import Renderer  # noqa: E402
 from generator.urls import output_path  # noqa: E402
 
-SECTIONS = ["nasional", "internasional", "ekonomi", "olahraga", "teknologi",
-            "hukum", "metro", "gaya-hidup", "sains", "budaya"]
+CORPUS = REPO / "benchmarks" / "archive_corpus.py"
 BUILD_TIME = datetime(2026, 1, 1, tzinfo=timezone.utc)  # fixed: the same pages every run
 LISTINGS = {"section.html", "tag.html", "person.html", "archive_month.html", "archive_year.html"}
 KINDS = ("article", "listing", "home", "feed", "sitemap", "other")
 
 
 def make_site(folder: Path, articles: int) -> Path:
-    """The benchmark archive of `articles` stories (made once) with a site.toml."""
-    if (folder / "site.toml").is_file():
-        return folder
-    own = REPO / "benchmarks" / "archive_corpus.py"
-    # Until the project has its own archive generator, the shared one beside the repository.
-    maker = own if own.is_file() else REPO.parent / "shared" / "bench" / "make_corpus.py"
-    subprocess.run([sys.executable, str(maker), str(folder), "--articles", str(articles)],
-                   check=True, stdout=subprocess.DEVNULL)
-    sections = "\n".join(f'{key} = "{key.replace("-", " ").title()}"' for key in SECTIONS)
-    (folder / "site.toml").write_text(
-        f'title = "Arsip Uji"\nbase_url = "https://example.github.io/arsip/"\n\n[sections]\n{sections}\n')
+    """The benchmark archive of `articles` stories and 20 shared lead photos (made once)."""
+    if not (folder / "site.toml").is_file():
+        shutil.rmtree(folder, ignore_errors=True)
+        subprocess.run([sys.executable, str(CORPUS), str(folder), "--articles", str(articles),
+                        "--images", "20", "--image-width", "800"], check=True, stdout=subprocess.DEVNULL)
     return folder
 
 
