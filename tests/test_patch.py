@@ -126,7 +126,7 @@ def test_stories_are_found_in_records_and_containers_and_swapped_without_copying
                        section="x", body="", body_line=1)
 
     a, b, c = story("a"), story("b"), story("c")
-    context = {"listing": ListingPage(number=1, total=1, items=(a, b), first_url="/"),
+    context = {"listing": ListingPage(number=0, items=(a, b), url="/", prev_url=None, next_url=None, links=()),
                "months": [Month(year=2023, month=11, articles=(c,))], "title": "a"}
     assert sorted(s.source for s in stories_in(context)) == ["a", "b", "c"]
 

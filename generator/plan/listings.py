@@ -8,58 +8,88 @@ from typing import Sequence
 
 from generator.content.model import Article
 from generator.content.slugs import assign_slugs
-from generator.urls import paged_url
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """One entry of a listing's page navigation; `number` 0 is the newest page, None a gap."""
+
+    number: int | None
+    url: str = ""
 
 
 @dataclass(frozen=True)
 class ListingPage:
-    """One page of a paginated listing."""
+    """One page of a paginated listing.
+
+    Pages are anchored at the oldest story: archived page 1 holds the oldest `per_page`
+    stories, page 2 the next ones, and so on; the newest page (number 0, the listing's own
+    URL) holds the rest, between `per_page` and twice that. A new story therefore changes
+    the newest page only (and, each `per_page` stories, seals one more archived page),
+    instead of moving every story of every page down by one place: a publication rewrites
+    a handful of listing files, not thousands, and an archived page's address keeps its
+    stories for good.
+    """
 
     number: int
-    total: int
     items: tuple[Article, ...]
-    first_url: str
+    url: str
+    prev_url: str | None  # the newer neighbour
+    next_url: str | None  # the older neighbour
+    links: tuple[PageLink, ...]  # what the navigation shows, newest first; empty when one page
 
     @property
-    def url(self) -> str:
-        """This page's URL."""
-        return paged_url(self.first_url, self.number)
-
-    @property
-    def prev_url(self) -> str | None:
-        """URL of the previous page, or None on the first."""
-        return paged_url(self.first_url, self.number - 1) if self.number > 1 else None
-
-    @property
-    def next_url(self) -> str | None:
-        """URL of the next page, or None on the last."""
-        return paged_url(self.first_url, self.number + 1) if self.number < self.total else None
-
-    def page_url(self, number: int) -> str:
-        """URL of page `number` of the same listing."""
-        return paged_url(self.first_url, number)
-
-    def window(self, radius: int = 2) -> list[int | None]:
-        """Page numbers to link: first, last and a few around this one; None marks a gap.
-
-        Linking every page would make each page of a 300-page tag list 300 links long,
-        and the whole listing quadratic to render.
-        """
-        shown = sorted({1, self.total, *range(max(1, self.number - radius),
-                                                 min(self.total, self.number + radius) + 1)})
-        result: list[int | None] = []
-        for number in shown:
-            if result and number - (result[-1] or 0) > 1:
-                result.append(None)
-            result.append(number)
-        return result
+    def is_newest(self) -> bool:
+        """True on the listing's own URL, the page with the newest stories."""
+        return self.number == 0
 
 
-def paginate(items: Sequence[Article], per_page: int, first_url: str) -> list[ListingPage]:
-    """Split `items` into pages of `per_page`; an empty listing still has one page."""
-    chunks = [tuple(items[i:i + per_page]) for i in range(0, len(items), per_page)] or [()]
-    return [ListingPage(number=n, total=len(chunks), items=chunk, first_url=first_url)
-            for n, chunk in enumerate(chunks, 1)]
+def archived_url(first_url: str, number: int) -> str:
+    """URL of archived page `number` (1 = the oldest stories) of the listing at `first_url`."""
+    return f"{first_url}page/{number}/"
+
+
+def paginate(items: Sequence[Article], per_page: int, first_url: str, radius: int = 2) -> list[ListingPage]:
+    """Split newest-first `items` into a newest page and archived pages counted from the oldest.
+
+    An empty listing still has its newest page. The navigation of archived page k names
+    only pages whose existence does not depend on newer stories (the newest, the oldest and
+    k's neighbours), so it stays unchanged while the listing grows.
+    """
+    sealed = max(0, len(items) // per_page - 1)
+    oldest_first = list(reversed(items))
+    chunks = [tuple(reversed(oldest_first[i * per_page:(i + 1) * per_page])) for i in range(sealed)]
+    newest = tuple(items[:len(items) - sealed * per_page])
+
+    def url_of(number: int) -> str:
+        return first_url if number == 0 else archived_url(first_url, number)
+
+    def links_for(number: int) -> tuple[PageLink, ...]:
+        if not sealed:
+            return ()
+        # Positions newest first: the newest page is sealed + 1, archived page k is k.
+        here = sealed + 1 if number == 0 else number
+        shown = {sealed + 1, 1, *range(max(1, here - radius), min(sealed + 1, here + radius) + 1)}
+        result: list[PageLink] = []
+        for position in sorted(shown, reverse=True):
+            if result and result[-1].number is not None and _position(result[-1].number, sealed) - position > 1:
+                result.append(PageLink(None))
+            page_number = 0 if position == sealed + 1 else position
+            result.append(PageLink(page_number, url_of(page_number)))
+        return tuple(result)
+
+    pages = [ListingPage(number=0, items=newest, url=first_url, prev_url=None,
+                         next_url=url_of(sealed) if sealed else None, links=links_for(0))]
+    for number in range(sealed, 0, -1):
+        pages.append(ListingPage(number=number, items=chunks[number - 1], url=url_of(number),
+                                 prev_url=url_of(number + 1 if number < sealed else 0),
+                                 next_url=url_of(number - 1) if number > 1 else None,
+                                 links=links_for(number)))
+    return pages
+
+
+def _position(number: int, sealed: int) -> int:
+    return sealed + 1 if number == 0 else number
 
 
 def group_by_section(articles: Sequence[Article]) -> dict[str, list[Article]]:
@@ -89,7 +119,7 @@ class Summary:
 
     name: str
     slug: str
-    count: int
+    count: int | None  # None on archived pages, which do not show it
 
 
 def summarise(group: Group) -> Summary:
@@ -141,7 +171,7 @@ class MonthSummary:
 
     year: int
     month: int
-    count: int
+    count: int | None  # None where only the month's name is shown
 
 
 def summarise_month(month: Month) -> MonthSummary:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Mapping, Sequence
 
@@ -191,8 +191,11 @@ def plan_groups(groups: Sequence[Group], template: str, kind: str, url_of: Any,
     for group in groups:
         summary = summarise(group)
         for listing in paginate(group.articles, config.per_page, url_of(group.name)):
+            # Only the newest page shows the story count: archived pages stay byte-stable
+            # while the tag grows (see ListingPage).
+            shown = summary if listing.is_newest else replace(summary, count=None)
             pages.append(Page(url=listing.url, template=template, source=f"{kind}:{group.name}",
-                              context={"group": summary, "listing": listing}, lastmod=_newest(listing.items)))
+                              context={"group": shown, "listing": listing}, lastmod=_newest(listing.items)))
     return pages
 
 
@@ -209,14 +212,18 @@ def plan_archives(site: SiteData, config: SiteConfig) -> list[Page]:
                           context={"year": year, "months": months},
                           lastmod=max((a.modified for m in months for a in m.articles), default=None)))
     # site.months is newest first: the "newer" neighbour of month i is i - 1.
+    # Neighbours are named without their counts, so a story added to this month does not
+    # change the pages of the month before.
     summaries = [summarise_month(m) for m in site.months]
+    uncounted = [replace(s, count=None) for s in summaries]
     for index, month in enumerate(site.months):
-        newer = summaries[index - 1] if index > 0 else None
-        older = summaries[index + 1] if index + 1 < len(site.months) else None
+        newer = uncounted[index - 1] if index > 0 else None
+        older = uncounted[index + 1] if index + 1 < len(site.months) else None
         for listing in paginate(month.articles, config.per_page, site.archive_url(month.year, month.month)):
+            shown = summaries[index] if listing.is_newest else uncounted[index]
             pages.append(Page(url=listing.url, template="archive_month.html",
                               source=f"archive:{month.year}-{month.month:02d}",
-                              context={"month": summaries[index], "listing": listing, "newer": newer, "older": older},
+                              context={"month": shown, "listing": listing, "newer": newer, "older": older},
                               lastmod=_newest(listing.items)))
     return pages
 
