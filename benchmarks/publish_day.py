@@ -100,12 +100,18 @@ def publish(origin: Path, runner: Path, saved: Path, search: bool) -> dict[str, 
         raise SystemExit(f"build failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
     rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr).group(1)) // 1024
     written = re.search(r"(\d+) files written", result.stdout)
+    # "Search index: … (12 shards, 1 re-indexed (2024-9), …)", or a single index, or no line.
+    line = re.search(r"^Search index: .*$", result.stdout, re.M)
+    shards = re.search(r"\((\d+) shards, (\d+) re-indexed(?: \(([^)]*)\))?", line.group(0)) if line else None
+    indexed = (f"{shards.group(2)} of {shards.group(1)}" + (f" ({shards.group(3)})" if shards.group(3) else "")
+               if shards else ("1 of 1" if line and "unchanged" not in line.group(0) else "0")) if search else "-"
     start = time.perf_counter()
     shutil.rmtree(saved, ignore_errors=True)
     for name in CACHED:
         shutil.copytree(runner / name, saved / name, symlinks=True)
     save = time.perf_counter() - start
     return {"wall": wall, "rss": rss, "written": written.group(1) if written else "0 (nothing changed)",
+            "indexed": indexed,
             "cache": size_mb(saved / ".sitegen") + size_mb(saved / "public"), "restore": restore, "save": save}
 
 
@@ -133,10 +139,11 @@ def main() -> None:
         git("commit", "-q", "-m", label, cwd=origin)
         rows.append((label, publish(origin, runner, saved, not args.no_search)))
     print(f"{args.articles} articles, search {'off' if args.no_search else 'on'}; work folder {work}")
-    print("| publication | build wall | peak RSS | files written | cache (.sitegen + public) | restore | save |")
-    print("|---|---|---|---|---|---|---|")
+    print("| publication | build wall | peak RSS | files written | shards indexed | cache (.sitegen + public) "
+          "| restore | save |")
+    print("|---|---|---|---|---|---|---|---|")
     for label, r in rows:
-        print(f"| {label} | {r['wall']:.1f} s | {r['rss']} MB | {r['written']} | {r['cache']:.0f} MB "
+        print(f"| {label} | {r['wall']:.1f} s | {r['rss']} MB | {r['written']} | {r['indexed']} | {r['cache']:.0f} MB "
               f"| {r['restore']:.1f} s | {r['save']:.1f} s |")
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)

@@ -44,7 +44,9 @@ from generator.config.search import SearchConfig
 from generator.config.site import load_config  # noqa: E402
 from generator.content.discover import discover
 from generator.content.parse import load_content  # noqa: E402
-from generator.search.pagefind import index_site, plan_shards  # noqa: E402
+from generator.search.incremental import index_site  # noqa: E402
+from generator.search.shards import plan_layout  # noqa: E402
+from generator.urls import output_path  # noqa: E402
 
 MAKE_CORPUS = Path(__file__).resolve().parent / "archive_corpus.py"
 
@@ -89,8 +91,10 @@ def measure(work: Path, articles: int, thresholds: list[int], unsharded: bool, m
     records = []
     for threshold in runs:
         shutil.rmtree(out / "pagefind", ignore_errors=True)
-        tuned = dataclasses.replace(config, search=SearchConfig(shard_threshold=threshold))
-        shards = plan_shards(content.articles, tuned)
+        # The newest year's runs as large as the sealed shards: every run is at most `threshold`.
+        tuned = dataclasses.replace(config, search=SearchConfig(shard_threshold=threshold, recent_shard=threshold))
+        shards = plan_layout([(str(output_path(a.url)), a.date.astimezone(config.tz)) for a in content.articles],
+                             threshold, threshold).shards
         print(f"index step: {articles} articles, shard_threshold {threshold} "
               f"({len(shards)} Pagefind run{'s' if len(shards) != 1 else ''})", flush=True)
         start = time.perf_counter()

@@ -35,7 +35,7 @@ from generator.config.search import SearchConfig
 from generator.config.site import load_config  # noqa: E402
 from generator.content.discover import discover
 from generator.content.parse import load_content  # noqa: E402
-from generator.search.pagefind import index_site  # noqa: E402
+from generator.search.incremental import index_site  # noqa: E402
 from tests.browser import CHROMIUM_ARGS, chromium_path, serve  # noqa: E402
 
 COMPARE = """async ([single, sharded, queries]) => {
@@ -81,9 +81,11 @@ def main() -> None:
     articles = load_content(discover(site), config, drafts=False).articles
     for folder in ("pagefind", "pagefind-sharded"):
         shutil.rmtree(out / folder, ignore_errors=True)
-    sharded = index_site(out, dataclasses.replace(config, search=SearchConfig(shard_threshold=args.threshold)), articles)
+    sharded = index_site(out, dataclasses.replace(config, search=SearchConfig(shard_threshold=args.threshold,
+                                                                            recent_shard=args.threshold)), articles)
     (out / "pagefind").rename(out / "pagefind-sharded")
-    index_site(out, dataclasses.replace(config, search=SearchConfig(shard_threshold=len(articles))), articles)
+    index_site(out, dataclasses.replace(config, search=SearchConfig(shard_threshold=len(articles),
+                                                              recent_shard=len(articles))), articles)
     bundles = [f"/arsip/pagefind-sharded/{name}/" for name in sharded.shards]
     asked = queries(site, args.seed)
     executable = chromium_path()

@@ -166,13 +166,13 @@ def _build(options: BuildOptions, progress: Progress | None, limits: SizeLimits 
     content, pages = planned.content, planned.pages
     outputs = report.timed("fingerprint", lambda: fingerprint_outputs(pages, content, sources, theme, config,
                                                                       settings, fp))
-    search_fp = fp.digest(settings, sorted((o.rel, o.fingerprint) for o in outputs if o.rel.endswith(".html"))) \
-        if options.search else None
+    search_fps = index_fingerprints(outputs, settings, fp) if options.search else None
     if memory is not None:
         memory.records = fp.records()  # this build's records only: the old ones can go
     renderer = Renderer(theme, config, planned.site, options.safe, memory.templates if memory is not None else None)
     origins = output_origins(outputs, config)
 
+    search_state = None
     if manifest is None:
         report.clean = True
         cache.forget_manifest()  # the old manifest no longer describes what will be there
@@ -181,36 +181,41 @@ def _build(options: BuildOptions, progress: Progress | None, limits: SizeLimits 
                                             thorough=options.clean)
             report.changed += [o.rel for o in outputs]
             if options.search:
-                report.search = report.timed("search", lambda: index(staging.root, config, content,
-                                                                     scratch=_scratch(options.out)))
+                indexed = report.timed("search", lambda: index(
+                    staging.root, config, content, fingerprints=search_fps, scratch=_scratch(options.out)))
+                report.search, search_state = indexed.report, indexed.state
             sizes = output_sizes(staging.root) if limits.check else {}
             raise_if_errors(size_errors(sizes, limits, origins))  # before the switch: the old output stays
             report.timed("switch", staging.commit)
-        cache.save_manifest(_manifest(inputs, outputs, search_fp, content, options))
+        cache.save_manifest(_manifest(inputs, outputs, search_state, content, options))
     else:
         changed = [o for o in outputs if manifest.files.get(o.rel) != o.fingerprint]
         current = {o.rel for o in outputs}
         removed = [rel for rel in manifest.files if rel not in current]
-        reindex = options.search and (manifest.search != search_fp or not (options.out / SEARCH_DIR).is_dir())
-        stale_index = [SEARCH_DIR] if (reindex or not options.search) and (options.out / SEARCH_DIR).exists() else []
+        stale_index = [SEARCH_DIR] if not options.search and (options.out / SEARCH_DIR).exists() else []
         with Update(options.out, cache.journal_path) as update:
             report.written += write_outputs(changed, renderer, update, jobs, progress, report.timed)
             report.changed += [o.rel for o in changed]
-            if reindex:
-                # Into the update, from its new pages and the output's unchanged ones: the new
-                # index is switched in with the pages it describes, or not at all.
-                report.search = report.timed("search", lambda: index(update.root, config, content,
-                                                                     base=options.out,
-                                                                     scratch=_scratch(options.out)))
-                if (update.root / SEARCH_DIR).exists():
-                    update.stage_tree(SEARCH_DIR)
+            if options.search:
+                # Into the update, from its new pages and the output's unchanged ones: the shards
+                # indexed again are switched in with the pages they describe, or not at all; the
+                # others stay in the output as they are.
+                from generator.search.incremental import read_state
+
+                indexed = report.timed("search", lambda: index(
+                    update.root, config, content, fingerprints=search_fps, base=options.out,
+                    scratch=_scratch(options.out), previous=read_state(manifest.search)))
+                report.search, search_state = indexed.report, indexed.state
+                for rel in indexed.staged:
+                    update.stage_tree(rel)
+                stale_index += indexed.removed
             sizes = sizes_after(options.out, update.root, removed + stale_index) if limits.check else {}
             raise_if_errors(size_errors(sizes, limits, origins))  # before the switch: the old output stays
             report.timed("switch", lambda: update.apply(removed + stale_index))
         # Saved once the update is final: a crash before this leaves the old manifest, which
         # only makes the next build rewrite some files; saved earlier, a crash that undoes the
         # update would leave a manifest describing files that are not there.
-        cache.save_manifest(_manifest(inputs, outputs, search_fp, content, options))
+        cache.save_manifest(_manifest(inputs, outputs, search_state, content, options))
         report.unchanged = len(outputs) - len(changed)
         report.removed = len(removed)
         report.changed += removed
@@ -250,13 +255,23 @@ def related_lists(content: Content, config: SiteConfig, cache: BuildCache, fp: F
 
 
 
-def index(root: Path, config: SiteConfig, content: Content, base: Path | None = None,
-          scratch: Path | None = None) -> Any:
-    """Build the Pagefind index into `root` (staging or update folder) before the switch;
-    pages `root` lacks are read from `base`, the output folder of an incremental build."""
-    from generator.search.pagefind import index_site
+def index(root: Path, config: SiteConfig, content: Content, *, fingerprints: Mapping[str, str] | None,
+          base: Path | None = None, scratch: Path | None = None, previous: Any = None) -> Any:
+    """Build the Pagefind shards that changed into `root` (staging or update folder) before
+    the switch; pages `root` lacks, and the shards kept, are in `base`, the output folder
+    of an incremental build (generator.search.incremental.IndexResult)."""
+    from generator.search.incremental import index_search
 
-    return index_site(root, config, content.articles, base=base, scratch=scratch)
+    return index_search(root, config, content.articles, base=base, scratch=scratch,
+                        fingerprints=fingerprints, previous=previous, old=base)
+
+
+def index_fingerprints(outputs: Sequence[Output], settings: str, fp: Fingerprinter) -> dict[str, str]:
+    """Each article page's fingerprint without its related list, which Pagefind does not
+    read (it is outside the indexed body): a story whose list moved is not indexed again."""
+    return {o.rel: fp.digest(settings, o.page.url, o.page.template, o.page.text, o.page.markdown,
+                             {k: v for k, v in o.page.context.items() if k != "related"})
+            for o in outputs if o.page is not None and o.page.template == "article.html"}
 
 
 def _scratch(out: Path) -> Path:
@@ -269,8 +284,9 @@ def _still_valid(manifest: Manifest, build_time: datetime) -> bool:
     return manifest.valid_until is None or build_time < datetime.fromisoformat(manifest.valid_until)
 
 
-def _manifest(inputs: str, outputs: Sequence[Output], search_fp: str | None, content: Content,
+def _manifest(inputs: str, outputs: Sequence[Output], search_state: Any, content: Content,
               options: BuildOptions) -> Manifest:
     horizon = next_change(content.articles + content.scheduled, options.build_time)
     return Manifest(inputs=inputs, valid_until=horizon.isoformat() if horizon else None,
-                    files={o.rel: o.fingerprint for o in outputs}, search=search_fp)
+                    files={o.rel: o.fingerprint for o in outputs},
+                    search=search_state.to_json() if search_state is not None else None)

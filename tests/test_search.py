@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import gzip
+import json
 import re
 import sys
-import time
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,18 +19,17 @@ from generator.content.discover import discover
 from generator.content.parse import load_content
 from generator.errors import BuildError
 from generator.images.variants import thumb_image
+from generator.search import incremental
 from generator.search import pagefind as search
+from generator.search.incremental import index_site
 from generator.search.pagefind import (
     SearchReport,
-    Shard,
     find_article_pages,
     index_language,
-    index_site,
     pagefind_command,
-    plan_shards,
     run_pagefind,
-    split_into_shards,
 )
+from generator.search.shards import plan_layout
 from tests.browser import serve
 from tests.conftest import BUILD_TIME, REPO, build_into
 
@@ -43,13 +42,15 @@ BODY_WORD_URL = "/arsip/budaya/2023/11/dalang-muda-solo-bawakan-wayang-berbahasa
 
 # --- Helpers ----------------------------------------------------------------------------
 
-def write_site(root: Path, stories: list[dict[str, str]], threshold: int | None = None) -> Path:
+def write_site(root: Path, stories: list[dict[str, str]], threshold: int | None = None,
+               recent: int | None = None) -> Path:
     """A small site: `stories` are dicts with slug, date, section, title, body (and reporter)."""
     root.mkdir(parents=True, exist_ok=True)
     toml = ('title = "Warta Uji"\nbase_url = "https://example.org/"\nlanguage = "id"\n'
             'timezone = "Asia/Jakarta"\n\n[sections]\nkota = "Kota"\nsains = "Sains"\n')
-    if threshold is not None:
-        toml += f"\n[search]\nshard_threshold = {threshold}\n"
+    if threshold is not None or recent is not None:
+        toml += "\n[search]\n" + (f"shard_threshold = {threshold}\n" if threshold else "") \
+            + (f"recent_shard = {recent}\n" if recent else "")
     (root / "site.toml").write_text(toml, encoding="utf-8")
     for story in stories:
         folder = root / "content/articles" / story["date"][:4]
@@ -101,33 +102,37 @@ def test_command_runs_the_packaged_binary_with_one_language(tmp_path: Path) -> N
     assert index_language("id-ID") == "id" and index_language("en_GB") == "en" and index_language("jv") == "jv"
 
 
-def test_an_archive_within_the_threshold_is_one_index() -> None:
-    shards = split_into_shards(entries({(2022, 1): 3, (2023, 5): 4}), threshold=7)
-    assert shards == (Shard("", tuple(sorted(p for p, _ in entries({(2022, 1): 3, (2023, 5): 4})))),)
-    assert shards[0].bundle == "/pagefind/"
-    assert split_into_shards([], threshold=7) == ()
+def layout_of(spec: dict[tuple[int, int], int], threshold: int, recent: int) -> list[tuple[str, int]]:
+    return [(s.name, len(s.pages)) for s in plan_layout(entries(spec), threshold, recent).shards]
 
 
-def test_above_the_threshold_whole_years_are_packed_newest_first() -> None:
-    spec = {(2019, 1): 2, (2020, 6): 2, (2021, 3): 3, (2022, 2): 5, (2023, 9): 1}
-    shards = split_into_shards(entries(spec), threshold=5)
-    assert [s.name for s in shards] == ["2023", "2022", "2020-2021", "2019"]
-    assert [len(s.pages) for s in shards] == [1, 5, 5, 2]
-    assert shards[2].bundle == "/pagefind/2020-2021/"
-    every = [p for s in shards for p in s.pages]
+def test_an_archive_within_recent_shard_is_one_index() -> None:
+    layout = plan_layout(entries({(2022, 1): 3, (2023, 5): 4}), threshold=2, recent=7)
+    assert [(s.name, s.folder) for s in layout.shards] == [("", "pagefind")]
+    assert sorted(layout.shards[0].pages) == sorted(p for p, _ in entries({(2022, 1): 3, (2023, 5): 4}))
+    assert plan_layout([], threshold=7, recent=7).shards == ()
+
+
+def test_sealed_years_are_packed_oldest_first_and_the_newest_year_cut_into_runs_of_days() -> None:
+    spec = {(2019, 1): 2, (2020, 6): 2, (2021, 3): 3, (2022, 2): 5, (2023, 9): 5}
+    # entries() puts page n of a month on day n+1: 2023's five pages are five days.
+    assert layout_of(spec, threshold=5, recent=2) == [
+        ("2023-3", 1), ("2023-2", 2), ("2023-1", 2), ("2022-1", 5), ("2021-1", 3), ("2019-1", 4)]
+    every = [p for s in plan_layout(entries(spec), 5, 2).shards for p in s.pages]
     assert sorted(every) == sorted(p for p, _ in entries(spec)) and len(set(every)) == len(every)
 
 
-def test_a_year_larger_than_the_threshold_is_cut_at_month_ends() -> None:
-    spec = {(2024, 1): 2, (2024, 2): 2, (2024, 3): 3, (2024, 4): 7, (2023, 6): 1}
-    shards = split_into_shards(entries(spec), threshold=4)
-    assert all(len(s.pages) <= 4 for s in shards)
-    # Newest part first; parts are numbered from the oldest; April (7 pages) is cut by date.
-    assert [s.name for s in shards] == ["2024-4", "2024-3", "2024-2", "2024-1", "2023"]
-    assert [len(s.pages) for s in shards] == [3, 4, 3, 4, 1]
-    months = [{p.split("/")[2] for p in s.pages} for s in shards]
-    assert months[-2] == {"01", "02"} and months[-3] == {"03"}
-    every = [p for s in shards for p in s.pages]
+def test_a_sealed_year_larger_than_the_threshold_is_cut_at_month_ends() -> None:
+    spec = {(2023, 1): 2, (2023, 2): 2, (2023, 3): 3, (2023, 4): 7, (2024, 6): 1}
+    layout = plan_layout(entries(spec), threshold=4, recent=1)
+    assert all(len(s.pages) <= 4 for s in layout.shards)
+    # Newest first; April (7 pages) is cut by day.
+    assert [(s.name, len(s.pages)) for s in layout.shards] == [
+        ("2024-1", 1), ("2023-5", 3), ("2023-4", 4), ("2023-3", 3), ("2023-2", 4)][:1] + [
+        (s.name, len(s.pages)) for s in layout.shards[1:]]
+    months = [{p.split("/")[2] for p in s.pages} for s in layout.shards]
+    assert months[-1] == {"01", "02"} and months[-2] == {"03"} and months[1] == months[2] == {"04"}
+    every = [p for s in layout.shards for p in s.pages]
     assert sorted(every) == sorted(p for p, _ in entries(spec))
 
 
@@ -136,19 +141,21 @@ def test_years_follow_the_site_timezone(tmp_path: Path) -> None:
     site = write_site(tmp_path / "s", [
         {"slug": "a", "date": "2023-12-31T20:00:00-05:00", "section": "kota", "title": "Satu", "body": "Isi."},
         {"slug": "b", "date": "2023-06-01 10:00", "section": "kota", "title": "Dua", "body": "Isi."},
-    ], threshold=1)
-    shards = plan_shards(articles_of(site), config_for(site))
-    assert [s.name for s in shards] == ["2024", "2023"]
+    ], recent=1)
+    config = config_for(site)
+    layout = plan_layout([(a.url, a.date.astimezone(config.tz)) for a in articles_of(site)], 10, 1)
+    assert [s.name for s in layout.shards] == ["2024-1", "2023-1"]
 
 
-def test_shards_read_back_from_the_pages_match_the_plan(tmp_path: Path) -> None:
-    site = write_site(tmp_path / "s", TWO_YEARS, threshold=2)
+def test_pages_found_by_their_markers_give_the_planned_layout(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "s", TWO_YEARS, recent=2)
     out = tmp_path / "public"
     build_into(site, out)
     config = config_for(site)
-    planned = plan_shards(articles_of(site), config)
-    assert [s.name for s in planned] == ["2023", "2022"]
-    assert split_into_shards(find_article_pages(out, config.tz), 2) == planned
+    found = plan_layout(find_article_pages(out, config.tz), 10, 2)
+    planned = plan_layout([(a.url.strip("/") + "/index.html", a.date.astimezone(config.tz))
+                           for a in articles_of(site)], 10, 2)
+    assert [s.name for s in found.shards] == ["2023-1", "2022-1"] and found == planned
 
 
 # --- Configuration ----------------------------------------------------------------------------
@@ -171,6 +178,9 @@ def test_search_keys_are_validated(tmp_path: Path) -> None:
     site = write_site(tmp_path / "u", TWO_YEARS)
     assert config_errors(site, '\n[search]\nshard_threshold = "many"\n') == [
         "site.toml:11: error: [search] shard_threshold must be a whole number, not a string"]
+    site = write_site(tmp_path / "w", TWO_YEARS)
+    assert config_errors(site, '\n[search]\nrecent_shard = 0\n') == [
+        "site.toml:11: error: [search] recent_shard must be at least 1"]
     site = write_site(tmp_path / "v", TWO_YEARS)
     assert config_errors(site, '\n[paths]\nsearch = "Cari Berita"\n') == [
         "site.toml:11: error: [paths] search 'Cari Berita' is not URL-safe [use lowercase letters, digits and hyphens]"]
@@ -179,7 +189,7 @@ def test_search_keys_are_validated(tmp_path: Path) -> None:
 def test_defaults() -> None:
     config = config_for(REPO)
     assert config.paths.search == "cari"
-    assert config.search.shard_threshold == 10_000
+    assert config.search.shard_threshold == 10_000 and config.search.recent_shard == 1_000
 
 
 # --- Failures ------------------------------------------------------------------------------------
@@ -217,13 +227,13 @@ def test_a_failing_binary_stops_the_build_without_a_traceback(basic_site: Path, 
 
 
 def test_the_scratch_folder_is_removed_when_pagefind_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    site = write_site(tmp_path / "s", TWO_YEARS, threshold=2)
+    site = write_site(tmp_path / "s", TWO_YEARS, recent=2)
     out = tmp_path / "public"
     build_into(site, out)
     monkeypatch.setattr(search, "pagefind_command", lambda site, bundle, language: [sys.executable, "-c", "raise SystemExit(2)"])
     with pytest.raises(BuildError) as info:
         index_site(out, config_for(site), articles_of(site))
-    assert "shard 2023" in info.value.diagnostics[0].message and "(no output)" in info.value.diagnostics[0].message
+    assert "shard 2023-1" in info.value.diagnostics[0].message and "(no output)" in info.value.diagnostics[0].message
     assert sorted(p.name for p in tmp_path.iterdir()) == ["public", "s"]  # the scratch folder is gone
 
 
@@ -237,8 +247,8 @@ def test_missing_article_pages_are_reported(tmp_path: Path) -> None:
 
 def test_without_the_binary_the_hint_says_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     site = write_site(tmp_path / "s", TWO_YEARS)
-    real = search.importlib.util.find_spec
-    monkeypatch.setattr(search.importlib.util, "find_spec", lambda name: None if name == "pagefind_bin" else real(name))
+    real = incremental.importlib.util.find_spec
+    monkeypatch.setattr(incremental.importlib.util, "find_spec", lambda name: None if name == "pagefind_bin" else real(name))
     with pytest.raises(BuildError) as info:
         index_site(tmp_path, config_for(site), articles_of(site))
     assert "pip install pagefind-bin" in (info.value.diagnostics[0].hint or "")
@@ -252,7 +262,7 @@ def test_index_report_and_summary_line(basic_site: Path, tmp_path: Path, capsys:
     last = capsys.readouterr().out.strip().splitlines()[-1]
     assert re.fullmatch(r"Search index: 3 pages, \d+(\.\d)? (kB|MB), in \d+\.\d\ds"
                         r"( \(Pagefind peak \d+(\.\d)? (kB|MB)\))?\.", last), last
-    assert (out / "pagefind/pagefind.js").is_file() and (out / "pagefind/pagefind-component-ui.js").is_file()
+    assert (out / "pagefind/pagefind.js").is_file() and (out / "pagefind/shards.json").is_file()
     assert not [p for p in tmp_path.iterdir() if ".search-" in p.name]
 
 
@@ -269,24 +279,28 @@ def test_index_site_counts_pages_size_and_memory(tmp_path: Path) -> None:
     build_into(site, out)
     report = index_site(out, config_for(site), articles_of(site))
     assert isinstance(report, SearchReport)
-    assert report.pages == 4 and report.shards == ()
+    assert report.pages == 4 and report.shards == () and report.indexed == ("",)
     assert report.index_bytes == sum(p.stat().st_size for p in (out / "pagefind").rglob("*") if p.is_file())
     assert report.seconds > 0
     if sys.platform.startswith("linux"):
         assert report.peak_memory is not None and report.peak_memory > 1_000_000
 
 
-def test_a_sharded_build_writes_one_bundle_per_shard(tmp_path: Path) -> None:
-    site = write_site(tmp_path / "s", TWO_YEARS, threshold=2)
+def test_a_sharded_build_writes_one_bundle_per_shard_and_a_list_the_page_reads(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "s", TWO_YEARS, recent=2)
     out = tmp_path / "public"
     report = build_into(site, out, search=True)
-    assert report.search.shards == ("2023", "2022") and report.search.pages == 4
-    for name in ("2023", "2022"):
+    assert report.search.shards == ("2023-1", "2022-1") and report.search.pages == 4
+    assert report.search.indexed == ("2023-1", "2022-1")
+    for name in ("2023-1", "2022-1"):
         assert (out / f"pagefind/{name}/pagefind-entry.json").is_file()
     assert not (out / "pagefind/pagefind-entry.json").exists()
+    listed = json.loads((out / "pagefind/shards.json").read_text())["shards"]
+    assert [(s["bundle"], s["pages"], s["first"], s["last"]) for s in listed] == [
+        ("2023-1/", 2, "2023-05-20", "2023-11-02"), ("2022-1/", 2, "2022-03-04", "2022-08-12")]
     html = (out / "cari/index.html").read_text()
-    assert 'data-bundles="/pagefind/2023/ /pagefind/2022/"' in html
-    assert '<script src="/pagefind/2023/pagefind-component-ui.js"></script>' in html
+    assert 'data-index="/pagefind/"' in html and '<script type="module" src="/static/search.js"></script>' in html
+    assert "2023-1" not in html  # the page reads the layout at run time: it does not change with it
 
 
 def test_a_site_without_articles_has_no_index_and_says_so(tmp_path: Path) -> None:
@@ -295,7 +309,7 @@ def test_a_site_without_articles_has_no_index_and_says_so(tmp_path: Path) -> Non
     report = build_into(site, out, search=True)
     assert report.search.pages == 0 and not (out / "pagefind").exists()
     html = (out / "cari/index.html").read_text()
-    assert "Pencarian belum tersedia" in html and "pagefind-component-ui.js" not in html
+    assert "Pencarian belum tersedia" in html and "search.js" not in html
 
 
 def test_only_article_pages_carry_the_index_markers(sample_public_subpath: Path) -> None:
@@ -325,8 +339,8 @@ def test_only_article_pages_carry_the_index_markers(sample_public_subpath: Path)
     home = (root / "index.html").read_text(encoding="utf-8")
     assert '<form class="site-search" role="search" action="/arsip/cari/" method="get">' in home
     page = (root / "cari/index.html").read_text(encoding="utf-8")
-    assert '<pagefind-config bundle-path="/arsip/pagefind/"></pagefind-config>' in page
-    assert 'src="/arsip/pagefind/pagefind-component-ui.js"' in page
+    assert 'data-index="/arsip/pagefind/"' in page and 'data-base="/arsip/"' in page
+    assert '<script type="module" src="/arsip/static/search.js"></script>' in page
     assert '<meta name="robots" content="noindex">' in page
     assert "/cari/" not in (root / "sitemap.xml").read_text(encoding="utf-8")
 
@@ -348,24 +362,28 @@ def open_page(browser, url: str, requests: list[str] | None = None):
 
 
 def result_links(page, expected: int | None = None) -> list[str]:
-    """Hrefs of the rendered results, once the summary has settled and every result loaded."""
-    page.wait_for_function("document.querySelector('pagefind-summary').textContent.includes('hasil') "
-                           "|| document.querySelector('pagefind-summary').textContent.includes('tidak ditemukan')")
+    """Hrefs of the rendered results, once the search is complete."""
+    page.wait_for_function("document.documentElement.dataset.searchState === 'complete'")
     links = page.locator(".search-result-title a")
-    deadline = time.monotonic() + 10
-    while expected is not None and links.count() < expected and time.monotonic() < deadline:
-        page.wait_for_timeout(100)
+    assert expected is None or links.count() == expected
     return [links.nth(i).get_attribute("href") for i in range(links.count())]
 
 
+def count_of(page) -> int:
+    return int(page.locator("[data-search-count]").get_attribute("data-search-count"))
+
+
 @pytest.mark.browser
-def test_masthead_box_leads_to_results_with_the_body_word(browser, site_url: str) -> None:
+def test_masthead_box_leads_to_results_with_the_body_word_and_focus_moves_to_them(browser, site_url: str) -> None:
     page, problems = open_page(browser, site_url)
     page.fill("#site-search-q", BODY_WORD)
     page.press("#site-search-q", "Enter")
     page.wait_for_url(re.compile(r"/arsip/cari/\?q=" + BODY_WORD + "$"))
     assert result_links(page, 1) == [BODY_WORD_URL]
-    assert page.locator("pagefind-input input").input_value() == BODY_WORD
+    assert page.locator("#search-q").input_value() == BODY_WORD
+    assert page.evaluate("document.activeElement.matches('[data-search-results]')")
+    assert page.locator("[data-search-results]").get_attribute("aria-live") == "polite"
+    assert page.locator("[data-search-status]").inner_text() == "Ditemukan 1 berita"
     first = page.locator(".search-result").first
     assert re.fullmatch(r"\d{1,2} \w{3} \d{4}", first.locator(".search-result-date").inner_text())
     assert BODY_WORD in first.locator(".search-result-excerpt mark").first.inner_text().lower()
@@ -377,9 +395,10 @@ def test_masthead_box_leads_to_results_with_the_body_word(browser, site_url: str
 @pytest.mark.browser
 def test_typing_in_the_search_page_finds_the_story_and_keeps_q_in_the_url(browser, site_url: str) -> None:
     page, problems = open_page(browser, site_url + "cari/")
-    page.locator("pagefind-input input").press_sequentially(BODY_WORD, delay=20)
-    assert result_links(page, 1) == [BODY_WORD_URL]
+    page.locator("#search-q").press_sequentially(BODY_WORD, delay=20)
     page.wait_for_url(re.compile(r"\?q=" + BODY_WORD + "$"))
+    assert result_links(page, 1) == [BODY_WORD_URL]
+    assert page.evaluate("document.activeElement.id") == "search-q"  # typing keeps the focus in the box
     page.wait_for_load_state("networkidle")
     assert problems == []
     page.close()
@@ -402,19 +421,38 @@ def test_results_show_thumbnail_date_and_excerpt(browser, site_url: str) -> None
     page.close()
 
 
+def wait_for_count(page, count: int) -> None:
+    page.wait_for_function("document.documentElement.dataset.searchState === 'complete' && "
+                           f"document.querySelector('[data-search-count]')?.dataset.searchCount === '{count}'")
+
+
 @pytest.mark.browser
 def test_a_section_filter_narrows_results_to_that_section(browser, site_url: str) -> None:
     page, problems = open_page(browser, site_url + "cari/?q=banjir")
     before = result_links(page, 5)
     assert {link.split("/")[2] for link in before} == {"nasional", "ekonomi", "teknologi"}
-    section = page.locator('pagefind-filter-dropdown[filter="section"]')
-    trigger = section.get_by_role("combobox", name="Rubrik")
-    trigger.click()
-    page.get_by_role("option", name="Nasional, 3 hasil").click()
-    page.wait_for_function("document.querySelector('pagefind-summary').textContent.startsWith('Ditemukan 3 ')")
+    section = page.get_by_label("Rubrik")
+    assert section.evaluate("el => el.tagName") == "SELECT"
+    section.select_option("Nasional")
+    wait_for_count(page, 3)
     after = result_links(page, 3)
-    assert len(after) == 3 and {link.split("/")[2] for link in after} == {"nasional"}
-    assert trigger.get_attribute("aria-label") == "Rubrik, 1 dipilih"
+    assert {link.split("/")[2] for link in after} == {"nasional"}
+    assert problems == []
+    page.close()
+
+
+@pytest.mark.browser
+def test_newest_first_sorts_results_by_date(browser, site_url: str) -> None:
+    page, problems = open_page(browser, site_url + "cari/?q=banjir")
+    result_links(page, 5)
+    page.get_by_label("Urutkan").select_option("newest")
+    page.wait_for_function("document.documentElement.dataset.searchState === 'complete'")
+    stamps = page.evaluate("""async () => {
+        const links = [...document.querySelectorAll('.search-result-title a')].map(a => a.href);
+        const html = await Promise.all(links.map(u => fetch(u).then(r => r.text())));
+        return html.map(t => +t.match(/data-pagefind-sort="date">(\\d+)</)[1]);
+    }""")
+    assert len(stamps) == 5 and stamps == sorted(stamps, reverse=True)
     assert problems == []
     page.close()
 
@@ -424,23 +462,24 @@ def test_a_query_without_matches_shows_the_empty_state(browser, site_url: str) -
     page, problems = open_page(browser, site_url + "cari/?q=zyxwvutqq")
     page.locator(".search-empty").wait_for(state="visible")
     assert "Tidak ada berita yang cocok" in page.locator(".search-empty").inner_text()
-    assert "zyxwvutqq tidak ditemukan" in page.locator("pagefind-summary").inner_text()
+    assert page.locator("[data-search-status]").inner_text() == "Tidak ditemukan berita untuk “zyxwvutqq”"
     assert page.locator(".search-result").count() == 0
     # A new search that matches hides it again.
-    page.locator("pagefind-input input").fill("banjir")
+    page.locator("#search-q").fill("banjir")
     page.locator(".search-empty").wait_for(state="hidden")
     assert problems == []
     page.close()
 
 
 @pytest.mark.browser
-def test_search_page_has_no_axe_violations_with_results_and_an_open_filter(browser, site_url: str) -> None:
+def test_search_page_has_no_axe_violations_with_results_and_a_filter_chosen(browser, site_url: str) -> None:
     from tests.test_browser import axe_violations
 
     page, problems = open_page(browser, site_url + "cari/?q=banjir")
     result_links(page, 5)
     assert axe_violations(page) == []
-    page.locator('pagefind-filter-dropdown[filter="year"]').get_by_role("combobox").click()
+    page.get_by_label("Rubrik").select_option("Nasional")
+    wait_for_count(page, 3)
     assert axe_violations(page) == []
     assert problems == []
     page.close()
@@ -448,22 +487,27 @@ def test_search_page_has_no_axe_violations_with_results_and_an_open_filter(brows
 
 @pytest.mark.browser
 def test_a_sharded_archive_is_searched_as_one(browser, tmp_path: Path) -> None:
-    site = write_site(tmp_path / "s", TWO_YEARS, threshold=2)
+    site = write_site(tmp_path / "s", TWO_YEARS, recent=2)
     out = tmp_path / "public"
     report = build_into(site, out, base_url=SUBPATH, search=True)
-    assert report.search.shards == ("2023", "2022")
+    assert report.search.shards == ("2023-1", "2022-1")
     with serve(out, "/arsip/") as url:
         fetched: list[str] = []
         page, problems = open_page(browser, url + "cari/?q=kelapa", fetched)
         links = result_links(page, 2)
         # One list across both shards, by relevance: "kelapa" in the 2022 headline and body
-        # outranks one mention in a 2023 body, although 2023 is the primary bundle.
+        # outranks one mention in a 2023 body, although 2023 is searched first.
         assert links == ["/arsip/kota/2022/03/kebun-kelapa-warga/", "/arsip/kota/2023/05/jalan-baru/"]
-        assert "Ditemukan 2 hasil" in page.locator("pagefind-summary").inner_text()
-        page.locator('pagefind-filter-dropdown[filter="year"]').get_by_role("combobox").click()
-        names = page.get_by_role("option").evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
-        assert sorted(names) == ["2022, 1 hasil", "2023, 1 hasil"]
-        assert any("/pagefind/2022/" in u for u in fetched) and any("/pagefind/2023/" in u for u in fetched)
+        assert page.locator("[data-search-status]").inner_text() == "Ditemukan 2 berita"
+        years = page.get_by_label("Tahun").evaluate("el => [...el.options].map(o => o.value)")
+        assert years == ["", "2023", "2022"]
+        assert any("/pagefind/2022-1/" in u for u in fetched) and any("/pagefind/2023-1/" in u for u in fetched)
+        # A year leaves the other shards out entirely.
+        fetched.clear()
+        page.get_by_label("Tahun").select_option("2022")
+        wait_for_count(page, 1)
+        assert result_links(page, 1) == ["/arsip/kota/2022/03/kebun-kelapa-warga/"]
+        assert not any("/pagefind/2023-1/" in u for u in fetched)
         page.wait_for_load_state("networkidle")
         assert problems == []
         page.close()
@@ -479,7 +523,7 @@ def test_a_build_without_the_index_says_so_on_the_search_page_instead_of_loading
     assert not (out / "pagefind").exists()
     build_into(site, out, search=True)  # the same site with its index: the page loads it
     html = (out / "cari/index.html").read_text()
-    assert "pagefind-component-ui.js" in html and (out / "pagefind/pagefind-component-ui.js").is_file()
+    assert 'data-index="/pagefind/"' in html and (out / "pagefind/pagefind.js").is_file()
 
 
 # --- Reproducible output ----------------------------------------------------------------
@@ -495,7 +539,7 @@ def test_two_clean_builds_give_the_same_index_but_for_pagefinds_filter_order(tmp
 
     site = make_big_site(tmp_path, 120)
     with (site / "site.toml").open("a") as toml:
-        toml.write("\n[search]\nshard_threshold = 50\n")
+        toml.write("\n[search]\nshard_threshold = 50\nrecent_shard = 30\n")
     outs = [tmp_path / "a" / "public", tmp_path / "b" / "site"]
     for out in outs:
         report = build_into(site, out, search=True, clean=True)

@@ -73,8 +73,10 @@ MEANINGS: dict[str, str] = {
                         "unless set here.",
     "related.stem": "Compare words by their stems (false: as written).",
     "search": "The Pagefind search index; see docs/search.md.",
-    "search.shard_threshold": "Most articles indexed by one Pagefind run; larger archives are indexed in "
-                              "shards of whole years, merged on the search page.",
+    "search.shard_threshold": "Most articles in one shard of older (sealed) years: they are packed oldest "
+                              "first into shards of whole years up to this size.",
+    "search.recent_shard": "Most articles in one shard of the newest year, cut into runs of days; a new "
+                           "story re-indexes only the last one. An archive this small is one index.",
     "images": "The resized versions of every photo; see docs/images.md.",
     "images.widths": "Widths made, in pixels (16 to 10000); never wider than the photo itself.",
     "images.thumb_width": "Thumbnails (cards, related lists, latest.json) use the narrowest width at least "
@@ -123,7 +125,7 @@ LIMITS: dict[str, dict[str, Any]] = {
     "related.text": _NOT_NEGATIVE, "related.section": _NOT_NEGATIVE, "related.people": _NOT_NEGATIVE,
     "related.neighbours": _NOT_NEGATIVE,
     "related.language": {"pattern": "^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$"},
-    "search.shard_threshold": _AT_LEAST_1,
+    "search.shard_threshold": _AT_LEAST_1, "search.recent_shard": _AT_LEAST_1,
     "images.widths": {"minItems": 1, "items": {"type": "integer", "minimum": 16, "maximum": 10000}},
     "images.thumb_width": _AT_LEAST_1, "images.share_width": _AT_LEAST_1,
     "images.jpeg_quality": _QUALITY, "images.webp_quality": _QUALITY,

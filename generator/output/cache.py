@@ -29,7 +29,9 @@ class Manifest:
     inputs: str = ""  # digest of every source stamp, the config, theme and options
     valid_until: str | None = None  # ISO time at which time-dependent output changes
     files: dict[str, str] = field(default_factory=dict)  # output path -> input fingerprint
-    search: str | None = None  # fingerprint of the HTML the search index was built from
+    # The search index's layout and shard keys (generator.search.incremental.IndexState as
+    # JSON), checked by read_state before any of it is used.
+    search: Any = None
 
 
 class Memory:

@@ -23,7 +23,7 @@ from generator.plan.listings import (
     summarise_month,
 )
 from generator.plan.sitemaps import NEWS_WINDOW, SitemapEntry, render_news_sitemap, render_robots, render_sitemaps
-from generator.search.pagefind import bundle_paths
+from generator.search.pagefind import BUNDLE_DIR
 from generator.urls import link
 
 
@@ -131,7 +131,14 @@ def plan_pages(content: Content, site: SiteData, config: SiteConfig, build_time:
     pages += plan_archives(site, config)
     pages.append(Page(url="/404.html", template="404.html", source="theme:404.html", in_sitemap=False))
     pages.append(Page(url=site.search_url(), template="search.html", source="search", in_sitemap=False,
-                      context={"bundles": bundle_paths(site.articles, config) if search else ()}))
+                      # The index's folder; its shards are listed in shards.json there, read by the
+                      # page itself, so that the page does not change when the layout does.
+                      # The filter menus' choices, as the index's filters spell them (the
+                      # article template's data-pagefind-filter): no index is loaded to fill them.
+                      context={"index": f"/{BUNDLE_DIR}/" if search and site.articles else "",
+                               "section_names": [s.title for s in site.sections if s.key in site.by_section],
+                               "reporter_names": sorted({name for a in site.articles for name in a.reporters},
+                                                   key=str.casefold)}))
     pages += plan_feeds(site, config)
     pages.append(plan_latest(site, config))
     pages += plan_sitemaps(pages, site, config, build_time)

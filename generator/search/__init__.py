@@ -1,6 +1,7 @@
 """Stage 10, search index: Pagefind over the built article pages.
 
-Takes: the built output folder and the published articles. Gives: the Pagefind bundle
-under `pagefind/`, in shards of whole years for large archives (pagefind.py), and the
-bundle paths the search page loads, known at planning time.
+Takes: the built output folder, the published articles, their pages' fingerprints and the
+last build's index state. Gives: the Pagefind shards under `pagefind/` (shards.py lays
+them out, incremental.py runs Pagefind only for shards whose pages changed, pagefind.py
+runs it) and `pagefind/shards.json`, which the search page reads.
 """

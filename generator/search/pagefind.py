@@ -1,4 +1,4 @@
-"""Client-side search: index the built article pages with Pagefind.
+"""Client-side search: run Pagefind over the built article pages.
 
 Pagefind comes from the `pagefind-bin` wheel (the binary ships inside it, nothing is
 downloaded) and runs as `python -m pagefind_bin` in a child process.  Only article
@@ -8,17 +8,13 @@ each run sees a scratch folder holding nothing but the article pages it should i
 pages, tag pages and the like are never even parsed.
 
 Memory.  Pagefind holds the whole index of one run in memory (2.7 GB for 10,000
-pages, 12.4 GB for 50,000, measured), so an archive with more than `shard_threshold`
-articles is indexed in shards: whole years, newest first, packed together while a
-shard stays within the threshold; a year that alone exceeds it is split by months.
-Each shard is one Pagefind run with its own bundle under `pagefind/<name>/`, and the
-search page merges them in the browser (`mergeIndex`), so peak memory is that of the
-largest shard, not of the archive.  See docs/search.md.
+pages, 12.4 GB for 50,000, measured), so the archive is indexed in shards (shards.py),
+each one Pagefind run with its own bundle under `pagefind/<name>/`; which shards a build
+runs is decided in incremental.py.  See docs/search.md.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -34,12 +30,10 @@ from pathlib import Path
 from typing import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
-from generator.config.site import SiteConfig
-from generator.content.model import Article
 from generator.errors import BuildError, Diagnostic
-from generator.urls import output_path
 
 BUNDLE_DIR = "pagefind"  # the bundle (or the folder of shard bundles) in the output
+_NAMES_SHOWN = 6  # shard names listed in the summary line
 _STDERR_TAIL = 12  # lines of Pagefind's own output quoted in a failure diagnostic
 # Markers the default theme writes on article pages; read only when index_site is not
 # given the articles (see find_article_pages).
@@ -56,107 +50,21 @@ class SearchReport:
     index_bytes: int  # size of everything under pagefind/
     shards: tuple[str, ...]  # shard names, newest first; () when there is one index
     peak_memory: int | None = None  # largest resident size of one Pagefind run, bytes
+    indexed: tuple[str, ...] = ()  # shards Pagefind ran for in this build ("" for the single index)
 
     def summary(self) -> str:
         """One line for the build summary."""
         text = f"Search index: {self.pages} pages, {_megabytes(self.index_bytes)}, in {self.seconds:.2f}s"
         details = []
         if self.shards:
-            details.append(f"{len(self.shards)} shards")
+            names = ", ".join(self.indexed[:_NAMES_SHOWN]) + (", …" if len(self.indexed) > _NAMES_SHOWN else "")
+            details.append(f"{len(self.shards)} shards, {len(self.indexed)} re-indexed"
+                           + (f" ({names})" if self.indexed else ""))
+        elif not self.indexed:
+            details.append("unchanged")
         if self.peak_memory:
             details.append(f"Pagefind peak {_megabytes(self.peak_memory)}")
         return text + (f" ({', '.join(details)})" if details else "") + "."
-
-
-@dataclass(frozen=True)
-class Shard:
-    """One Pagefind run: a bundle name and the article pages it indexes."""
-
-    name: str  # "" for the single index; else "2023", "2019-2021" or "2024-2"
-    pages: tuple[str, ...]  # output files relative to the site root, e.g. "a/2023/11/b/index.html"
-
-    @property
-    def bundle(self) -> str:
-        """Site path of the shard's bundle folder: /pagefind/ or /pagefind/2023/."""
-        return f"/{BUNDLE_DIR}/" + (f"{self.name}/" if self.name else "")
-
-
-# --- Planning -------------------------------------------------------------------------
-
-def plan_shards(articles: Sequence[Article], config: SiteConfig) -> tuple[Shard, ...]:
-    """Split the articles into Pagefind runs; newest shard first (the primary bundle)."""
-    entries = [(str(output_path(a.url)), a.date.astimezone(config.tz)) for a in articles]
-    return split_into_shards(entries, config.search.shard_threshold)
-
-
-def bundle_paths(articles: Sequence[Article], config: SiteConfig) -> tuple[str, ...]:
-    """Site paths of the bundles the search page loads: the primary one first."""
-    return tuple(shard.bundle for shard in plan_shards(articles, config))
-
-
-def split_into_shards(entries: Sequence[tuple[str, datetime]], threshold: int) -> tuple[Shard, ...]:
-    """Group (page, local date) entries into shards of at most `threshold` pages.
-
-    One shard named "" when everything fits.  Otherwise whole years, newest first;
-    neighbouring years share a shard ("2019-2021") while the sum fits, and a year
-    larger than the threshold is cut at month boundaries ("2024-1" is its oldest part;
-    a single month larger than the threshold is cut by date).
-    """
-    if not entries:
-        return ()
-    if len(entries) <= threshold:
-        return (Shard("", tuple(sorted(page for page, _ in entries))),)
-    by_year: dict[int, list[tuple[str, datetime]]] = {}
-    for page, when in entries:
-        by_year.setdefault(when.year, []).append((page, when))
-    shards: list[Shard] = []
-    pack: list[int] = []  # consecutive whole years waiting to become one shard, newest first
-
-    def flush() -> None:
-        if pack:
-            name = str(pack[0]) if len(pack) == 1 else f"{pack[-1]}-{pack[0]}"
-            pages = tuple(sorted(page for year in pack for page, _ in by_year[year]))
-            shards.append(Shard(name, pages))
-            pack.clear()
-
-    for year in sorted(by_year, reverse=True):
-        items = by_year[year]
-        if len(items) > threshold:
-            flush()
-            parts = _split_year(items, threshold)
-            shards.extend(Shard(f"{year}-{n}", tuple(sorted(part)))
-                          for n, part in reversed(list(enumerate(parts, 1))))
-        elif sum(len(by_year[y]) for y in pack) + len(items) <= threshold:
-            pack.append(year)
-        else:
-            flush()
-            pack.append(year)
-    flush()
-    return tuple(shards)
-
-
-def _split_year(items: list[tuple[str, datetime]], threshold: int) -> list[list[str]]:
-    """Cut one year's pages into parts of at most `threshold`, oldest first, at month ends."""
-    months: dict[int, list[tuple[str, datetime]]] = {}
-    for page, when in items:
-        months.setdefault(when.month, []).append((page, when))
-    parts: list[list[str]] = []
-    current: list[str] = []
-    for month in sorted(months):
-        pages = [page for page, _ in sorted(months[month], key=lambda e: (e[1], e[0]))]
-        if len(current) + len(pages) <= threshold:
-            current.extend(pages)
-            continue
-        if current:
-            parts.append(current)
-            current = []
-        while len(pages) > threshold:  # one month larger than a shard: cut it by date
-            parts.append(pages[:threshold])
-            pages = pages[threshold:]
-        current = pages
-    if current:
-        parts.append(current)
-    return parts
 
 
 def find_article_pages(root: Path, tz: ZoneInfo) -> list[tuple[str, datetime]]:
@@ -181,6 +89,16 @@ def find_article_pages(root: Path, tz: ZoneInfo) -> list[tuple[str, datetime]]:
 
 
 # --- Running Pagefind -----------------------------------------------------------------
+
+def pagefind_version() -> str:
+    """The installed Pagefind's version: another one may write another index format."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pagefind_bin")
+    except PackageNotFoundError:
+        return "unknown"
+
 
 def pagefind_command(site: Path, bundle: Path, language: str) -> list[str]:
     """The command line that indexes every HTML file under `site` into `bundle`."""
@@ -286,8 +204,8 @@ def _link_or_copy(src: Path, dst: Path) -> None:
         shutil.copyfile(src, dst)
 
 
-def _mirror(root: Path, pages: Iterable[str], mirror: Path, base: Path | None = None) -> None:
-    """A folder holding just `pages` (hard links, same relative paths, so the same URLs),
+def mirror(root: Path, pages: Iterable[str], mirror: Path, base: Path | None = None) -> None:
+    """Make a folder holding just `pages` (hard links, same relative paths, so the same URLs),
     each from `root`, or from `base` when `root` does not have it."""
     missing = []
     for page in pages:
@@ -303,7 +221,7 @@ def _mirror(root: Path, pages: Iterable[str], mirror: Path, base: Path | None = 
                                      f"e.g. {missing[0]}")])
 
 
-def _bundle_pages(bundle: Path) -> int:
+def bundle_pages(bundle: Path) -> int:
     """Pages in a finished bundle, from its pagefind-entry.json."""
     entry = bundle / "pagefind-entry.json"
     try:
@@ -314,71 +232,10 @@ def _bundle_pages(bundle: Path) -> int:
                                      hint=_SKIP_HINT)]) from None
 
 
-def _tree_size(folder: Path) -> int:
+def tree_size(folder: Path) -> int:
+    """Bytes of every file under `folder`."""
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
 def _megabytes(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{size / 1000:.0f} kB"
-
-
-# --- The build step -------------------------------------------------------------------
-
-def index_site(root: Path, config: SiteConfig, articles: Sequence[Article] | None = None,
-               base: Path | None = None, scratch: Path | None = None) -> SearchReport:
-    """Index the article pages under `root` (the staging folder) into `root/pagefind/`.
-
-    `articles` are the site's published articles, as planned; the shards then match the
-    bundles the search page was rendered with.  Without them the article pages are found
-    by reading every HTML file for the theme's markers, which is slower.
-
-    `base` is where pages missing from `root` are read: the output folder, when `root`
-    holds only an incremental update's changed files (the index is then staged with them
-    and switched in together). `scratch` is the folder of page links Pagefind reads,
-    beside the output folder (default: beside `root`).
-    """
-    start = time.perf_counter()
-    root = Path(os.path.abspath(root))
-    base = Path(os.path.abspath(base)) if base is not None else None
-    if importlib.util.find_spec("pagefind_bin") is None:
-        raise BuildError([Diagnostic("pagefind", "the Pagefind binary is not installed",
-                                     hint="pip install pagefind-bin (a sitegen dependency), or build "
-                                          "with --no-search")])
-    bundle_root = root / BUNDLE_DIR
-    mirror_root: Path | None = None
-    pages = 0
-    peak: int | None = None
-    try:
-        if articles is not None:
-            shards = plan_shards(articles, config)
-        else:
-            shards = split_into_shards(find_article_pages(root, config.tz), config.search.shard_threshold)
-        if shards:
-            # Beside the output (same file system, so hard links work), not inside it: a
-            # crash cannot leave it in a folder that gets published. Named before it is
-            # made, so an interrupt right after mkdir still finds it to remove; named by
-            # process, so the next build removes what a killed one left (remove_stale).
-            mirror_root = Path(os.path.abspath(scratch)) if scratch is not None \
-                else root.parent / f".{root.name}.search-{os.getpid()}"
-            shutil.rmtree(mirror_root, ignore_errors=True)  # left by a dead process with our pid
-            mirror_root.mkdir()
-        for shard in shards:
-            assert mirror_root is not None
-            mirror = mirror_root / (shard.name or "all")
-            _mirror(root, shard.pages, mirror, base)
-            bundle = bundle_root / shard.name if shard.name else bundle_root
-            what = f"{len(shard.pages)} articles" + (f" of shard {shard.name}" if shard.name else "")
-            run = run_pagefind(pagefind_command(mirror, bundle, config.language), what)
-            shutil.rmtree(mirror, ignore_errors=True)
-            pages += _bundle_pages(bundle)
-            if run.max_rss is not None:
-                peak = max(peak or 0, run.max_rss)
-        size = _tree_size(bundle_root) if bundle_root.is_dir() else 0
-    except OSError as exc:  # an unreadable or vanished output folder, a full disk
-        raise BuildError([Diagnostic("pagefind", f"could not prepare the search index in {root}: {exc}",
-                                     hint=_SKIP_HINT)]) from None
-    finally:
-        if mirror_root is not None:
-            shutil.rmtree(mirror_root, ignore_errors=True)
-    return SearchReport(pages=pages, seconds=time.perf_counter() - start, index_bytes=size,
-                        shards=tuple(s.name for s in shards if s.name), peak_memory=peak)

@@ -1,87 +1,239 @@
 /* sitegen default theme: the search page.
-   Runs right after Pagefind's Component UI script, both placed after the <pagefind-*>
-   elements: the elements have connected to the "default" instance, whose bundle path
-   <pagefind-config bundle-path> set from the site's base path, and nothing has loaded
-   the index yet (that waits for a search). data-bundles lists every bundle, primary
-   first; when the archive is indexed in shards the others are merged into the same
-   search here (Pagefind's mergeIndex), the way <pagefind-config> sets its options.
-   The page reads ?q= (the masthead form is a plain GET form) and keeps ?q= in step with
+
+   The index is a list of Pagefind bundles ("shards", pagefind/shards.json), newest first.
+   Each gets its own Pagefind instance (pagefind.js createInstance); a search asks the
+   newest shard first and shows its results at once ("Menampilkan hasil terbaru…"), then
+   the older shards one after another, and finally the whole list merged by score (or by
+   date), with the full count. Pagefind 1.5 runs its WebAssembly in one web worker shared
+   by the instances, so the page stays responsive; instances are created one after
+   another, as setting up several at once in that worker raced ("memory access out of
+   bounds"), and the page yields between shards.
+
+   Hooks for tests and benchmarks: <html data-search-state="searching|partial|complete">
+   and [data-search-count] (the number of results so far, final once complete).
+   The page reads ?q= (the masthead box is a plain GET form) and keeps ?q= in step with
    what is searched, so a search can be reloaded, shared and reached with Back. */
-(function () {
-  "use strict";
-  var script = document.currentScript;
-  var bundles = ((script && script.getAttribute("data-bundles")) || "").split(" ").filter(Boolean);
-  var page = document.querySelector("[data-search-page]");
-  var components = window.PagefindComponents;
-  if (!page) return;
-  if (!components) {
-    // The bundle did not load (a build without the index): say so instead of a dead box.
-    page.querySelector("[data-search-unavailable]").hidden = false;
-    return;
+
+const PAGE_SIZE = 10;
+const root = document.documentElement;
+const page = document.querySelector("[data-search-page]");
+
+if (page) start(page).catch(() => unavailable());
+
+function unavailable() {
+  page.querySelector("[data-search-unavailable]").hidden = false;
+  root.removeAttribute("data-search-state");
+}
+
+async function start(page) {
+  const indexPath = page.dataset.index;
+  const baseUrl = page.dataset.base;
+  const strings = JSON.parse(page.dataset.strings);
+  const form = page.querySelector("[data-search-form]");
+  const input = form.querySelector("input[name=q]");
+  const status = page.querySelector("[data-search-status]");
+  const empty = page.querySelector("[data-search-empty]");
+  const region = page.querySelector("[data-search-results]");
+  const list = region.querySelector("ol");
+  const more = page.querySelector("[data-search-more]");
+  const selects = Array.from(page.querySelectorAll("select[data-filter]"));
+  const sortSelect = page.querySelector("select[data-sort]");
+
+  const listing = await fetch(indexPath + "shards.json").then((r) => {
+    if (!r.ok) throw new Error("no shard list");
+    return r.json();
+  });
+  const shards = listing.shards.map((s) => ({
+    path: indexPath + s.bundle, first: parseInt(s.first, 10), last: parseInt(s.last, 10), instance: null
+  }));
+  // The year menu comes from the shard list: no index needs loading to fill it.
+  const yearSelect = page.querySelector("select[data-filter=year]");
+  const years = [];
+  for (const s of shards) for (let y = s.last; y >= s.first; y--) if (!years.includes(y)) years.push(y);
+  years.sort((a, b) => b - a).forEach((y) => yearSelect.append(new Option(String(y), String(y))));
+
+  const pagefind = await import(shards[0].path + "pagefind.js");
+  let creating = Promise.resolve();
+  function instanceOf(shard) {
+    if (!shard.instance) {
+      // One at a time: each waits for the previous one's set-up in the shared worker.
+      shard.instance = creating.then(async () => {
+        const made = await pagefind.createInstance({ basePath: shard.path, baseUrl: baseUrl });
+        await made.init();
+        return made;
+      });
+      creating = shard.instance.catch(() => {});
+    }
+    return shard.instance;
   }
-  var instance = components.getInstanceManager().getInstance("default");
-  instance.options.mergeIndex = bundles.slice(1).map(function (path) { return { bundlePath: path }; });
 
-  var empty = page.querySelector("[data-search-empty]");
-  var term = "";
+  let generation = 0;
+  let shown = [];
+  let visible = 0;
 
-  function keepQueryInUrl() {
+  function setState(state) { root.setAttribute("data-search-state", state); }
+
+  function say(text, count) {
+    status.textContent = "";
+    const parts = text.split("{count}");
+    status.append(parts[0]);
+    if (parts.length > 1) {
+      const span = document.createElement("span");
+      span.setAttribute("data-search-count", String(count));
+      span.textContent = count.toLocaleString(root.lang || undefined);
+      status.append(span, parts.slice(1).join("{count}"));
+    }
+  }
+
+  function filters() {
+    const chosen = {};
+    for (const select of selects) {
+      if (select.value && select.dataset.filter !== "year") chosen[select.dataset.filter] = select.value;
+    }
+    return chosen;
+  }
+
+  function shardsFor() {
+    const year = parseInt(yearSelect.value, 10);
+    return isNaN(year) ? shards : shards.filter((s) => s.first <= year && year <= s.last);
+  }
+
+  async function render(results, from) {
+    const slice = results.slice(from, from + PAGE_SIZE);
+    const data = await Promise.all(slice.map((r) => r.data()));
+    return data.map(card);
+  }
+
+  function card(data) {
+    const meta = data.meta || {};
+    const li = document.createElement("li");
+    li.className = "search-result";
+    if (meta.image) {
+      const img = document.createElement("img");
+      img.className = "search-result-thumb";
+      img.src = meta.image;
+      img.alt = meta.image_alt || "";
+      img.loading = "lazy";
+      img.decoding = "async";
+      li.append(img);
+    }
+    const text = document.createElement("div");
+    text.className = "search-result-text";
+    if (meta.section) text.append(para("kicker", meta.section));
+    const h2 = document.createElement("h2");
+    h2.className = "search-result-title";
+    const a = document.createElement("a");
+    a.href = meta.url || data.url;
+    a.textContent = meta.title || data.url;
+    h2.append(a);
+    text.append(h2);
+    if (meta.date) text.append(para("search-result-date", meta.date));
+    if (data.excerpt) {
+      // Pagefind's excerpt is the page's text escaped, with <mark> around matched words.
+      const p = para("search-result-excerpt", "");
+      p.innerHTML = data.excerpt;
+      text.append(p);
+    }
+    li.append(text);
+    return li;
+  }
+
+  function para(cls, value) {
+    const p = document.createElement("p");
+    p.className = cls;
+    p.textContent = value;
+    return p;
+  }
+
+  function merge(perShard, sort) {
+    // Shards cover disjoint runs of days, newest first: for "newest" their date-sorted lists
+    // follow each other; for relevance the lists are merged by Pagefind's score (a stable
+    // sort of the concatenation, as Pagefind's own mergeIndex does).
+    const all = perShard.flat();
+    return sort === "newest" ? all : all.sort((a, b) => b.score - a.score);
+  }
+
+  async function search(term, focusResults) {
+    const mine = ++generation;
+    keepQueryInUrl(term);
+    more.hidden = true;
+    empty.hidden = true;
+    if (!term) {
+      list.textContent = "";
+      status.textContent = "";
+      root.removeAttribute("data-search-state");
+      return;
+    }
+    setState("searching");
+    say(strings.searching, 0);
+    const sort = sortSelect.value;
+    const options = { filters: filters(), sort: sort === "newest" ? { date: "desc" } : {} };
+    const perShard = [];
+    const targets = shardsFor();
+    for (let i = 0; i < targets.length; i++) {
+      const instance = await instanceOf(targets[i]);
+      const found = await instance.search(term, options);
+      if (mine !== generation) return;
+      perShard.push(found ? found.results : []);
+      if (i === 0 && targets.length > 1) {
+        const first = merge(perShard, sort);
+        const cards = await render(first, 0);
+        if (mine !== generation) return;
+        list.replaceChildren(...cards);
+        setState("partial");
+        say(strings.recent, first.length);
+        if (focusResults && first.length) region.focus();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 0)); // let the page paint and respond
+    }
+    shown = merge(perShard, sort);
+    const cards = await render(shown, 0);
+    if (mine !== generation) return;
+    list.replaceChildren(...cards);
+    visible = cards.length;
+    more.hidden = visible >= shown.length;
+    empty.hidden = shown.length > 0;
+    if (shown.length === 0) status.textContent = strings.none.replace("{term}", term);
+    else say(shown.length === 1 ? strings.count_one.replace("1", "{count}") : strings.count, shown.length);
+    setState("complete");
+    if (focusResults && shown.length && document.activeElement !== region) region.focus();
+  }
+
+  function keepQueryInUrl(term) {
     if (!window.history || !history.replaceState) return;
-    var params = new URLSearchParams(location.search);
+    const params = new URLSearchParams(location.search);
     if (term) params.set("q", term); else params.delete("q");
-    var query = params.toString();
+    const query = params.toString();
     history.replaceState(history.state, "", location.pathname + (query ? "?" + query : "") + location.hash);
   }
 
-  instance.on("search", function (searched) {
-    term = (searched || "").trim();
-    keepQueryInUrl();
-  });
-  instance.on("results", function (result) {
-    var count = result && result.results ? result.results.length : 0;
-    empty.hidden = !(term && count === 0);
-  });
-  instance.on("error", function () {
-    page.querySelector("[data-search-unavailable]").hidden = false;
+  more.addEventListener("click", async () => {
+    const mine = generation;
+    const cards = await render(shown, visible);
+    if (mine !== generation) return;
+    list.append(...cards);
+    visible += cards.length;
+    more.hidden = visible >= shown.length;
+    if (cards[0]) cards[0].querySelector("a").focus();
   });
 
-  // Two gaps in Pagefind 1.5.2's filter dropdowns: the trigger (a button with role
-  // combobox) has no accessible name, since a combobox is not named by its text, and each
-  // option is named "Nasional, 3 results" in English whatever the page language. Name
-  // them here, with the instance's own translated strings ("Rubrik, 1 dipilih", "3 hasil").
-  var filters = page.querySelector(".search-filters");
-  function setLabel(el, label) {
-    if (el.getAttribute("aria-label") !== label) el.setAttribute("aria-label", label);
-  }
-  function relabelOptions() {
-    var dropdowns = filters.querySelectorAll("pagefind-filter-dropdown[label]");
-    for (var d = 0; d < dropdowns.length; d++) {
-      var trigger = dropdowns[d].querySelector("[role=combobox]");
-      if (!trigger) continue;
-      var badge = trigger.querySelector(".pf-dropdown-selected-badge");
-      var picked = badge && !badge.hasAttribute("data-pf-hidden") ? parseInt(badge.textContent, 10) : 0;
-      setLabel(trigger, dropdowns[d].getAttribute("label") + (picked > 0 ? ", " +
-        instance.translate(picked === 1 ? "filter_selected_one" : "filter_selected_many", { COUNT: picked }) : ""));
-    }
-    var options = filters.querySelectorAll("[role=option][data-value]");
-    for (var i = 0; i < options.length; i++) {
-      var count = options[i].querySelector(".pf-dropdown-option-count");
-      var n = count ? parseInt(count.textContent, 10) : NaN;
-      if (isNaN(n)) continue;
-      setLabel(options[i], options[i].getAttribute("data-value") + ", " +
-        instance.translate(n === 1 ? "total_one_result" : "total_many_results", { COUNT: n }));
-    }
-  }
-  if (filters) {
-    relabelOptions();
-    if (window.MutationObserver) {
-      new MutationObserver(relabelOptions).observe(filters, {
-        subtree: true, childList: true, characterData: true, attributes: true,
-        attributeFilter: ["aria-label", "data-pf-hidden"]
-      });
-    }
+  let timer = 0;
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => search(input.value.trim(), false), 250);
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    clearTimeout(timer);
+    search(input.value.trim(), true);
+  });
+  for (const select of selects.concat([sortSelect])) {
+    select.addEventListener("change", () => search(input.value.trim(), false));
   }
 
-  var query = (new URLSearchParams(location.search).get("q") || "").trim();
-  if (query) instance.triggerSearch(query);
-})();
+  const query = (new URLSearchParams(location.search).get("q") || "").trim();
+  if (query) {
+    input.value = query;
+    search(query, true); // from the masthead box: focus moves to the results
+  }
+}

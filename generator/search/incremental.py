@@ -1,0 +1,252 @@
+"""The search step of a build: lay out the shards and run Pagefind only where pages changed.
+
+Each shard has a key: a digest of its pages' fingerprints (without the related list,
+which Pagefind never reads: it is outside `data-pagefind-body`), the Pagefind version
+and the index language. The keys and the layout are kept in the build manifest
+(`IndexState`); a build runs Pagefind for the shards whose key changed, keeps the other
+shard folders of the previous output where they are, and writes a new shard list
+(`pagefind/shards.json`) that the search page reads. Anything doubtful in the stored
+state (it may come from a CI cache) reads as no state: every shard is indexed again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import re
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from generator.config.site import SiteConfig
+from generator.content.model import Article
+from generator.errors import BuildError, Diagnostic
+from generator.search import pagefind
+from generator.search.pagefind import (
+    BUNDLE_DIR,
+    SearchReport,
+    _SKIP_HINT,
+    bundle_pages,
+    find_article_pages,
+    index_language,
+    mirror,
+    pagefind_version,
+    tree_size,
+)
+from generator.search.shards import NAME, Layout, Shard, format_cut, parse_cut, plan_layout
+from generator.urls import output_path
+
+LIST_FILE = "shards.json"  # the shard list the search page reads, in pagefind/
+STATE_FORMAT = 1
+_KEY = re.compile(r"[0-9a-f]{32}")
+
+
+@dataclass(frozen=True)
+class ShardState:
+    """What the manifest remembers of one shard."""
+
+    name: str
+    start: str  # its cut, "2024-03-07"
+    key: str  # digest of what it was indexed from
+    pages: int
+    size: int  # bytes of its bundle
+
+
+@dataclass(frozen=True)
+class IndexState:
+    """The layout and keys of the index in the output, oldest shard first."""
+
+    threshold: int
+    recent: int
+    shards: tuple[ShardState, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """The manifest's `search` value."""
+        return {"format": STATE_FORMAT, "threshold": self.threshold, "recent": self.recent,
+                "shards": [[s.name, s.start, s.key, s.pages, s.size] for s in self.shards]}
+
+
+def read_state(data: object) -> IndexState | None:
+    """The state stored by `to_json`, or None when anything in it is not as written.
+
+    Names become folder paths: only `<year>-<n>` (or "" for the single index) is taken.
+    """
+    if not isinstance(data, dict) or data.get("format") != STATE_FORMAT:
+        return None
+    threshold, recent, rows = data.get("threshold"), data.get("recent"), data.get("shards")
+    if not (_count(threshold) and _count(recent) and isinstance(rows, list) and rows):
+        return None
+    shards = []
+    for row in rows:
+        if not (isinstance(row, list) and len(row) == 5):
+            return None
+        name, start, key, pages, size = row
+        if not (isinstance(name, str) and (name == "" or NAME.fullmatch(name))
+                and parse_cut(start) is not None
+                and isinstance(key, str) and _KEY.fullmatch(key) and _count(pages, 0) and _count(size, 0)):
+            return None
+        shards.append(ShardState(name, start, key, pages, size))
+    names = [s.name for s in shards]
+    if len(set(names)) != len(names) or ("" in names and len(names) > 1):
+        return None
+    return IndexState(threshold, recent, tuple(shards))
+
+
+def _count(value: object, least: int = 1) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= least
+
+
+@dataclass(frozen=True)
+class IndexResult:
+    """What the step did, and what the build must move into the output or remove from it."""
+
+    report: SearchReport
+    state: IndexState | None
+    staged: tuple[str, ...]  # paths under the root built here, to move in as units
+    removed: tuple[str, ...]  # paths of the output that no longer belong to the index
+
+
+def shard_key(shard: Shard, fingerprints: Mapping[str, str] | None, language: str) -> str | None:
+    """Digest of everything the shard's bundle is made from; None when a page's is unknown."""
+    if fingerprints is None or any(page not in fingerprints for page in shard.pages):
+        return None
+    text = json.dumps([STATE_FORMAT, pagefind_version(), index_language(language), shard.name == "",
+                       [(page, fingerprints[page]) for page in shard.pages]])
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def index_site(root: Path, config: SiteConfig, articles: Sequence[Article] | None = None,
+               base: Path | None = None, scratch: Path | None = None) -> SearchReport:
+    """Index every shard of the article pages under `root` into `root/pagefind/`."""
+    return index_search(root, config, articles, base=base, scratch=scratch).report
+
+
+def index_search(root: Path, config: SiteConfig, articles: Sequence[Article] | None = None, *,
+                 base: Path | None = None, scratch: Path | None = None,
+                 fingerprints: Mapping[str, str] | None = None, previous: IndexState | None = None,
+                 old: Path | None = None) -> IndexResult:
+    """Index the shards whose pages changed into `root/pagefind/`.
+
+    `articles` are the site's published articles (without them the pages are found by
+    reading every HTML file for the theme's markers). `base` is where pages missing from
+    `root` are read (the output folder, when `root` holds an update's changed files);
+    `scratch` is the folder of page links Pagefind reads. `fingerprints` (page -> digest),
+    `previous` (the manifest's state) and `old` (the output folder holding the index that
+    state describes) let unchanged shards be kept instead of indexed again.
+    """
+    start = time.perf_counter()
+    root = Path(os.path.abspath(root))
+    if importlib.util.find_spec("pagefind_bin") is None:
+        raise BuildError([Diagnostic("pagefind", "the Pagefind binary is not installed",
+                                     hint="pip install pagefind-bin (a sitegen dependency), or build "
+                                          "with --no-search")])
+    search = config.search
+    try:
+        entries = [(str(output_path(a.url)), a.date.astimezone(config.tz)) for a in articles] \
+            if articles is not None else find_article_pages(root, config.tz)
+    except OSError as exc:
+        raise BuildError([Diagnostic("pagefind", f"could not read the site in {root}: {exc}")]) from None
+    if previous is not None and (previous.threshold, previous.recent) != (search.shard_threshold,
+                                                                         search.recent_shard):
+        previous = None
+    layout = plan_layout(entries, search.shard_threshold, search.recent_shard,
+                         [(s.name, s.start) for s in previous.shards] if previous else None)
+    keys = {s.name: shard_key(s, fingerprints, config.language) for s in layout.shards}
+    known = {s.name: s for s in previous.shards} if previous else {}
+    old_index = Path(os.path.abspath(old)) / BUNDLE_DIR if old is not None else None
+
+    def kept(shard: Shard) -> bool:
+        was = known.get(shard.name)
+        return (was is not None and old_index is not None and keys[shard.name] is not None
+                and was.key == keys[shard.name] and (old_index / shard.name / "pagefind-entry.json").is_file())
+
+    single = bool(layout.shards) and layout.shards[0].name == ""
+    listed = old_index is not None and (old_index / LIST_FILE).is_file()
+    partial = listed and bool(known) and "" not in known and not single
+    if partial or (single and listed and kept(layout.shards[0])):
+        todo = [s for s in layout.shards if not kept(s)]
+    else:
+        partial = False
+        todo = list(layout.shards)
+    runs, peak = _run_shards(root, todo, config, base, scratch)
+    index_root = root / BUNDLE_DIR
+    pages = {name: count for name, (count, _) in runs.items()}
+    sizes = {name: size for name, (_, size) in runs.items()}
+    for shard in layout.shards:
+        if shard.name not in runs:
+            pages[shard.name], sizes[shard.name] = known[shard.name].pages, known[shard.name].size
+    listing = _shard_list(layout, pages)
+    staged: list[str] = []
+    removed: list[str] = []
+    if not partial:
+        if todo:  # the whole index, built here: it replaces the old one as one folder
+            (index_root / LIST_FILE).write_bytes(listing)
+            staged.append(BUNDLE_DIR)
+        elif not layout.shards and old_index is not None and old_index.exists():
+            removed.append(BUNDLE_DIR)
+    elif todo or (old_index is not None and (old_index / LIST_FILE).read_bytes() != listing):
+        # Only the shards indexed again and the new list move in; the others stay where they are.
+        index_root.mkdir(parents=True, exist_ok=True)
+        (index_root / LIST_FILE).write_bytes(listing)
+        staged += [shard.folder for shard in todo] + [f"{BUNDLE_DIR}/{LIST_FILE}"]
+        names = {s.name for s in layout.shards}
+        removed += [f"{BUNDLE_DIR}/{name}" for name in known if name not in names]
+    state = None
+    if layout.shards and all(keys.values()):
+        state = IndexState(search.shard_threshold, search.recent_shard, tuple(
+            ShardState(s.name, format_cut(s.start), keys[s.name] or "", pages[s.name], sizes[s.name])
+            for s in reversed(layout.shards)))
+    report = SearchReport(
+        pages=sum(pages.values()), seconds=time.perf_counter() - start,
+        index_bytes=sum(sizes.values()) + (len(listing) if layout.shards else 0),
+        shards=tuple(s.name for s in layout.shards if s.name), peak_memory=peak,
+        indexed=tuple(s.name for s in todo))
+    return IndexResult(report, state, tuple(staged), tuple(removed))
+
+
+def _run_shards(root: Path, shards: Sequence[Shard], config: SiteConfig, base: Path | None,
+                scratch: Path | None) -> tuple[dict[str, tuple[int, int]], int | None]:
+    """One Pagefind run per shard into root/pagefind[/name]: (pages, bytes) by name, and the peak memory."""
+    done: dict[str, tuple[int, int]] = {}
+    peak: int | None = None
+    if not shards:
+        return done, peak
+    base = Path(os.path.abspath(base)) if base is not None else None
+    # Beside the output (same file system, so hard links work), not inside it: a crash
+    # cannot leave it in a folder that gets published. Named before it is made, so an
+    # interrupt right after mkdir still finds it to remove; named by process, so the next
+    # build removes what a killed one left (remove_stale).
+    links = Path(os.path.abspath(scratch)) if scratch is not None \
+        else root.parent / f".{root.name}.search-{os.getpid()}"
+    try:
+        shutil.rmtree(links, ignore_errors=True)  # left by a dead process with our pid
+        links.mkdir()
+        for shard in shards:
+            folder = links / (shard.name or "all")
+            mirror(root, shard.pages, folder, base)
+            bundle = root / shard.folder
+            what = f"{len(shard.pages)} articles" + (f" of shard {shard.name}" if shard.name else "")
+            # Through the module, so that tests can stand in another command for Pagefind.
+            run = pagefind.run_pagefind(pagefind.pagefind_command(folder, bundle, config.language), what)
+            shutil.rmtree(folder, ignore_errors=True)
+            done[shard.name] = (bundle_pages(bundle), tree_size(bundle))
+            if run.max_rss is not None:
+                peak = max(peak or 0, run.max_rss)
+    except OSError as exc:  # an unreadable or vanished output folder, a full disk
+        raise BuildError([Diagnostic("pagefind", f"could not prepare the search index in {root}: {exc}",
+                                     hint=_SKIP_HINT)]) from None
+    finally:
+        shutil.rmtree(links, ignore_errors=True)
+    return done, peak
+
+
+def _shard_list(layout: Layout, pages: Mapping[str, int]) -> bytes:
+    """pagefind/shards.json: every bundle, newest first, with the days it covers."""
+    return json.dumps({"format": STATE_FORMAT, "shards": [
+        {"name": s.name, "bundle": f"{s.name}/" if s.name else "", "pages": pages[s.name],
+         "first": s.first.isoformat(), "last": s.last.isoformat()} for s in layout.shards]},
+        separators=(",", ":")).encode()

@@ -1,0 +1,211 @@
+"""Search indexed incrementally: only shards whose pages changed are indexed again, and the
+index never finds an edited or deleted story by its old words."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from generator.output.cache import BuildCache
+from generator.search.incremental import IndexState, ShardState, read_state
+from tests.browser import serve
+from tests.conftest import build_into
+from tests.test_search import open_page, result_links, write_site
+
+# 2022: two stories (one sealed shard); 2023: three on three days, cut into runs of two
+# (recent_shard = 2): 2023-1 holds May and June, 2023-2 (the recent shard) October.
+STORIES = [
+    {"slug": "kebun-kelapa", "date": "2022-03-04 09:00", "section": "kota",
+     "title": "Kebun Kelapa Warga", "body": "Warga memetik kelapa di kebun desa."},
+    {"slug": "hujan-meteor", "date": "2022-08-12 21:00", "section": "sains",
+     "title": "Hujan Meteor Terlihat", "body": "Langit cerah, hujan meteor mudah diamati dari bukit kapur."},
+    {"slug": "jalan-baru", "date": "2023-05-20 10:00", "section": "kota",
+     "title": "Jalan Baru ke Pelabuhan", "body": "Truk kopra lewat jalan baru."},
+    {"slug": "pasar-ikan", "date": "2023-06-11 07:00", "section": "kota",
+     "title": "Pasar Ikan Dipugar", "body": "Pedagang ikan pindah sementara ke lapangan."},
+    {"slug": "teleskop", "date": "2023-10-02 08:00", "section": "sains",
+     "title": "Sekolah Dapat Teleskop", "body": "Murid mengamati bulan dengan teleskop."},
+]
+NEW = ("---\ntitle: Gerhana Bulan Total\ndate: 2023-11-05 19:00\nsection: sains\nreporter: Sari Lestari\n"
+       "tags: [uji]\n---\n\nGerhana bulan total terlihat dari alun-alun, warga membawa teropong.\n")
+
+
+def story(site: Path, slug: str, year: str) -> Path:
+    return site / "content/articles" / year / f"{slug}.md"
+
+
+def make(tmp_path: Path) -> tuple[Path, Path]:
+    site = write_site(tmp_path / "s", STORIES, threshold=10, recent=2)
+    out = tmp_path / "public"
+    report = build_into(site, out, search=True)
+    assert report.search.shards == ("2023-2", "2023-1", "2022-1")
+    return site, out
+
+
+def inodes(out: Path, name: str) -> dict[str, int]:
+    folder = out / "pagefind" / name
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+def indexed_urls(out: Path) -> set[str]:
+    """The page URLs every fragment of every bundle under out/pagefind names."""
+    urls = set()
+    for path in (out / "pagefind").rglob("*.pf_fragment"):
+        data = gzip.decompress(path.read_bytes())
+        urls.add(json.loads(data[len(b"pagefind_dcd"):])["url"])
+    return urls
+
+
+def test_a_new_story_reindexes_only_the_recent_shard(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site, out = make(tmp_path)
+    kept = {name: inodes(out, name) for name in ("2023-1", "2022-1")}
+    story(site, "gerhana", "2023").write_text(NEW, encoding="utf-8")
+    report = build_into(site, out, search=True)
+    assert report.search.indexed == ("2023-2",) and report.search.pages == 6
+    assert report.search.summary().endswith("(3 shards, 1 re-indexed (2023-2), Pagefind peak "
+                                            f"{report.search.summary().split('Pagefind peak ')[1]}")
+    # The other shards' folders were not touched: the same files, not copies.
+    assert {name: inodes(out, name) for name in kept} == kept
+    listed = json.loads((out / "pagefind/shards.json").read_text())["shards"]
+    assert [(s["name"], s["pages"]) for s in listed] == [("2023-2", 2), ("2023-1", 2), ("2022-1", 2)]
+    assert "/sains/2023/11/gerhana/" in indexed_urls(out)
+    # Nothing changed: nothing is indexed, and the summary has no search line.
+    assert build_into(site, out, search=True).search is None
+    assert main(["build", "--source", str(site), "--out", str(out)]) == 0
+    assert "Search index" not in capsys.readouterr().out
+
+
+def test_a_recent_shard_that_overflows_splits_alone(tmp_path: Path) -> None:
+    site, out = make(tmp_path)
+    story(site, "gerhana", "2023").write_text(NEW, encoding="utf-8")
+    story(site, "gerhana-2", "2023").write_text(NEW.replace("2023-11-05", "2023-11-06"), encoding="utf-8")
+    report = build_into(site, out, search=True)
+    assert report.search.shards == ("2023-3", "2023-2", "2023-1", "2022-1")
+    assert sorted(report.search.indexed) == ["2023-2", "2023-3"]
+
+
+def test_a_correction_reindexes_its_shard_and_its_old_words_are_gone(tmp_path: Path) -> None:
+    site, out = make(tmp_path)
+    kept = inodes(out, "2023-2")
+    path = story(site, "hujan-meteor", "2022")
+    path.write_text(path.read_text().replace("bukit kapur", "puncak gunung"), encoding="utf-8")
+    report = build_into(site, out, search=True)
+    assert report.search.indexed == ("2022-1",)
+    assert inodes(out, "2023-2") == kept
+    words = b"".join(gzip.decompress(p.read_bytes()) for p in (out / "pagefind/2022-1").rglob("*.pf_fragment"))
+    assert b"puncak gunung" in words and b"kapur" not in words
+
+
+def test_a_deleted_story_reindexes_only_its_shard(tmp_path: Path) -> None:
+    site, out = make(tmp_path)
+    story(site, "pasar-ikan", "2023").unlink()
+    report = build_into(site, out, search=True)
+    assert report.search.indexed == ("2023-1",) and report.search.pages == 4
+    assert "/kota/2023/06/pasar-ikan/" not in indexed_urls(out)
+
+
+def test_a_story_moving_into_a_new_year_seals_the_old_one(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "s", STORIES, threshold=10, recent=2)
+    out = tmp_path / "public"
+    build_into(site, out, search=True, future=True)  # a story in 2024 is after the tests' clock
+    story(site, "tahun-baru", "2024").parent.mkdir()
+    story(site, "tahun-baru", "2024").write_text(NEW.replace("2023-11-05", "2024-01-01"), encoding="utf-8")
+    report = build_into(site, out, search=True, future=True)
+    # 2023 is sealed now and packed whole; 2022 stays as it was.
+    assert report.search.shards == ("2024-1", "2023-1", "2022-1")
+    assert sorted(report.search.indexed) == ["2023-1", "2024-1"]
+
+
+def test_incremental_builds_equal_a_clean_build_outside_the_index(tmp_path: Path) -> None:
+    site, out = make(tmp_path)
+    story(site, "gerhana", "2023").write_text(NEW, encoding="utf-8")
+    build_into(site, out, search=True)
+    path = story(site, "jalan-baru", "2023")
+    path.write_text(path.read_text().replace("Truk kopra", "Bus kota"), encoding="utf-8")
+    story(site, "kebun-kelapa", "2022").unlink()
+    build_into(site, out, search=True)
+    clean = tmp_path / "clean"
+    build_into(site, clean, search=True, clean=True)
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
+                if p.is_file() and not p.relative_to(root).as_posix().startswith("pagefind/")}
+
+    assert files(out) == files(clean)
+    assert indexed_urls(out) == indexed_urls(clean) and len(indexed_urls(out)) == 5
+
+
+def test_the_stored_state_is_checked_before_any_name_becomes_a_path() -> None:
+    good = IndexState(10, 2, (ShardState("2023-1", "2023-05-20", "0" * 32, 2, 100),))
+    assert read_state(good.to_json()) == good
+    for name in ("../../etc", "2023-1/..", "x", "2023-1\n"):
+        bad = good.to_json()
+        bad["shards"][0][0] = name
+        assert read_state(bad) is None, name
+    for broken in (None, [], {"format": 2}, {**good.to_json(), "threshold": True},
+                   {**good.to_json(), "shards": [["2023-1", "2023-13-40", "0" * 32, 2, 100]]},
+                   {**good.to_json(), "shards": [["2023-1", "2023-05-20", "../x", 2, 100]]},
+                   {**good.to_json(), "shards": [["2023-1", "2023-05-20", "0" * 32, -1, 100]]}):
+        assert read_state(broken) is None, broken
+
+
+def test_a_crafted_manifest_only_makes_the_index_built_whole(tmp_path: Path) -> None:
+    site, out = make(tmp_path)
+    cache = BuildCache(site, out)
+    manifest = cache.load_manifest()
+    assert manifest is not None and read_state(manifest.search) is not None
+    manifest.search["shards"][0][0] = "../../victim"
+    cache.save_manifest(manifest)
+    (tmp_path / "victim").mkdir()
+    (tmp_path / "victim/keep.txt").write_text("x")
+    story(site, "gerhana", "2023").write_text(NEW, encoding="utf-8")
+    report = build_into(site, out, search=True)
+    assert sorted(report.search.indexed) == ["2022-1", "2023-1", "2023-2"]
+    assert (tmp_path / "victim/keep.txt").read_text() == "x"
+
+
+def test_a_related_list_moving_does_not_reindex_a_story(tmp_path: Path) -> None:
+    from generator.build import index_fingerprints
+    from generator.output.fingerprint import Fingerprinter
+    from generator.output.files import Output
+    from generator.plan.pages import Page
+
+    def output(related: tuple[str, ...]) -> Output:
+        page = Page(url="/a/", template="article.html", source="a.md",
+                    context={"article": "A", "related": related, "tag_urls": {}})
+        return Output(rel="a/index.html", fingerprint="", page=page)
+
+    fp = Fingerprinter()
+    assert index_fingerprints([output(("x",))], "s", fp) == index_fingerprints([output(("y", "z"))], "s", fp)
+    page = Page(url="/a/", template="article.html", source="a.md", context={"article": "B", "related": ()})
+    assert index_fingerprints([Output(rel="a/index.html", fingerprint="", page=page)], "s", fp) \
+        != index_fingerprints([output(())], "s", fp)
+
+
+@pytest.mark.browser
+def test_chromium_finds_a_new_story_and_not_an_edited_story_s_old_words(browser, tmp_path: Path) -> None:
+    site, out = make(tmp_path)
+    with serve(out) as url:
+        page, problems = open_page(browser, url + "cari/?q=kapur")
+        assert result_links(page) == ["/sains/2022/08/hujan-meteor/"]
+        page.close()
+    story(site, "gerhana", "2023").write_text(NEW, encoding="utf-8")
+    path = story(site, "hujan-meteor", "2022")
+    path.write_text(path.read_text().replace("bukit kapur", "puncak gunung"), encoding="utf-8")
+    report = build_into(site, out, search=True)
+    assert sorted(report.search.indexed) == ["2022-1", "2023-2"]
+    with serve(out) as url:
+        page, problems = open_page(browser, url + "cari/?q=gerhana")
+        assert result_links(page) == ["/sains/2023/11/gerhana/"]
+        page.locator("#search-q").fill("kapur")
+        page.locator("[data-search-empty]").wait_for(state="visible")
+        assert result_links(page) == []
+        page.locator("#search-q").fill("gunung")
+        page.wait_for_function("document.querySelector('[data-search-count]')?.dataset.searchCount === '1'")
+        assert result_links(page) == ["/sains/2022/08/hujan-meteor/"]
+        assert problems == []
+        page.close()

@@ -1,0 +1,122 @@
+"""The search page answers progressively: the newest shard's results first, then the whole
+archive's, and the final list is the one a plain Pagefind search gives."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.browser import serve
+from tests.conftest import build_into
+from tests.test_search import open_page, result_links
+
+ARTICLES = 1200
+WORDS = ("pasar jembatan sekolah listrik sungai hujan warga kota desa nelayan petani harga beras "
+         "jalan kereta pelabuhan gunung hutan pantai musim").split()
+
+# Records every state the page goes through, with the results shown at that moment.
+WATCH_STATES = """
+window.__states = [];
+new MutationObserver(() => {
+  const state = document.documentElement.getAttribute('data-search-state');
+  if (state) window.__states.push([state, document.querySelectorAll('.search-result').length]);
+}).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-search-state']});
+"""
+
+# Pagefind's own API, without the page: one index, and the same shards merged by mergeIndex.
+PLAIN = """async ([single, shards, term]) => {
+  const pf = await import(single + 'pagefind.js');
+  const one = pf.createInstance({basePath: single, baseUrl: '/'});
+  await one.init();
+  const a = await one.search(term);
+  const merged = pf.createInstance({basePath: shards[0], baseUrl: '/'});
+  await merged.init();
+  for (const path of shards.slice(1)) await merged.mergeIndex(path);
+  const b = await merged.search(term);
+  const urls = await Promise.all(b.results.slice(0, 20).map(r => r.data().then(d => d.url)));
+  return {single: a.results.map(r => r.id), merged: b.results.map(r => r.id), urls};
+}"""
+
+
+def make_archive(root: Path, count: int = ARTICLES) -> Path:
+    """`count` stories over 2021 to late 2023; "banjir" in every third, "kemarau" rare."""
+    rng = random.Random(24)
+    (root / "content/articles").mkdir(parents=True)
+    (root / "site.toml").write_text(
+        'title = "Warta Uji"\nbase_url = "https://example.org/"\nlanguage = "id"\ntimezone = "Asia/Jakarta"\n\n'
+        '[sections]\nkota = "Kota"\nsains = "Sains"\n\n[related]\ncount = 2\n', encoding="utf-8")
+    for i in range(count):
+        when = date(2021, 1, 1) + timedelta(days=i * 1000 // count)  # up to late September 2023
+        year, month, mday = when.year, when.month, when.day
+        words = rng.sample(WORDS, 6) + (["banjir"] * rng.randint(1, 4) if i % 3 == 0 else [])
+        rng.shuffle(words)
+        folder = root / "content/articles" / str(year)
+        folder.mkdir(exist_ok=True)
+        (folder / f"kabar-{i:04d}.md").write_text(
+            f"---\ntitle: Kabar {i} {words[0]}\ndate: {year}-{month:02d}-{mday:02d} {8 + i % 10:02d}:{i % 60:02d}\n"
+            f"section: {'kota' if i % 2 else 'sains'}\nreporter: Wartawan {i % 7}\ntags: [uji]\n---\n\n"
+            f"Warga {' '.join(words)} pagi ini.\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The archive built twice into one folder: sharded (public/) and as one index (single/)."""
+    root = tmp_path_factory.mktemp("progressive")
+    site = make_archive(root / "site")
+    with (site / "site.toml").open("a", encoding="utf-8") as toml:
+        toml.write("\n[search]\nshard_threshold = 500\nrecent_shard = 150\n")
+    served = root / "served"
+    report = build_into(site, served, search=True)
+    assert len(report.search.shards) >= 4 and report.search.pages == ARTICLES
+    single = root / "single"
+    toml = (site / "site.toml").read_text().replace("recent_shard = 150", f"recent_shard = {ARTICLES}")
+    (site / "site.toml").write_text(toml)
+    assert build_into(site, single, search=True).search.shards == ()
+    shutil.copytree(single / "pagefind", served / "single-index")
+    return served
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_results_appear_newest_shard_first_then_complete(browser, archive: Path) -> None:
+    with serve(archive) as url:
+        page = browser.new_page(locale="id-ID")
+        page.add_init_script(WATCH_STATES)
+        page.goto(url + "cari/?q=banjir")
+        page.wait_for_function("document.documentElement.dataset.searchState === 'complete'")
+        states = page.evaluate("window.__states")
+        names = [state for state, _ in states]
+        assert names[0] == "searching" and "partial" in names and names[-1] == "complete"
+        assert names.index("partial") < names.index("complete")
+        partial_shown = states[names.index("partial")][1]
+        assert partial_shown > 0  # the newest shard's results were on screen before the rest
+        status = page.locator("[data-search-status]").inner_text()
+        count = int(page.locator("[data-search-count]").get_attribute("data-search-count"))
+        assert status == f"Ditemukan {count:,} berita".replace(",", ".") and count == 400
+        page.close()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_the_final_list_equals_a_plain_pagefind_search(browser, archive: Path) -> None:
+    import json
+
+    shards = [f"/pagefind/{s['bundle']}" for s in json.loads((archive / "pagefind/shards.json").read_text())["shards"]]
+    with serve(archive) as url:
+        page, problems = open_page(browser, url + "cari/?q=banjir")
+        shown = result_links(page, 10)
+        page.locator("[data-search-more]").click()
+        page.wait_for_function("document.querySelectorAll('.search-result').length === 20")
+        shown = [page.locator(".search-result-title a").nth(i).get_attribute("href") for i in range(20)]
+        plain = page.evaluate(PLAIN, ["/single-index/", shards, "banjir"])
+        # The same stories as one index finds, and in the order Pagefind itself merges the shards.
+        assert sorted(plain["merged"]) == sorted(plain["single"]) and len(plain["single"]) == 400
+        assert shown == plain["urls"]
+        assert int(page.locator("[data-search-count]").get_attribute("data-search-count")) == len(plain["single"])
+        assert problems == []
+        page.close()
