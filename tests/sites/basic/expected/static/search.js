@@ -194,7 +194,7 @@ async function start(page) {
     more.hidden = visible >= shown.length;
     empty.hidden = shown.length > 0;
     if (shown.length === 0) status.textContent = strings.none.replace("{term}", term);
-    else say(shown.length === 1 ? strings.count_one.replace("1", "{count}") : strings.count, shown.length);
+    else say(shown.length === 1 ? strings.count_one : strings.count, shown.length);
     setState("complete");
     if (focusResults && shown.length && document.activeElement !== region) region.focus();
   }
