@@ -39,9 +39,9 @@ RARE_MIN_STORIES = 3
 def make_corpus(site: Path, articles: int) -> None:
     """Write `articles` generated stories into `site` with this repository's corpus generator."""
     generator = REPO / "benchmarks/archive_corpus.py"
-    if not generator.is_file():
-        sys.exit(f"{generator} is missing: give an existing site folder with --site")
-    run([sys.executable, str(generator), str(site), "--articles", str(articles)])
+    # Lead photos, so that results carry thumbnails as a newsroom's do (40 shared, as in
+    # docs/performance.md).
+    run([sys.executable, str(generator), str(site), "--articles", str(articles), "--images", "40"])
 
 
 def run(command: list[str]) -> None:
@@ -78,7 +78,8 @@ def archive(work: Path, articles: int | None, site: Path | None = None, rebuild:
     digest = _digest(site)
     if rebuild or not stamp.is_file() or stamp.read_text() != digest or not (out / "pagefind").is_dir():
         print(f"building {site} into {out} with search", flush=True)
-        run([sys.executable, "-m", "generator", "build", "--source", str(site), "--out", str(out), "--quiet"])
+        clean = ["--clean"] if rebuild else []
+        run([sys.executable, "-m", "generator", "build", "--source", str(site), "--out", str(out), "--quiet", *clean])
         stamp.write_text(digest)
     else:
         print(f"reusing {out} (built from the same site, generator and theme)", flush=True)
@@ -121,64 +122,82 @@ class Query:
 
     label: str  # "common", "medium 2 words", …
     text: str
-    # Stories holding its words, the last one also as the start of a longer word, as
-    # Pagefind matches (it also stems, so its counts are a little higher).
+    # Stories matching as Pagefind matches: every word by its stem, the last one also as
+    # the start of a longer stem.
     stories: int
 
 
 class _Matcher:
-    """Which stories a query matches, the way Pagefind does (the last word as a prefix too)."""
+    """Which stories a query of stems matches, the way Pagefind does (the last one as a prefix too)."""
 
     def __init__(self, stories: list[frozenset[str]]) -> None:
         self.postings: dict[str, set[int]] = collections.defaultdict(set)
-        for i, words in enumerate(stories):
-            for w in words:
-                self.postings[w].add(i)
+        for i, stems in enumerate(stories):
+            for s in stems:
+                self.postings[s].add(i)
         self.vocabulary = sorted(self.postings)
 
-    def stories(self, words: list[str]) -> set[int]:
-        """Ids of the stories matching all `words`."""
-        *exact, last = words
+    def stories(self, stems: list[str]) -> set[int]:
+        """Ids of the stories matching all `stems`."""
+        *exact, last = stems
         lo = bisect.bisect_left(self.vocabulary, last)
         hi = bisect.bisect_left(self.vocabulary, last + "\uffff")
-        found = set().union(*(self.postings[w] for w in self.vocabulary[lo:hi]))
-        for w in exact:
-            found &= self.postings.get(w, set())
+        found = set().union(*(self.postings[s] for s in self.vocabulary[lo:hi]))
+        for s in exact:
+            found &= self.postings.get(s, set())
         return found
 
 
-def pick_queries(stories: list[frozenset[str]], per_class: int = 1) -> list[Query]:
+def _stemmed(stories: list[frozenset[str]], language: str) -> tuple[list[frozenset[str]], dict[str, str]]:
+    """The stories as sets of stems (Snowball's, as Pagefind stems), and how to spell each in a query."""
+    from generator.related.stems import algorithm
+
+    name = algorithm(language)
+    stemmer = __import__("snowballstemmer").stemmer(name) if name else None
+    stem = {w: stemmer.stemWord(w) if stemmer else w for w in {w for words in stories for w in words}}
+    spellings: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+    for words in stories:
+        for w in words:
+            spellings[stem[w]][w] += 1
+    # A reader types the root ("beli", not "berbelii") where the text has it on its own.
+    spelling = {s: s if s in forms else min(forms, key=lambda w: (-forms[w], w)) for s, forms in spellings.items()}
+    return [frozenset(stem[w] for w in words) for words in stories], spelling
+
+
+def pick_queries(stories: list[frozenset[str]], per_class: int = 1, language: str = "id") -> list[Query]:
     """One- and two-word queries per class (common, medium, rare), from the stories' own words."""
     from generator.related.stopwords import STOP_WORDS
 
-    matcher = _Matcher(stories)
-    df = {w: len(ids) for w, ids in matcher.postings.items()}
+    stems, spelling = _stemmed(stories, language)
+    matcher = _Matcher(stems)
+    df = {s: len(ids) for s, ids in matcher.postings.items()}
     n = len(stories)
-    candidates = [w for w, c in df.items() if w not in STOP_WORDS and c >= 2]
+    candidates = [s for s, c in df.items() if spelling[s] not in STOP_WORDS and s not in STOP_WORDS and c >= 2]
     # Ranked by exact counts first (cheap), then the front of each ranking by what Pagefind
-    # would match: a word that begins many longer words matches far more stories than it is in.
-    common = sorted((w for w in candidates if df[w] <= COMMON_MAX * n), key=lambda w: (-df[w], w))[:30]
-    ranked = {"common": sorted((w for w in common if len(matcher.stories([w])) <= COMMON_MAX * n),
-                               key=lambda w: (-len(matcher.stories([w])), w))}
+    # would match: a stem that begins many longer ones matches far more stories than it is in.
+    common = sorted((s for s in candidates if df[s] <= COMMON_MAX * n), key=lambda s: (-df[s], s))[:30]
+    ranked = {"common": sorted((s for s in common if len(matcher.stories([s])) <= COMMON_MAX * n),
+                               key=lambda s: (-len(matcher.stories([s])), s))}
     for label, target in (("medium", TARGETS["medium"] * n), ("rare", max(RARE_MIN_STORIES, TARGETS["rare"] * n))):
-        near = sorted((w for w in candidates if df[w] >= RARE_MIN_STORIES or label != "rare"),
-                      key=lambda w: (abs(df[w] - target), w))[:200]
-        ranked[label] = sorted(near, key=lambda w: (abs(len(matcher.stories([w])) - target), w))
+        near = sorted((s for s in candidates if df[s] >= RARE_MIN_STORIES or label != "rare"),
+                      key=lambda s: (abs(df[s] - target), s))[:200]
+        ranked[label] = sorted(near, key=lambda s: (abs(len(matcher.stories([s])) - target), s))
     queries: list[Query] = []
-    for label, words in ranked.items():
-        ones = words[:per_class]
-        queries += [Query(label, w, len(matcher.stories([w]))) for w in ones]
-        for w in ones:
+    for label, ranking in ranked.items():
+        ones = ranking[:per_class]
+        queries += [Query(label, spelling[s], len(matcher.stories([s]))) for s in ones]
+        for s in ones:
             # The partner is never another query of the class, so no pair comes twice.
-            partner = _partner(w, stories, matcher.postings[w], set(words), STOP_WORDS | set(ones))
+            partner = _partner(s, stems, matcher.postings[s], set(ranking), STOP_WORDS | set(ones))
             if partner:
-                queries.append(Query(f"{label} 2 words", f"{w} {partner}", len(matcher.stories([w, partner]))))
+                queries.append(Query(f"{label} 2 words", f"{spelling[s]} {spelling[partner]}",
+                                     len(matcher.stories([s, partner]))))
     return queries
 
 
-def _partner(word: str, stories: list[frozenset[str]], holding: set[int], same_class: set[str],
+def _partner(stem: str, stories: list[frozenset[str]], holding: set[int], same_class: set[str],
              stop: frozenset[str] | set[str]) -> str | None:
-    """The word of the same class found most often beside `word` (a reader's second word)."""
-    beside = collections.Counter(w for i in holding for w in stories[i] if w != word and w not in stop)
-    pool = [w for w in beside if w in same_class] or list(beside)
-    return max(pool, key=lambda w: (beside[w], w)) if pool else None
+    """The stem of the same class found most often beside `stem` (a reader's second word)."""
+    beside = collections.Counter(s for i in holding for s in stories[i] if s != stem and s not in stop)
+    pool = [s for s in beside if s in same_class] or list(beside)
+    return max(pool, key=lambda s: (beside[s], s)) if pool else None

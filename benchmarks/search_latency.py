@@ -6,8 +6,8 @@ runs reuse the build while the corpus, generator and theme are unchanged):
     .venv/bin/python benchmarks/search_latency.py 10000 --work "$WORK"
     .venv/bin/python benchmarks/search_latency.py --site path/to/site --work "$WORK"
 
-1. Makes WORK/site-N with benchmarks/archive_corpus.py (or takes --site) and builds it
-   with search (search_archive.py).
+1. Makes WORK/site-N with `benchmarks/archive_corpus.py WORK/site-N --articles N
+   --images 40` (or takes --site) and builds it with search (search_archive.py).
 2. Picks queries from the built stories' own text by document frequency: common (the
    archive's most frequent words, stop words aside), medium (in ~3 % of the stories) and
    rare (~0.3 %, at least 3), each alone and with the word most often found beside it.
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder for the corpus, the build and the results (default: %(default)s)")
     parser.add_argument("--per-class", type=int, default=1, help="one-word queries per class (default: 1)")
     parser.add_argument("--label", default="run", help="names the result files (default: %(default)s)")
-    parser.add_argument("--rebuild", action="store_true", help="build again even if an identical build is there")
+    parser.add_argument("--rebuild", action="store_true", help="build again from scratch (--clean), even if an identical build is there")
     parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium",
                         help="the Chromium executable (default: %(default)s)")
     args = parser.parse_args(argv)
