@@ -53,13 +53,14 @@ def run(command: list[str]) -> None:
 
 
 def _digest(site: Path) -> str:
-    """What the built output depends on: the site's files, the generator's and the theme's."""
+    """What the built output depends on: the bytes of the site's, the generator's and the theme's files."""
     h = hashlib.sha256()
     for root in (site, REPO / "generator", REPO / "themes"):
         for path in sorted(root.rglob("*")):
             if path.is_file() and ".sitegen" not in path.parts and "__pycache__" not in path.parts:
-                stat = path.stat()
-                h.update(f"{path.relative_to(root)}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+                # Contents, not times: another checkout of the same commit reuses the build.
+                h.update(f"{path.relative_to(root)}\0".encode())
+                h.update(hashlib.sha256(path.read_bytes()).digest())
     return h.hexdigest()
 
 

@@ -59,7 +59,11 @@ PROBE = """(() => {
     if (text !== seen) { const e = [now, text, null]; b.counts.push(e); painted(e); }
     if (b.firstSeen === null) {
       // Layout is read only until the first item shows, to disturb the page as little as possible.
-      const item = Array.from(document.querySelectorAll(RESULTS)).find(li => li.getClientRects().length > 0);
+      // A result is shown when its link is: an empty placeholder item is not a result yet.
+      const item = Array.from(document.querySelectorAll(RESULTS)).find(li => {
+        const a = li.querySelector("a[href]");
+        return a && a.textContent.trim() && a.getClientRects().length > 0;
+      });
       if (item) {
         b.firstSeen = [now, "", null];
         painted(b.firstSeen);
