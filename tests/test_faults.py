@@ -44,8 +44,12 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 
 def leftovers(out: Path) -> list[str]:
-    """Working folders of a build beside the output (staging, update, backup, search mirror)."""
-    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}."))
+    """Working folders of a build beside the output (staging, update, backup, search mirror).
+
+    Not a replaced output being deleted in the background (`.NAME.trash-PID`): that it
+    goes is tests/test_trash.py's to check."""
+    return sorted(p.name for p in out.parent.iterdir()
+                  if p.name.startswith(f".{out.name}.") and not p.name.startswith(f".{out.name}.trash-"))
 
 
 def edit_titles(site: Path, marker: str) -> None:

@@ -18,6 +18,8 @@ from types import TracebackType
 from typing import Iterable, Iterator
 
 from generator.errors import BuildError, Diagnostic
+from generator.output.trash import KIND as TRASH
+from generator.output.trash import delete_later, trash_path
 from generator.urls import output_path
 
 
@@ -108,8 +110,16 @@ class Staging(_Writer):
                 if moved:  # put the old output back before reporting the failure
                     os.replace(old, self.out)
                 raise
-        if old.exists():  # interrupted here, the next build removes the rest (remove_stale)
-            shutil.rmtree(old, ignore_errors=True)
+        if old.exists():
+            # Deleted by a detached process, the build goes on; interrupted before the
+            # rename, or the deleter killed, the next build deletes it (remove_stale).
+            trash = trash_path(self.out)
+            try:
+                os.replace(old, trash)
+            except OSError:
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                delete_later(trash)
 
 
 class Update(_Writer):
@@ -248,11 +258,15 @@ def remove_stale(out: Path) -> list[str]:
         return removed
     for path in sorted(siblings):
         kind, _, pid = path.name.removeprefix(prefix).rpartition("-")
-        if not path.name.startswith(prefix) or kind not in ("staging", "update", "backup", "old", "search") \
+        if not path.name.startswith(prefix) or kind not in ("staging", "update", "backup", "old", "search", TRASH) \
                 or not pid.isdigit() or _running(int(pid)):
             continue
         if kind == "old" and not _exists(out):
             os.replace(path, out)  # killed between the two renames of a commit: the previous site
+            continue
+        if kind == TRASH:  # a replaced output whose deleter died: delete it without waiting, again
+            delete_later(path)
+            removed.append(path.name)
             continue
         _remove(path)
         removed.append(path.name)
