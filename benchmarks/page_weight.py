@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/page_weight.py --articles 10000 [--images 40] [--no-search] [--work DIR]
     .venv/bin/python benchmarks/page_weight.py --site PUBLIC --articles N   # measure a built folder
+    .venv/bin/python benchmarks/page_weight.py --articles 10000 --before      # the whitespace cut undone
 
 Makes the corpus with benchmarks/archive_corpus.py (reused from --work when it is there),
 builds it with `sitegen build --future --clean` (with the search index unless --no-search),
@@ -15,16 +16,21 @@ then prints, as Markdown tables:
   markup, the related list, the masthead and menu, the footer, inline scripts, and the
   whitespace at line starts and ends that compact_html (generator/render/compact.py) removes
   (0 once the build removes it).
+
+--before builds with the whitespace cut switched off (compact_html a no-op, JSON-LD with
+blanks after ',' and ':'), for the size before it, from the same code and theme.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -33,6 +39,7 @@ CORPUS = Path(__file__).resolve().parent / "archive_corpus.py"
 GIB = 1024 ** 3
 
 from generator.output.limits import format_size, kind_of, output_sizes  # noqa: E402
+from generator.render.compact import compact_html  # noqa: E402
 
 PARTS = {
     "head (meta tags, JSON-LD included)": re.compile(r"<head>.*?</head>", re.S),
@@ -43,7 +50,20 @@ PARTS = {
     "site footer": re.compile(r"<footer class=\"site-footer\".*?</footer>", re.S),
     "inline scripts": re.compile(r"<script>(?!</script>).*?</script>", re.S),
 }
-INDENT = re.compile(r"[ \t]*\n[ \t\n]*")
+AFTER = "import sys; from generator.cli import main; sys.exit(main(sys.argv[1:]))"
+# The build as it was before the whitespace cut: the workers are forked, so they inherit the patch.
+BEFORE = """import sys
+import generator.render.renderer as renderer
+renderer.compact_html = lambda text: text
+made = renderer.make_environment
+def indented_json(*args, **kwargs):
+    env = made(*args, **kwargs)
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True}
+    return env
+renderer.make_environment = indented_json
+from generator.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
 
 
 def page_kind(rel: str, sections: set[str]) -> str:
@@ -51,7 +71,7 @@ def page_kind(rel: str, sections: set[str]) -> str:
     parts = rel.split("/")
     if rel == "index.html":
         return "home"
-    if parts[0] in sections and len(parts) == 5:
+    if parts[0] in sections and len(parts) == 5 and not parts[3].isdigit():
         return "article"
     if parts[0] in sections:
         return "section listing"
@@ -59,8 +79,8 @@ def page_kind(rel: str, sections: set[str]) -> str:
 
 
 def whitespace(text: str) -> int:
-    """Bytes that collapsing each line break with the blanks around it into one newline removes."""
-    return sum(len(m.group(0)) - 1 for m in INDENT.finditer(text))
+    """Bytes compact_html would remove (0 for a page the build already compacted)."""
+    return len(text.encode()) - len(compact_html(text).encode())
 
 
 def measure(public: Path, articles: int) -> str:
@@ -79,7 +99,9 @@ def measure(public: Path, articles: int) -> str:
              "| kind | files | bytes | share |", "|---|---|---|---|"]
     for kind, (count, size) in sorted(kinds.items(), key=lambda k: -k[1][1]):
         lines.append(f"| {kind} | {count:,} | {format_size(size)} | {100 * size / total:.1f}% |")
-    sections = {rel.split("/")[0] for rel in sizes if rel.count("/") == 4 and rel.endswith("/index.html")}
+    # Article pages are SECTION/YYYY/MM/SLUG/index.html; the listings' first segments are not sections.
+    sections = {rel.split("/")[0] for rel in sizes if re.fullmatch(r"[^/]+/\d{4}/\d{2}/[^/]+/index\.html", rel)}
+    sections -= {"arsip", "tag", "orang"}
     by_page: dict[str, list[int]] = {}
     part_sums: dict[str, dict[str, int]] = {"article": {}, "listing": {}}
     for rel in sorted(sizes):
@@ -120,6 +142,7 @@ def main() -> None:
     parser.add_argument("--no-search", action="store_true", help="build without the search index")
     parser.add_argument("--work", type=Path, default=None, help="work folder (corpus reused; default: a temporary one)")
     parser.add_argument("--site", type=Path, default=None, help="measure this built folder instead of building")
+    parser.add_argument("--before", action="store_true", help="build without the whitespace cut")
     args = parser.parse_args()
     if args.site is not None:
         print(measure(args.site, args.articles))
@@ -129,10 +152,13 @@ def main() -> None:
     if not (site / "site.toml").exists():
         subprocess.run([sys.executable, str(CORPUS), str(site), "--articles", str(args.articles),
                         "--images", str(args.images)], check=True, stdout=subprocess.DEVNULL)
-    public = work / "public"
-    command = [sys.executable, "-m", "generator", "build", "--source", str(site), "--out", str(public),
-               "--future", "--clean", "--quiet"] + (["--no-search"] if args.no_search else [])
-    subprocess.run(command, check=True, cwd=REPO, env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+    public = work / ("public-before" if args.before else "public")
+    build = ["build", "--source", str(site), "--out", str(public), "--future", "--clean", "--quiet"] \
+        + (["--no-search"] if args.no_search else [])
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", BEFORE if args.before else AFTER, *build], check=True, cwd=REPO,
+                   env={**os.environ, "PYTHONPATH": str(REPO)})
+    print(f"Built in {time.perf_counter() - start:.1f} s{' without the whitespace cut' if args.before else ''}.")
     print(measure(public, args.articles))
 
 

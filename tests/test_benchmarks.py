@@ -89,3 +89,15 @@ def test_no_benchmark_or_doc_needs_a_path_outside_the_repository() -> None:
                 text = path.read_text(encoding="utf-8")
                 offenders += [f"{path.relative_to(REPO)}: {m}" for m in ("../shared", "/work/") if m in text]
     assert offenders == []
+
+
+def test_page_weight_reports_a_built_site_by_kind_page_and_part(basic_site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    build_into(basic_site, out)
+    result = subprocess.run([sys.executable, str(REPO / "benchmarks" / "page_weight.py"), "--site", str(out),
+                             "--articles", "3"], check=True, capture_output=True, text=True).stdout
+    files = [p for p in out.rglob("*") if p.is_file()]
+    assert result.startswith(f"Output: {len(files):,} files, ")
+    assert re.search(r"^\| article \| 3 \| ", result, re.MULTILINE)
+    assert re.search(r"^\| whitespace \| 0\.0% \| 0\.0% \|$", result, re.MULTILINE)  # the build removed it
+    assert re.search(r"^\| related list \| [1-9]", result, re.MULTILINE)
