@@ -154,6 +154,17 @@ async function start(page) {
   }
 
   async function search(term, focusResults) {
+    try {
+      await run(term, focusResults);
+    } catch (error) {
+      // A shard that cannot be loaded (a half-deployed site, a network error): say so
+      // rather than leave the page searching forever.
+      unavailable();
+      status.textContent = "";
+    }
+  }
+
+  async function run(term, focusResults) {
     const mine = ++generation;
     keepQueryInUrl(term);
     more.hidden = true;
