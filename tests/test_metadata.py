@@ -54,7 +54,9 @@ def all_feeds(root: Path) -> list[Path]:
 
 def test_every_feed_parses_and_every_entry_is_complete(sample_public_subpath: Path) -> None:
     feeds = all_feeds(sample_public_subpath)
-    assert len(feeds) == 7  # the site and six sections
+    tags = len(list((sample_public_subpath / "tag").glob("*/index.html")))
+    people = len(list((sample_public_subpath / "orang").glob("*/index.html")))
+    assert len(feeds) == 7 + tags + people  # the site, six sections, each tag and each person
     for path in feeds:
         feed = feedparser.parse(path.read_bytes())
         assert feed.bozo == 0, (path, feed.get("bozo_exception"))
@@ -113,7 +115,7 @@ def test_json_ld_matches_the_page(sample_public_subpath: Path) -> None:
     assert len(pages) == 27
     for path in pages:
         parsed = head(path)
-        [raw] = parsed.jsonld
+        [raw, trail] = parsed.jsonld
         data = json.loads(raw)
         html = path.read_text(encoding="utf-8")
         assert data["@type"] == "NewsArticle"
@@ -155,3 +157,19 @@ def test_every_page_has_canonical_and_description(sample_public_subpath: Path) -
         meta = dict(parsed.meta)
         assert meta.get("description"), path
         assert [l for l in parsed.links if l.get("rel") == "canonical"], path
+
+
+def test_article_breadcrumbs_are_home_then_section_in_the_page_and_its_json_ld(sample_public_subpath: Path) -> None:
+    for path in article_pages(sample_public_subpath):
+        trail = json.loads(head(path).jsonld[1])
+        html = path.read_text(encoding="utf-8")
+        assert trail["@type"] == "BreadcrumbList"
+        items = trail["itemListElement"]
+        assert [i["position"] for i in items] == [1, 2, 3] and items[0] == {
+            "@type": "ListItem", "position": 1, "name": "Beranda", "item": BASE}
+        nav = re.search(r'<nav class="breadcrumbs"[^>]*>(.*?)</nav>', html, re.S).group(1)
+        shown = re.findall(r'<a href="([^"]+)">([^<]+)</a>', nav)
+        assert [(BASE + href.removeprefix("/arsip/"), name) for href, name in shown] == [
+            (i["item"], i["name"]) for i in items[:2]]
+        rel = path.relative_to(sample_public_subpath).as_posix().removesuffix("index.html")
+        assert items[2]["item"] == BASE + rel

@@ -26,9 +26,12 @@ _LOST = "sitegen_lost"  # key of the parser's env: [(0-based line, what is left 
 
 
 @lru_cache(maxsize=8)
-def _parser(safe: bool) -> MarkdownIt:
+def _parser(safe: bool, quotes: str = "") -> MarkdownIt:
     # Raw HTML is allowed by default: newsroom staff embed maps, videos and asides.
     md = MarkdownIt("commonmark", {"html": not safe, "maxNesting": MAX_NESTING})
+    if len(quotes) == 4:  # the theme's quotation marks for the site language, e.g. “”‘’
+        md.options.update(typographer=True, quotes=quotes)
+        md.enable("smartquotes")
     md.block.ruler.at("table", _table, {"alt": ["paragraph", "reference"]})  # as markdown-it has it
     tokenize = md.block.tokenize
 
@@ -91,9 +94,10 @@ def render_markdown(text: str, base_path: str = "/", safe: bool = False, images:
 
     `images` renders the body's images (responsive <picture>s and <figure>s). Text the
     parser would leave out raises BuildError at its line (`first_line` is the body's first
-    line in the file `path`). `strings` are the theme's UI strings (the labels of video embeds).
+    line in the file `path`). `strings` are the theme's UI strings (the labels of video embeds,
+    and `quotes`: the four typographic quotation marks that replace straight ones).
     """
-    md = _parser(safe)
+    md = _parser(safe, (strings or {}).get("quotes", ""))
     env: dict[str, Any] = {}
     tokens = md.parse(text, env)
     if env.get(_LOST):

@@ -202,7 +202,8 @@ def plan_groups(groups: Sequence[Group], template: str, kind: str, url_of: Any,
             # while the tag grows (see ListingPage).
             shown = summary if listing.is_newest else replace(summary, count=None)
             pages.append(Page(url=listing.url, template=template, source=f"{kind}:{group.name}",
-                              context={"group": shown, "listing": listing}, lastmod=_newest(listing.items)))
+                              context={"group": shown, "listing": listing, "feed_url": url_of(group.name) + "feed.xml"},
+                              lastmod=_newest(listing.items)))
     return pages
 
 
@@ -236,7 +237,7 @@ def plan_archives(site: SiteData, config: SiteConfig) -> list[Page]:
 
 
 def plan_feeds(site: SiteData, config: SiteConfig) -> list[Page]:
-    """Atom feeds: the whole site, and one per section."""
+    """Atom feeds: the whole site, and one per section, tag and person."""
     titles = {s.key: s.title for s in site.sections}
     pages = [Page(url="/feed.xml", source="feed", in_sitemap=False,
                   text=render_atom(title=config.title, feed_path="/feed.xml", page_path="/",
@@ -249,6 +250,14 @@ def plan_feeds(site: SiteData, config: SiteConfig) -> list[Page]:
                           text=render_atom(title=f"{section.title} | {config.title}", feed_path=first + "feed.xml",
                                            page_path=first, articles=groups.get(section.key, [])[:config.feed_items],
                                            config=config, section_titles=titles)))
+    # Readers follow a topic or a reporter too: a feed beside each tag's and person's page.
+    for groups_of, url_of, kind in ((site.tags, site.tag_url, "tag"), (site.people, site.person_url, "person")):
+        for group in groups_of:
+            first = url_of(group.name)
+            pages.append(Page(url=first + "feed.xml", source=f"feed:{kind}:{group.name}", in_sitemap=False,
+                              text=render_atom(title=f"{group.name} | {config.title}", feed_path=first + "feed.xml",
+                                               page_path=first, articles=group.articles[:config.feed_items],
+                                               config=config, section_titles=titles)))
     return pages
 
 

@@ -10,7 +10,7 @@ from generator.content.model import Article
 from generator.images.markup import body_image_hook
 from generator.plan.pages import Page, SiteData
 from generator.render.compact import compact_html
-from generator.render.seo import article_jsonld
+from generator.render.seo import article_jsonld, breadcrumbs_jsonld
 from generator.render.templates import Theme, make_environment, render_template
 
 
@@ -43,6 +43,8 @@ class Renderer:
             # person_urls) and the config, all in its fingerprint; made here, the plan of
             # 100,000 pages need not hold it.
             context["jsonld"] = article_jsonld(article, section, self.site, self.config)
+            context["breadcrumbs_jsonld"] = breadcrumbs_jsonld(article, section, self.strings.get("home", "Home"),
+                                                               self.site, self.config)
         if page.markdown is not None:
             owner = article if isinstance(article, Article) else page.context.get("page")
             context["content"] = render_markdown(page.markdown, self.config.base_path, self.safe,

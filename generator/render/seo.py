@@ -60,5 +60,14 @@ def article_jsonld(article: Article, section: Section, site: "SiteData", config:
     return data
 
 
+def breadcrumbs_jsonld(article: Article, section: Section, home_name: str, site: "SiteData",
+                       config: SiteConfig) -> dict[str, Any]:
+    """schema.org BreadcrumbList of an article page: home, its section, the story, as its breadcrumbs show."""
+    trail = [(home_name, "/"), (section.title, site.section_url(section.key)), (article.title, article.url)]
+    return {"@context": "https://schema.org", "@type": "BreadcrumbList",
+            "itemListElement": [{"@type": "ListItem", "position": n, "name": name, "item": absolute(config, path)}
+                                for n, (name, path) in enumerate(trail, start=1)]}
+
+
 def _person(name: str, site: "SiteData", config: SiteConfig) -> dict[str, str]:
     return {"@type": "Person", "name": name, "url": absolute(config, site.person_url(name))}

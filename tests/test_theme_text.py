@@ -1,0 +1,40 @@
+"""What the default theme writes into text: typographic quotes, dates that keep their zone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.content.markdown import render_markdown
+from generator.render.templates import load_theme
+from tests.conftest import build_into
+
+
+def test_straight_quotes_in_a_body_become_the_themes_typographic_ones() -> None:
+    html = render_markdown('Kata warga, "air naik cepat" dan \'pelan\'.', strings={"quotes": "“”‘’"})
+    assert "“air naik cepat”" in html and "‘pelan’" in html and '"' not in html.split(">", 1)[1]
+
+
+def test_without_quotes_in_the_theme_the_body_keeps_straight_quotes() -> None:
+    assert '"air"' in render_markdown('"air"', strings={}).replace("&quot;", '"')
+
+
+def test_code_keeps_straight_quotes() -> None:
+    html = render_markdown('`print("x")`', strings={"quotes": "“”‘’"})
+    assert "“" not in html
+
+
+def test_the_default_theme_gives_indonesian_and_english_quotes(basic_site: Path, tmp_path: Path) -> None:
+    from generator.config.options import BuildOptions
+    from generator.config.site import load_config
+    from tests.conftest import BUILD_TIME
+
+    config = load_config(BuildOptions(source=basic_site, out=tmp_path / "o", build_time=BUILD_TIME))
+    assert load_theme(config).strings["quotes"] == "“”‘’"
+
+
+def test_story_body_on_the_page_has_typographic_quotes(basic_site: Path, tmp_path: Path) -> None:
+    story = basic_site / "content/articles/2023/10/gerhana-bulan-terlihat.md"
+    story.write_text(story.read_text(encoding="utf-8") + '\nKata pengamat, "langit cerah sekali".\n', encoding="utf-8")
+    build_into(basic_site, tmp_path / "p")
+    html = next((tmp_path / "p").rglob("gerhana-bulan-terlihat/index.html")).read_text(encoding="utf-8")
+    assert "“langit cerah sekali”" in html
