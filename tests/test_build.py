@@ -65,7 +65,8 @@ def test_safe_mode_escapes_raw_html(basic_site: Path, tmp_path: Path) -> None:
     assert main(["build", "--source", str(basic_site), "--out", str(tmp_path / "p"), "--safe", "--quiet", "--no-search"]) == 0
     html = (tmp_path / "p/sains/2023/10/gerhana-bulan-terlihat/index.html").read_text()
     assert '<aside class="catatan">' not in html
-    assert "&lt;aside class=&quot;catatan&quot;&gt;" in html
+    # Shown as text, so its quotes are typographic like any other text's.
+    assert "&lt;aside class=“catatan”&gt;" in html
 
 
 def test_base_url_subpath_prefixes_every_link(basic_site: Path, tmp_path: Path) -> None:

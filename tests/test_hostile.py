@@ -161,10 +161,11 @@ def test_every_field_is_shown_as_the_text_that_was_written(hostile: Path) -> Non
 def test_json_ld_is_not_closed_early_and_gives_the_text_back(hostile: Path) -> None:
     raw = (hostile / ARTICLE).read_text(encoding="utf-8")
     blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', raw, re.S)
-    assert len(blocks) == 1
-    block = blocks[0]
-    assert "</script" not in block.lower() and "<!--" not in block and "<" not in block
-    data = json.loads(block)
+    assert len(blocks) == 2  # the NewsArticle and its BreadcrumbList
+    for block in blocks:
+        assert "</script" not in block.lower() and "<!--" not in block and "<" not in block
+    data = json.loads(blocks[0])
+    assert json.loads(blocks[1])["itemListElement"][-1]["name"] == HOSTILE["title"]
     assert data["headline"] == HOSTILE["title"]
     assert data["description"] == HOSTILE["summary"]
     assert [a["name"] for a in data["author"]] == [HOSTILE["reporter"]]
@@ -285,6 +286,6 @@ def test_raw_html_in_a_body_is_kept_but_escaped_with_safe(basic_site: Path, tmp_
     safe = parse(tmp_path / "safe/kota/2023/11/skrip/index.html")
     assert not any("alert" in text for _, text in safe.scripts)
     assert not any("onclick" in shape for shape in safe.shape)
-    assert "&lt;script&gt;alert(&#x27;badan&#x27;)&lt;/script&gt;" in safe_html or \
-           "&lt;script&gt;alert('badan')&lt;/script&gt;" in safe_html
-    assert "<script>alert('badan')</script>" in "".join(safe.text)  # shown as text, not run
+    # Shown as text, not run; as text, its quotes are typographic like any other text's.
+    assert "&lt;script&gt;alert(‘badan’)&lt;/script&gt;" in safe_html
+    assert "<script>alert(‘badan’)</script>" in "".join(safe.text)
