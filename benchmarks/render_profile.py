@@ -37,6 +37,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -87,12 +88,13 @@ def worker(planned: Plan, out: Path) -> tuple[Any, ...]:
     outputs = [Output(rel=str(output_path(p.url)), fingerprint="", page=p) for p in planned.pages]
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
-    return renderer, out, out, outputs, {out}  # the last: folders known to exist
+    # Then the folders known to exist, and the base URL the page links are read against.
+    return renderer, out, out, outputs, {out}, urlsplit(planned.config.base_url)
 
 
 def render_one(position: int, shared: tuple[Any, ...]) -> None:
     """Render and write one page as a worker does."""
-    ((rel, problems),) = _render_chunk([position], shared)
+    ((rel, problems, _links),) = _render_chunk([position], shared)
     if problems:
         raise SystemExit(f"{rel}: {problems[0]}")
 

@@ -11,6 +11,7 @@ switched only when everything succeeded.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from dataclasses import dataclass, field
@@ -24,8 +25,9 @@ from generator.config.site import SiteConfig
 from generator.content.discover import KnownStamps
 from generator.content.model import Article, Content
 from generator.content.photos import alt_diagnostics
-from generator.errors import Diagnostic, raise_if_errors
+from generator.errors import BuildError, Diagnostic, raise_if_errors, sort_key
 from generator.images.variants import variant_settings
+from generator.linkcheck import BOOK_KEY, LinkBook, build_links, in_mode, left_out
 from generator.output.cache import BuildCache, Manifest, Memory
 from generator.output.files import Output, fingerprint_outputs, theme_digest
 from generator.output.fingerprint import Fingerprinter
@@ -40,6 +42,7 @@ from generator.output.limits import (
     sizes_after,
     total_warning,
 )
+from generator.output.links import PageLinks
 from generator.output.lock import output_lock
 from generator.output.safeload import decode_words, encode_words
 from generator.output.switch import Staging, Update, check_output_folder, recover, remove_stale
@@ -110,6 +113,7 @@ def build(options: BuildOptions, progress: Progress | None = None, limits: SizeL
 def _build(options: BuildOptions, progress: Progress | None, limits: SizeLimits | None,
            memory: Memory | None, need_plan: bool) -> BuildReport:
     report = BuildReport(future=options.future)
+    fresh: dict[str, PageLinks] = {}  # the links and ids of each HTML page rendered
     progress = progress or Progress()
     jobs = options.jobs or default_jobs()
     opened: dict[str, Any] = {}
@@ -124,12 +128,13 @@ def _build(options: BuildOptions, progress: Progress | None, limits: SizeLimits 
         known = opened["known"] = None if options.clean else cache.load_stamps()
         return known
 
-    loaded = load(options, report.timed, known=open_cache)
+    loaded = load(options, report.timed, known=open_cache, defer=True)
     cache: BuildCache = opened["cache"]
     manifest: Manifest | None = opened["manifest"]
     scanned_ns = opened["scanned_ns"]
     config, sources, theme = loaded.config, loaded.sources, loaded.theme
     limits = limits or limits_for(config)
+    broken_mode = options.broken_links or config.links.broken
     if scanned_ns is not None:
         record = sources.record(scanned_ns)
         known = opened["known"]
@@ -145,10 +150,12 @@ def _build(options: BuildOptions, progress: Progress | None, limits: SizeLimits 
     # What the last build reported; without it (killed before saving it), build again.
     summary = cache.load_pickle(cache.summary_path, inputs) if manifest is not None else None
     if summary is not None and manifest.inputs == inputs and _still_valid(manifest, options.build_time) \
-            and not need_plan:
+            and not need_plan and not loaded.config_errors:
         report.unchanged = len(manifest.files)
         report.scheduled = summary["scheduled"]
         report.warnings = alt_diagnostics(summary["unlabelled"], options.source, options.strict)
+        # Broken links found before are still there, an error again if the mode is now "error".
+        report.warnings += in_mode([Diagnostic(*fields) for fields in summary.get("links", ())], broken_mode)
         raise_if_errors(report.warnings)  # --strict: still an error when nothing changed
         return report
 
@@ -157,10 +164,13 @@ def _build(options: BuildOptions, progress: Progress | None, limits: SizeLimits 
     parsed = None if options.clean else cache.load_pickle(cache.parse_path, parse_key)
     entries = dict(parsed["entries"]) if parsed else {}
     before = dict(entries)
-    stories = read(loaded, jobs, report.timed, parsed=entries)
+    stories = read(loaded, jobs, report.timed, parsed=entries, defer=True)  # errors reported with the links'
     if entries.keys() != before.keys() or any(entries[k] is not before[k] for k in entries):
         cache.save_pickle(cache.parse_path, parse_key, {"entries": entries})
-    raise_if_errors(stories.warnings)  # with --strict they are errors
+    if any(d.severity == "error" for d in stories.warnings):  # with --strict they are errors
+        raise BuildError(sorted([*stories.problems, *stories.warnings], key=sort_key))
+    skip = left_out(stories.problems)
+    deferred = list(stories.problems)  # raised with the broken links, before the switch
     planned = plan(loaded, stories, report.timed,
                    related=lambda content, config: related_lists(content, config, cache, fp, options.clean))
     content, pages = planned.content, planned.pages
@@ -178,7 +188,10 @@ def _build(options: BuildOptions, progress: Progress | None, limits: SizeLimits 
         cache.forget_manifest()  # the old manifest no longer describes what will be there
         with Staging(options.out) as staging:
             report.written += write_outputs(outputs, renderer, staging, jobs, progress, report.timed,
-                                            thorough=options.clean)
+                                            thorough=options.clean, links=fresh)
+            book, link_diags = report.timed("links", lambda: build_links(None, fresh, outputs, (), options, config,
+                                                                         content, lambda rel: None, skip))
+            raise_if_errors([*deferred, *in_mode(link_diags, broken_mode)])  # before the switch: the old output stays
             report.changed += [o.rel for o in outputs]
             if options.search:
                 indexed = report.timed("search", lambda: index(
@@ -194,7 +207,12 @@ def _build(options: BuildOptions, progress: Progress | None, limits: SizeLimits 
         removed = [rel for rel in manifest.files if rel not in current]
         stale_index = [SEARCH_DIR] if not options.search and (options.out / SEARCH_DIR).exists() else []
         with Update(options.out, cache.journal_path) as update:
-            report.written += write_outputs(changed, renderer, update, jobs, progress, report.timed)
+            report.written += write_outputs(changed, renderer, update, jobs, progress, report.timed, links=fresh)
+            old_book = LinkBook.from_cache(cache.load_pickle(cache.links_path, BOOK_KEY))
+            book, link_diags = report.timed("links", lambda: build_links(
+                old_book, fresh, outputs, removed, options, config, content, lambda rel: _read(options.out / rel),
+                skip))
+            raise_if_errors([*deferred, *in_mode(link_diags, broken_mode)])  # before the switch: the old output stays
             report.changed += [o.rel for o in changed]
             if options.search:
                 # Into the update, from its new pages and the output's unchanged ones: the shards
@@ -219,11 +237,13 @@ def _build(options: BuildOptions, progress: Progress | None, limits: SizeLimits 
         report.unchanged = len(outputs) - len(changed)
         report.removed = len(removed)
         report.changed += removed
+    cache.save_pickle(cache.links_path, BOOK_KEY, book.to_cache())
     cache.save_pickle(cache.summary_path, inputs, {
-        "scheduled": content.scheduled, "unlabelled": list(stories.unlabelled)})
+        "scheduled": content.scheduled, "unlabelled": list(stories.unlabelled),
+        "links": [dataclasses.astuple(d) for d in link_diags]})
     report.output_bytes, size_warnings = total_warning(sizes, limits, options.out)
     report.size = size_summary(sizes, limits) if limits.check else None
-    report.warnings = list(stories.warnings) + size_warnings
+    report.warnings = list(stories.warnings) + size_warnings + in_mode(link_diags, broken_mode)
     report.scheduled = content.scheduled
     report.articles = len(content.articles)
     report.pages = len(pages)
@@ -278,6 +298,14 @@ def _scratch(out: Path) -> Path:
     """The folder of page links Pagefind reads: beside the output, named by process, so
     that the next build removes what a killed one left (switch.remove_stale)."""
     return out.parent / f".{out.name}.search-{os.getpid()}"
+
+
+def _read(path: Path) -> str | None:
+    """A page of the output, None when it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _still_valid(manifest: Manifest, build_time: datetime) -> bool:

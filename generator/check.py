@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Sequence
 from urllib.parse import urlsplit
 
 from generator.config.options import BuildOptions
-from generator.config.site import SiteConfig
-from generator.content.links import links_in
-from generator.content.markdown import LinkRef, body_links
 from generator.content.model import Article
 from generator.content.placeholders import placeholder_diagnostics
-from generator.errors import BuildError, Diagnostic, raise_if_errors, sort_key, suggest
+from generator.errors import BuildError, Diagnostic, raise_if_errors, sort_key
 from generator.images.variants import Planned, plan_variants
+from generator.linkcheck import in_mode, left_out, link_diagnostics
 from generator.output.files import Output, static_files
 from generator.output.limits import SizeLimits, SizeSummary, limits_for, output_origins, size_errors, size_summary, total_warning
-from generator.output.links import exists, target_of
+from generator.output.links import PageLinks, broken_in, page_links
 from generator.parallel import default_jobs, map_chunks
 from generator.pipeline import front_half
 from generator.plan.pages import Page
@@ -50,7 +47,7 @@ def check(options: BuildOptions, limits: SizeLimits | None = None) -> CheckRepor
     """
     report = CheckReport(future=options.future)
     jobs = options.jobs or default_jobs()
-    planned = front_half(options, jobs)
+    planned = front_half(options, jobs, defer=True)  # a story's errors do not hide the links' errors
     limits = limits or limits_for(planned.config)
     config, theme, content, pages = planned.config, planned.loaded.theme, planned.content, planned.pages
     files = static_files(theme, content, planned.loaded.sources, config)
@@ -60,28 +57,30 @@ def check(options: BuildOptions, limits: SizeLimits | None = None) -> CheckRepor
     targets = frozenset(page_rels) | {rel for _, rel in files} | {p.rel for p in variants}
     prefixes = (BUNDLE_DIR + "/",) if options.search else ()
     results = map_chunks(_check_chunk, list(range(len(pages))), jobs,
-                         shared=(renderer, pages, targets, prefixes, urlsplit(config.base_url)))
-    diags: list[Diagnostic] = list(planned.stories.warnings)  # an image without alt text (an error with --strict)
+                         shared=(renderer, pages, page_rels, urlsplit(config.base_url)))
+    # The errors of stories left out, and an image without alt text (an error with --strict).
+    diags: list[Diagnostic] = [*planned.stories.problems, *planned.stories.warnings]
     # A published or scheduled story with the archetype's placeholder text (an error with --strict).
     diags += placeholder_diagnostics((*content.articles, *content.scheduled), options.strict)
     sizes: dict[str, int] = {}
     scheduled = {str(output_path(a.url)): a for a in content.scheduled if not options.future}
-    from_templates: dict[tuple[str, str], list[str]] = {}
-    for index, problems, broken, size, links in results:
-        page = pages[index]
+    records: dict[str, PageLinks] = {}
+    for index, problems, record, size in results:
         diags.extend(d for d in problems if d not in diags)
         sizes[page_rels[index]] = size
-        report.links += links
-        for link, rel in broken:
-            diag = _broken_link(page, link, rel, config, targets, scheduled.get(rel), options.safe)
-            if diag is not None:
-                diags.append(diag)
-            else:
-                from_templates.setdefault((page.template or page.source, link), []).append(page.url)
-    for (template, link), urls in from_templates.items():
-        others = f" (and {len(urls) - 1} other page{'s' if len(urls) > 2 else ''})" if len(urls) > 1 else ""
-        diags.append(Diagnostic(f"theme:{template}", f"link to {link} on {urls[0]}{others} names no page or file "
-                                "of the site", hint="check the link in the template"))
+        if record is not None:
+            records[page_rels[index]] = record
+            report.links += len(record.links)
+
+    def ids_of(rel: str) -> frozenset[str] | None:
+        record = records.get(rel)
+        return None if record is None else record.ids
+
+    broken = [(pages[index], *found) for index, rel in enumerate(page_rels) if rel in records
+              for found in broken_in(records[rel], targets, prefixes, ids_of)]
+    skip = left_out(planned.stories.problems)
+    diags += in_mode(link_diagnostics(broken, config, targets, scheduled, options.safe, ids_of, skip),
+                     options.broken_links or config.links.broken)
     for src, rel in files:
         sizes[rel] = src.stat().st_size
     for variant in variants:  # made by the build: the cached file's size, else an estimate from its pixels
@@ -111,64 +110,19 @@ def _variant_size(variant: Planned) -> int:
         return int(variant.width * variant.height * 0.12)
 
 
-def _check_chunk(indexes: list[int], shared: tuple[Renderer, Sequence[Page], frozenset[str], tuple[str, ...], Any]
-                 ) -> list[tuple[int, tuple[Diagnostic, ...], list[tuple[str, str]], int, int]]:
-    """Render pages in memory; per page its problems, broken internal links, size and link count."""
-    renderer, pages, targets, prefixes, base = shared
-    results = []
+def _check_chunk(indexes: list[int], shared: tuple[Renderer, Sequence[Page], Sequence[str], Any]
+                 ) -> list[tuple[int, tuple[Diagnostic, ...], PageLinks | None, int]]:
+    """Render pages in memory; per page its problems, its links and ids (HTML pages) and size."""
+    renderer, pages, page_rels, base = shared
+    results: list[tuple[int, tuple[Diagnostic, ...], PageLinks | None, int]] = []
     for index in indexes:
         page = pages[index]
         try:
             text = renderer.render(page)
         except BuildError as exc:
-            results.append((index, exc.diagnostics, [], 0, 0))
+            results.append((index, exc.diagnostics, None, 0))
             continue
-        broken: list[tuple[str, str]] = []
-        links = 0
-        if page.template is not None:  # HTML pages; feeds and sitemaps hold absolute URLs only
-            for link in links_in(text):
-                rel = target_of(link, page.url, base)
-                if rel is None:
-                    continue
-                links += 1
-                if not exists(rel, targets, prefixes):
-                    broken.append((link, rel))
-        results.append((index, (), broken, len(text.encode("utf-8")), links))
+        # HTML pages only: feeds and sitemaps hold absolute URLs only
+        record = page_links(text, page.url, page_rels[index], base) if page.template is not None else None
+        results.append((index, (), record, len(text.encode("utf-8"))))
     return results
-
-
-@lru_cache(maxsize=16)  # a page with several broken links is parsed once
-def _body_links(text: str, base_path: str, safe: bool) -> tuple[LinkRef, ...]:
-    return tuple(body_links(text, base_path, safe))
-
-
-def _broken_link(page: Page, link: str, rel: str, config: SiteConfig, targets: frozenset[str],
-                 scheduled: Article | None, safe: bool = False) -> Diagnostic | None:
-    """A diagnostic at the line of the Markdown body that holds the link, or None when the
-    link is not in the page's own text (then it comes from a template).
-
-    The body's links are found by the Markdown parser (`body_links`), so every form of
-    link is found at its own line, and nothing in the front matter is mistaken for it.
-    """
-    if page.markdown is None:
-        return None
-    owner = page.context.get("article") or page.context.get("page")
-    body_line = getattr(owner, "body_line", 1)
-    base = urlsplit(config.base_url)
-    refs = _body_links(page.markdown, config.base_path, safe)
-    ref = next((r for r in refs if r.url == link), None) \
-        or next((r for r in refs if target_of(r.url, page.url, base) == rel), None)
-    if ref is None:
-        return None
-    line = body_line + ref.line
-    source_line = page.markdown.split("\n")[ref.line]
-    if scheduled is not None:
-        return Diagnostic(page.source, f"link to {link}: a scheduled story ({scheduled.source}) that goes live "
-                                       f"{scheduled.date.isoformat(sep=' ', timespec='minutes')}",
-                          line=line, source_line=source_line, severity="warning",
-                          hint="the link is broken on the site until then (build with --future to preview)")
-    wanted = rel[:-len("index.html")] if rel.endswith("/index.html") else rel
-    close = suggest(wanted, [t[:-len("index.html")] if t.endswith("/index.html") else t for t in targets])
-    return Diagnostic(page.source, f"link to {link} names no page or file of the site", line=line,
-                      source_line=source_line, hint=close or "links to articles follow the permalink "
-                                                             f"pattern {config.permalink}")

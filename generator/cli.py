@@ -12,11 +12,13 @@ from typing import Callable, Sequence
 
 from generator import __version__
 from generator.cli_help import described
+from generator.config.links import BROKEN_CHOICES
 from generator.config.options import BuildOptions, build_time
 from generator.errors import BuildError, terminal_safe
 from generator.interrupts import Terminated, dropped_interrupts_redelivered, sigterm_as_interrupt
 from generator.output.lock import BUSY_STATUS, OutputBusy
 from generator.summary import scheduled_lines, summarize
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit status."""
@@ -126,6 +128,7 @@ def make_parser() -> argparse.ArgumentParser:
                        help="ignore the cache in .sitegen/ and write a whole new output folder")
     build.add_argument("--strict", action="store_true",
                        help="treat warnings about the content (an image without alt text) as errors")
+    add_broken_links(build)
     build.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                        help="when another build writes into the same output folder, wait up to this long "
                             "for it (default: 0, stop at once with exit status 75)")
@@ -154,6 +157,7 @@ def make_parser() -> argparse.ArgumentParser:
     check.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors and warnings")
     check.add_argument("--strict", action="store_true",
                        help="treat warnings about the content (an image without alt text) as errors")
+    add_broken_links(check)
     check.add_argument("--jobs", "-j", type=JOBS, default=None, metavar="N",
                        help="worker processes (default: one per core)")
     check.set_defaults(run=run_check)
@@ -205,6 +209,13 @@ def add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
 
 
+def add_broken_links(parser: argparse.ArgumentParser) -> None:
+    """--broken-links, for the commands that check links."""
+    parser.add_argument("--broken-links", choices=BROKEN_CHOICES, default=None,
+                        help="a broken internal link fails the command (error) or is a warning (warn); "
+                             "default: [links] broken of site.toml, else error")
+
+
 def options_from(args: argparse.Namespace) -> BuildOptions:
     """Turn parsed arguments into build options; the clock is read here and only here."""
     source = args.source
@@ -213,7 +224,8 @@ def options_from(args: argparse.Namespace) -> BuildOptions:
                         base_url=args.base_url, safe=args.safe,
                         search=not getattr(args, "no_search", False), jobs=getattr(args, "jobs", None),
                         clean=getattr(args, "clean", False), future=getattr(args, "future", False),
-                        strict=getattr(args, "strict", False), wait=getattr(args, "wait", 0.0))
+                        strict=getattr(args, "strict", False), wait=getattr(args, "wait", 0.0),
+                        broken_links=getattr(args, "broken_links", None))
 
 
 def run_build(args: argparse.Namespace) -> int:

@@ -15,15 +15,16 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping, TypeVar
 
 from generator.config.options import BuildOptions
-from generator.config.site import SiteConfig, load_config
+from generator.config.site import ConfigError, SiteConfig, load_config
 from generator.content.discover import KnownStamps, Sources, discover
 from generator.content.model import Article, Content
 from generator.content.parse import load_content
 from generator.content.photos import alt_diagnostics, unlabelled_images
 from generator.content.schedule import withhold_scheduled
-from generator.errors import Diagnostic
+from generator.errors import BuildError, Diagnostic
 from generator.output.switch import check_output_folder
-from generator.plan.aliases import plan_aliases
+from generator.parallel import default_jobs
+from generator.plan.aliases import plan_aliases, plan_slug_aliases
 from generator.plan.claims import check_routes
 from generator.plan.pages import Page, SiteData, build_site_data, plan_pages
 from generator.render.templates import Theme, load_theme
@@ -46,6 +47,7 @@ class Loaded:
     config: SiteConfig
     sources: Sources
     theme: Theme
+    config_errors: tuple[Diagnostic, ...] = ()  # site.toml's, when loaded with defer (config: its fallback)
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class Stories:
     content: Content  # scheduled stories withheld (listed in content.scheduled)
     unlabelled: tuple[Article, ...]  # stories with a photo without alt text, scheduled ones too
     warnings: tuple[Diagnostic, ...]  # about those photos: errors with --strict
+    problems: tuple[Diagnostic, ...] = ()  # errors of files left out, when read(defer=True)
 
 
 @dataclass(frozen=True)
@@ -79,31 +82,57 @@ class Plan:
 
 
 def load(options: BuildOptions, timed: Timer = untimed,
-         known: Callable[[SiteConfig], KnownStamps | None] = lambda config: None) -> Loaded:
+         known: Callable[[SiteConfig], KnownStamps | None] = lambda config: None, defer: bool = False) -> Loaded:
     """Read site.toml, list the source files and find the theme.
 
     `known(config)` gives the digests the last build read (the build's cache keeps them),
-    so that only files whose size or mtime changed since are read again.
+    so that only files whose size or mtime changed since are read again. A mistake in
+    site.toml does not hide the content's: both are reported at once. With `defer`, when
+    no wrong key changes the site's addresses, the site is loaded with site.toml's
+    fallback and its errors kept in `config_errors`, for `read` to pass on.
     """
-    config = timed("config", lambda: load_config(options))
+    config_errors: tuple[Diagnostic, ...] = ()
+    try:
+        config = timed("config", lambda: load_config(options))
+    except ConfigError as exc:
+        if exc.fallback is None:
+            raise
+        if not (defer and exc.urls_sure):
+            raise BuildError([*exc.diagnostics, *content_errors(options, exc.fallback)]) from None
+        config, config_errors = exc.fallback, exc.diagnostics
     check_output_folder(options.out, options.source)
     recorded = known(config)
     sources = timed("discover", lambda: discover(options.source, recorded))
-    return Loaded(options=options, config=config, sources=sources, theme=load_theme(config))
+    return Loaded(options=options, config=config, sources=sources, theme=load_theme(config),
+                  config_errors=config_errors)
 
 
-def read(loaded: Loaded, jobs: int, timed: Timer = untimed, parsed: dict[str, Any] | None = None) -> Stories:
+def content_errors(options: BuildOptions, config: SiteConfig) -> list[Diagnostic]:
+    """What is wrong with the stories and pages, read with `config` (site.toml's fallback)."""
+    try:
+        load_content(discover(options.source, None), config, options.drafts, jobs=options.jobs or default_jobs())
+    except BuildError as exc:
+        return list(exc.diagnostics)
+    return []
+
+
+def read(loaded: Loaded, jobs: int, timed: Timer = untimed, parsed: dict[str, Any] | None = None,
+         defer: bool = False) -> Stories:
     """Parse and validate every story and page, then hold back the scheduled ones.
 
     `parsed` (the build's parse cache, source path -> entry) is used for unchanged files
-    and updated with what was parsed anew.
+    and updated with what was parsed anew. With `defer`, a file with errors is left out
+    and its errors kept in `problems`, so that later stages can report theirs as well
+    (`sitegen check` and the build report them all at the end).
     """
     options, config = loaded.options, loaded.config
-    content = timed("parse", lambda: load_content(loaded.sources, config, options.drafts, cache=parsed, jobs=jobs))
+    problems: list[Diagnostic] | None = list(loaded.config_errors) if defer else None
+    content = timed("parse", lambda: load_content(loaded.sources, config, options.drafts, cache=parsed, jobs=jobs,
+                                                  errors=problems))
     unlabelled = tuple(a for a in content.articles if unlabelled_images(a))
     warnings = tuple(alt_diagnostics(unlabelled, options.source, options.strict))
     content = withhold_scheduled(content, options.build_time, options.future)
-    return Stories(content=content, unlabelled=unlabelled, warnings=warnings)
+    return Stories(content=content, unlabelled=unlabelled, warnings=warnings, problems=tuple(problems or ()))
 
 
 def compute_related(content: Content, config: SiteConfig) -> RelatedLists:
@@ -120,13 +149,28 @@ def plan(loaded: Loaded, stories: Stories, timed: Timer = untimed,
 
     `related` computes the lists; the build passes one that keeps them in its cache.
     """
+    try:
+        return _plan(loaded, stories, timed, related)
+    except BuildError as exc:  # with the errors of the files left out, if any
+        if not stories.problems:
+            raise
+        raise BuildError([*stories.problems, *exc.diagnostics]) from None
+
+
+def _plan(loaded: Loaded, stories: Stories, timed: Timer,
+          related: Callable[[Content, SiteConfig], RelatedLists]) -> Plan:
     options, config, content = loaded.options, loaded.config, stories.content
     lists = timed("related", lambda: related(content, config))
     site = build_site_data(content, config, lists)
-    pages = timed("plan", lambda: tuple(plan_pages(content, site, config, options.build_time, options.search))
-                  + tuple(plan_aliases(content)))
+    pages = timed("plan", lambda: plan_all(content, site, config, options))
     timed("route", lambda: check_routes(pages, content, copied_files(loaded, content)))
     return Plan(loaded=loaded, stories=stories, related=lists, site=site, pages=pages)
+
+
+def plan_all(content: Content, site: SiteData, config: SiteConfig, options: BuildOptions) -> tuple[Page, ...]:
+    """Every page: the site's own, then the aliases of stories and of renamed tag and person pages."""
+    pages = tuple(plan_pages(content, site, config, options.build_time, options.search)) + tuple(plan_aliases(content))
+    return pages + tuple(plan_slug_aliases(site, (page.url for page in pages)))
 
 
 def copied_files(loaded: Loaded, content: Content) -> list[tuple[str, str]]:
@@ -142,7 +186,7 @@ def copied_files(loaded: Loaded, content: Content) -> list[tuple[str, str]]:
     return files
 
 
-def front_half(options: BuildOptions, jobs: int, timed: Timer = untimed) -> Plan:
-    """Every stage before rendering, with no cache: load, read, plan."""
-    loaded = load(options, timed)
-    return plan(loaded, read(loaded, jobs, timed), timed)
+def front_half(options: BuildOptions, jobs: int, timed: Timer = untimed, defer: bool = False) -> Plan:
+    """Every stage before rendering, with no cache: load, read, plan (`defer`: see `read`)."""
+    loaded = load(options, timed, defer=defer)
+    return plan(loaded, read(loaded, jobs, timed, defer=defer), timed)

@@ -101,3 +101,28 @@ def test_page_weight_reports_a_built_site_by_kind_page_and_part(basic_site: Path
     assert re.search(r"^\| article \| 3 \| ", result, re.MULTILINE)
     assert re.search(r"^\| whitespace \| 0\.0% \| 0\.0% \|$", result, re.MULTILINE)  # the build removed it
     assert re.search(r"^\| related list \| [1-9]", result, re.MULTILINE)
+
+
+def doc_commands() -> list[tuple[str, str]]:
+    """(file, command) for each line of README.md and docs/ that runs a script of the repository."""
+    found = []
+    for path in [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            line = line.split("  #", 1)[0].strip().rstrip("\\").strip()
+            if re.match(r"^(/usr/bin/time -v )?(\.venv/bin/python|python3?) (benchmarks|scripts)/\w+\.py\b", line):
+                found.append((path.name, line))
+    return found
+
+
+def test_every_script_command_in_the_docs_names_a_script_and_options_it_has() -> None:
+    commands = doc_commands()
+    assert len(commands) >= 10
+    helps: dict[str, str] = {}
+    for name, command in commands:
+        script = re.search(r"(benchmarks|scripts)/\w+\.py", command).group(0)  # type: ignore[union-attr]
+        assert (REPO / script).is_file(), f"{name}: {command}"
+        if script not in helps:
+            helps[script] = subprocess.run([sys.executable, str(REPO / script), "--help"], cwd=REPO,
+                                           capture_output=True, text=True, check=True).stdout
+        for option in re.findall(r"(?<=\s)--[a-z][a-z-]*", command):
+            assert option in helps[script], f"{name}: {command}: {script} has no {option}"

@@ -14,6 +14,7 @@ import pytest
 
 from generator.config.deploy import DeployConfig, LimitsConfig
 from generator.config.images import ImagesConfig
+from generator.config.links import LinksConfig
 from generator.config.options import BuildOptions
 from generator.config.related import RelatedConfig
 from generator.config.schema import MEANINGS, all_keys, json_schema
@@ -25,7 +26,8 @@ from tests.conftest import REPO
 DOC = REPO / "docs/configuration.md"
 SCHEMA = REPO / "docs/site.schema.json"
 TABLE_RECORDS = {"related": RelatedConfig, "paths": PathsConfig, "search": SearchConfig, "images": ImagesConfig,
-                 "deploy": DeployConfig, "limits": LimitsConfig}
+                 "deploy": DeployConfig, "limits": LimitsConfig,
+                 "links": LinksConfig}
 MINIMAL = {"title": "Warta", "base_url": "https://example.org/"}
 OPTIONS = BuildOptions(source=REPO, out=REPO / "public", build_time=datetime(2024, 1, 1, tzinfo=timezone.utc))
 
@@ -169,6 +171,7 @@ BAD = {
     "image widths": {"images": {"widths": []}},
     "image width": {"images": {"widths": [8]}},
     "search": {"search": {"shard_threshold": 0}},
+    "links": {"links": {"broken": "ignore"}},
     "base_url": {"base_url": "example.org"},
 }
 

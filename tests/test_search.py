@@ -260,7 +260,8 @@ def test_index_report_and_summary_line(basic_site: Path, tmp_path: Path, capsys:
     out = tmp_path / "public"
     assert main(["build", "--source", str(basic_site), "--out", str(out)]) == 0
     [last] = [line for line in capsys.readouterr().out.splitlines() if line.startswith("Search index:")]
-    assert re.fullmatch(r"Search index: 3 pages, \d+(\.\d)? (kB|MB), in \d+\.\d\ds"
+    files = sum(1 for p in (out / "pagefind").rglob("*") if p.is_file())
+    assert re.fullmatch(rf"Search index: 3 pages, {files} files written, \d+(\.\d)? (kB|MB), in \d+\.\d\ds"
                         r"( \(Pagefind peak \d+(\.\d)? (kB|MB)\))?\.", last), last
     assert (out / "pagefind/pagefind.js").is_file() and (out / "pagefind/shards.json").is_file()
     assert not [p for p in tmp_path.iterdir() if ".search-" in p.name]

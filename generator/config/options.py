@@ -24,6 +24,7 @@ class BuildOptions:
     future: bool = False  # also build stories dated after build_time (preview of scheduled stories)
     strict: bool = False  # warnings about the content (an image without alt text) are errors
     wait: float = 0.0  # seconds to wait for another build into the same output folder to finish
+    broken_links: str | None = None  # "error" or "warn": overrides [links] broken of site.toml
 
 
 def build_time() -> datetime:

@@ -2,7 +2,7 @@
 
 The keys, their types and their defaults are read from `site.py` (`_SCALAR_KEYS`,
 `_TABLE_KEYS`, `SiteConfig`, `Section`, `PathsConfig`) and the table records
-(`RelatedConfig`, `SearchConfig`, `ImagesConfig`); only each key's meaning and range are
+(`RelatedConfig`, `SearchConfig`, `ImagesConfig`, `LinksConfig`); only each key's meaning and range are
 written here. From them come the JSON Schema that editors use to check and complete
 site.toml (docs/site.schema.json) and the reference tables of docs/configuration.md;
 `scripts/config_reference.py` writes both, and the tests fail when either is stale or a key
@@ -19,6 +19,7 @@ from typing import Any
 
 from generator.config.deploy import DeployConfig, LimitsConfig
 from generator.config.images import ImagesConfig
+from generator.config.links import BROKEN_CHOICES, LinksConfig
 from generator.config.related import RelatedConfig
 from generator.config.search import SearchConfig
 from generator.config.site import _SCALAR_KEYS, _SECTION_KEY, _TABLE_KEYS, _THEME_NAME, PathsConfig, Section, SiteConfig
@@ -26,7 +27,8 @@ from generator.config.values import PERMALINK_FIELDS
 
 # The records behind each table with fixed keys; [sections] has keys of the site's own.
 TABLES: dict[str, type] = {"paths": PathsConfig, "related": RelatedConfig, "search": SearchConfig,
-                           "images": ImagesConfig, "deploy": DeployConfig, "limits": LimitsConfig}
+                           "images": ImagesConfig, "deploy": DeployConfig, "limits": LimitsConfig,
+                           "links": LinksConfig}
 
 # What each key means: one sentence, shown in editors and in docs/configuration.md.
 MEANINGS: dict[str, str] = {
@@ -104,6 +106,9 @@ MEANINGS: dict[str, str] = {
     "limits": "The host's size limits, checked by `sitegen check` and `build` (GitHub Pages' by default).",
     "limits.site_mb": "A site larger than this many MiB builds with a warning that points to `sitegen deploy`.",
     "limits.file_mb": "A file larger than this many MiB fails the build.",
+    "links": "Internal links, checked by every build and by `sitegen check`.",
+    "links.broken": "A link to no page or file of the site, or to an id its page lacks: \"error\" fails the "
+                    "build, \"warn\" prints a warning. `--broken-links` overrides it.",
 }
 
 _AT_LEAST_1 = {"minimum": 1}
@@ -134,6 +139,7 @@ LIMITS: dict[str, dict[str, Any]] = {
     "deploy.asset_max_age": _NOT_NEGATIVE, "deploy.endpoint": {"pattern": "^(https?://.+)?$"},
     "deploy.bucket": {"pattern": "^[^/]*$"},
     "limits.site_mb": _AT_LEAST_1, "limits.file_mb": _AT_LEAST_1,
+    "links.broken": {"enum": list(BROKEN_CHOICES)},
 }
 
 _JSON_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean", tuple: "array"}

@@ -7,7 +7,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -17,6 +17,7 @@ from generator.config.deploy import DeployConfig, LimitsConfig
 from generator.config.images import ImagesConfig
 from generator.config.options import BuildOptions
 from generator.config.related import RelatedConfig
+from generator.config.links import LinksConfig
 from generator.config.search import SearchConfig
 from generator.config.values import (
     CONFIG_NAME,
@@ -78,6 +79,7 @@ class SiteConfig:
     images: ImagesConfig = field(default_factory=ImagesConfig)
     deploy: DeployConfig = field(default_factory=DeployConfig)
     limits: LimitsConfig = field(default_factory=LimitsConfig)
+    links: LinksConfig = field(default_factory=LinksConfig)
 
     @property
     def base_path(self) -> str:
@@ -113,11 +115,12 @@ _SCALAR_KEYS = {
     "latest_items": int,
     "publisher": str,
 }
-_TABLE_KEYS = ("sections", "related", "paths", "search", "images", "deploy", "limits")
+_TABLE_KEYS = ("sections", "related", "paths", "search", "images", "deploy", "limits", "links")
 _MAY_BE_EMPTY = ("description", "publisher")  # text keys whose empty value means "none"
 _SECTION_KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _THEME_NAME = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*$")
 # First URL segments of folders the build fills itself; no section or listing may take one.
+_URL_KEYS = {"base_url", "permalink", "timezone", "theme", "title"}  # title: a placeholder stands in
 RESERVED_SEGMENTS = {"static": "the theme's files", "pagefind": "the search index"}
 _PATH_LISTINGS = {"tags": "the tag index", "people": "the people index", "archive": "the archive",
                   "search": "the search page"}
@@ -155,8 +158,10 @@ def validate_config(raw: Mapping[str, Any], text: str, options: BuildOptions) ->
     """Turn a parsed TOML mapping into a SiteConfig, collecting every problem."""
     diags: list[Diagnostic] = []
     values: dict[str, Any] = {}
+    bad: set[str] = set()  # keys whose value is wrong: left to their defaults in the fallback
 
     def problem(message: str, key: str, table: str | None = None, hint: str | None = None) -> None:
+        bad.add(key)
         line = find_key_line(text, key, table)
         diags.append(Diagnostic(CONFIG_NAME, message, line=line, hint=hint,
                                 source_line=line_of(text, line)))
@@ -210,6 +215,7 @@ def validate_config(raw: Mapping[str, Any], text: str, options: BuildOptions) ->
         if key in values and values[key] < 1:
             problem(f"'{key}' must be at least 1", key)
 
+    before_urls = len(diags)  # problems of [sections] and [paths] change the site's addresses
     sections = _validate_sections(raw.get("sections", {}), text, diags)
     related = validate_table(RelatedConfig, raw.get("related", {}), "related", text, diags)
     related_table = raw.get("related", {})
@@ -228,20 +234,48 @@ def validate_config(raw: Mapping[str, Any], text: str, options: BuildOptions) ->
             diags.append(Diagnostic(CONFIG_NAME, wrong, line=line, source_line=line_of(text, line),
                                     hint="use lowercase letters, digits and hyphens"))
     diags.extend(_url_conflicts(sections, paths, text))
+    urls_sure = len(diags) == before_urls and not bad & _URL_KEYS
     search = validate_table(SearchConfig, raw.get("search", {}), "search", text, diags)
     for key, message in search.problems():
         line = find_key_line(text, key, "search")
         diags.append(Diagnostic(CONFIG_NAME, message, line=line, source_line=line_of(text, line)))
     tables = {name: validate_table(cls, raw.get(name, {}), name, text, diags)
-              for name, cls in (("images", ImagesConfig), ("deploy", DeployConfig), ("limits", LimitsConfig))}
+              for name, cls in (("images", ImagesConfig), ("deploy", DeployConfig), ("limits", LimitsConfig),
+                                ("links", LinksConfig))}
     for name, table in tables.items():
         for key, message in table.problems():
             line = find_key_line(text, key, name)
             diags.append(Diagnostic(CONFIG_NAME, message, line=line, source_line=line_of(text, line)))
     if diags:
-        raise BuildError(diags)
+        # The content is still read with what is right (and the defaults for what is not),
+        # so that one run reports the content's errors too (generator/pipeline.py).
+        kept = {key: value for key, value in values.items() if key not in bad}
+        kept.setdefault("title", "site.toml")
+        kept.setdefault("base_url", "https://example.invalid/")
+        known_keys = raw.get("sections") if isinstance(raw.get("sections"), dict) else {}
+        declared = {section.key for section in sections}
+        sections += tuple(Section(key=key, title=key.title()) for key in known_keys
+                          if isinstance(key, str) and _SECTION_KEY.match(key) and key not in declared)
+        raise ConfigError(diags, SiteConfig(source=options.source, sections=sections, related=RelatedConfig(),
+                                            paths=PathsConfig(), **kept), urls_sure)
     return SiteConfig(source=options.source, sections=sections, related=related, paths=paths, search=search,
                       **tables, **values)
+
+
+class ConfigError(BuildError):
+    """site.toml has errors; `fallback` is the configuration with every wrong value left to
+    its default, good enough to read the content with and report its errors too."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic], fallback: SiteConfig | None = None,
+                 urls_sure: bool = False):
+        super().__init__(diagnostics)
+        self.fallback = fallback
+        # No wrong key changes an address (base_url, permalink, timezone, theme, [sections],
+        # [paths]): the fallback's pages and links are the site's, and can be checked too.
+        self.urls_sure = urls_sure
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (ConfigError, (self.diagnostics, self.fallback, self.urls_sure))
 
 
 def _url_conflicts(sections: tuple[Section, ...], paths: PathsConfig, text: str) -> list[Diagnostic]:

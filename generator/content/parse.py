@@ -29,11 +29,13 @@ ParsedEntry = tuple[Stamp, tuple[tuple[str, Stamp], ...], Article]
 
 
 def load_content(sources: Sources, config: SiteConfig, drafts: bool,
-                 cache: dict[str, ParsedEntry] | None = None, jobs: int = 1) -> Content:
+                 cache: dict[str, ParsedEntry] | None = None, jobs: int = 1,
+                 errors: list[Diagnostic] | None = None) -> Content:
     """Parse every article and page, reporting all problems of the site at once.
 
     `cache` (rel -> ParsedEntry) is read for files whose stamps are unchanged and updated
     with what was parsed anew; articles not in the cache are parsed in `jobs` processes.
+    With `errors`, the errors go there and the content is what could be read.
     """
     cache = cache if cache is not None else {}
     diags: list[Diagnostic] = []
@@ -63,7 +65,10 @@ def load_content(sources: Sources, config: SiteConfig, drafts: bool,
             pages.append(parse_page(rel, read_source(config.source, rel)))
         except BuildError as exc:
             diags.extend(exc.diagnostics)
-    raise_if_errors(diags)
+    if errors is not None:
+        errors.extend(diags)
+    else:
+        raise_if_errors(diags)
     articles.sort(key=lambda a: (-a.date.timestamp(), a.source))
     return Content(articles=tuple(articles), pages=tuple(pages), skipped_drafts=skipped,
                    media=sources.media)

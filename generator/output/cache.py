@@ -88,6 +88,7 @@ class BuildCache:
         self.stamps_path = self.root / "stamps.json"
         # What a build with nothing to do still reports: scheduled stories and warnings.
         self.summary_path = self.root / f"summary-{key}.pickle"
+        self.links_path = self.root / f"links-{key}.pickle"  # each page's links and ids (generator/linkcheck.py)
         self.related_path = self.root / "related.pickle"
         self.words_path = self.root / "words.pickle"  # each article's word counts, for the related engine
 

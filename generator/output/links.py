@@ -1,16 +1,114 @@
 """Internal links of rendered pages, checked against the files the build will write.
 
-Used by `sitegen check`: every href/src/srcset in a rendered page that points into the
-site must name an output file. Links leaving the site, mail links and same-page anchors
-are not checked.
+Used by `sitegen check` and by every build: every href/src/srcset in a rendered page that
+points into the site must name an output file, and a `#fragment` must name an id of its
+page. Links leaving the site and mail links are not checked.
 """
 
 from __future__ import annotations
 
-from typing import AbstractSet
+import html
+import re
+from dataclasses import dataclass
+from typing import AbstractSet, Callable
 from urllib.parse import SplitResult, unquote, urljoin, urlsplit
 
 IGNORED_SCHEMES = ("mailto", "tel", "data", "javascript", "sms")
+# Fragments every browser honours without an id: the top of the page.
+FREE_FRAGMENTS = frozenset({"", "top"})
+# Start tags only: a regular expression over sitegen's own well-formed output is several
+# times faster than html.parser, and a build reads every page it writes.
+_TAG = re.compile(r"<[a-zA-Z][^>]*>")
+_ATTRIBUTE = re.compile(r"""\s(href|src|srcset|id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
+# Text that is not markup although it may look like it.
+_RAW = (("<script", "</script"), ("<style", "</style"), ("<!--", "-->"), ("<textarea", "</textarea"))
+
+
+_ROOTED: dict[tuple[str, SplitResult], tuple[str | None, str]] = {}
+_ROOTED_MAX = 500_000  # distinct root-relative links remembered per process
+
+
+@dataclass(frozen=True)
+class PageLinks:
+    """The internal links of one rendered page and the ids it holds."""
+
+    links: tuple[tuple[str, str, str], ...]  # (link as written, output path it names, fragment)
+    ids: frozenset[str]
+
+
+def page_links(text: str, page_url: str, page_rel: str, base: SplitResult) -> PageLinks:
+    """Read a rendered HTML page's internal links (in order, each once) and its ids.
+
+    A link that stays on the page ("#kutipan") names the page itself (`page_rel`).
+    """
+    links: dict[str, tuple[str, str, str]] = {}
+    ids: set[str] = set()
+    for name, value in _attributes(_markup_only(text)):
+        if name in ("id", "name"):
+            ids.add(value)
+            continue
+        urls = [part.strip().split(" ")[0] for part in value.split(",") if part.strip()] \
+            if name == "srcset" else [value.strip()]
+        for url in urls:
+            if not url or url in links:
+                continue
+            if url.startswith("#"):
+                links[url] = (url, page_rel, unquote(url[1:]))
+                continue
+            # Most links are root-relative ("/nasional/"): the same on every page.
+            known = _ROOTED.get((url, base)) if url.startswith("/") else None
+            if known is None:
+                known = (target_of(url, page_url, base), unquote(urlsplit(url).fragment))
+                if url.startswith("/") and not url.startswith("//") and len(_ROOTED) < _ROOTED_MAX:
+                    _ROOTED[(url, base)] = known
+            if known[0] is not None:
+                links[url] = (url, known[0], known[1])
+    return PageLinks(tuple(links.values()), frozenset(ids))
+
+
+def broken_in(record: PageLinks, targets: AbstractSet[str], prefixes: tuple[str, ...],
+              ids_of: Callable[[str], frozenset[str] | None]) -> list[tuple[str, str, str | None]]:
+    """The links of a page that name no output file, (link, path, None), or an id their
+    page lacks, (link, path, fragment). `ids_of` gives a page's ids (None: not a page)."""
+    broken: list[tuple[str, str, str | None]] = []
+    for link, rel, fragment in record.links:
+        if not exists(rel, targets, prefixes):
+            broken.append((link, rel, None))
+        elif fragment.lower() not in FREE_FRAGMENTS:
+            ids = ids_of(rel)
+            if ids is None and not rel.endswith(".html"):
+                ids = ids_of(rel + "/index.html")
+            if ids is not None and fragment not in ids:
+                broken.append((link, rel, fragment))
+    return broken
+
+
+def _markup_only(text: str) -> str:
+    """The page without the content of scripts, styles, comments and text areas."""
+    lowered = None
+    for opening, closing in _RAW:
+        if opening not in text:
+            continue
+        lowered = text.lower() if lowered is None else lowered
+        kept, start = [], 0
+        while (begin := lowered.find(opening, start)) >= 0:
+            inside = lowered.find(">", begin) + 1 if opening != "<!--" else begin
+            end = lowered.find(closing, max(inside, begin + len(opening)))
+            kept.append(text[start:inside])
+            start = len(text) if end < 0 else end
+        kept.append(text[start:])
+        text = "".join(kept)
+        lowered = None
+    return text
+
+
+def _attributes(text: str) -> list[tuple[str, str]]:
+    """(name, value) of every href, src, srcset, id and name attribute of a start tag."""
+    found = []
+    for name, double, single, bare in _ATTRIBUTE.findall(" ".join(_TAG.findall(text))):
+        value = double or single or bare
+        found.append((name.lower(), html.unescape(value) if "&" in value else value))
+    return found
 
 
 def target_of(link: str, page_url: str, base: SplitResult) -> str | None:
@@ -30,8 +128,11 @@ def target_of(link: str, page_url: str, base: SplitResult) -> str | None:
     else:
         if not parts.path:
             return None  # "#anchor" or "?query" on the same page
-        base_path = _base_path(base)
-        path = urlsplit(urljoin(base_path.rstrip("/") + page_url, parts.path)).path
+        if parts.path.startswith("/") and "/." not in parts.path:
+            path = parts.path  # root-relative without dot segments: as written
+        else:
+            base_path = _base_path(base)
+            path = urlsplit(urljoin(base_path.rstrip("/") + page_url, parts.path)).path
     path = unquote(path)
     base_path = _base_path(base)
     if not (path + "/").startswith(base_path):

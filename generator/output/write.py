@@ -5,11 +5,13 @@ from __future__ import annotations
 import errno
 import os
 from pathlib import Path
-from typing import Callable, Sequence, TypeVar
+from typing import Any, Callable, MutableMapping, Sequence, TypeVar
+from urllib.parse import urlsplit
 
 from generator.errors import BuildError, Diagnostic, raise_if_errors
 from generator.images.make import make_variants
 from generator.output.files import Output
+from generator.output.links import PageLinks, page_links
 from generator.output.switch import Staging, Update
 from generator.parallel import map_chunks
 from generator.progress import Progress
@@ -24,10 +26,12 @@ PRECOMPILE_FROM = 200
 
 
 def write_outputs(outputs: Sequence[Output], renderer: Renderer, writer: Staging | Update,
-                  jobs: int, progress: Progress, timed: Timer, thorough: bool = False) -> int:
+                  jobs: int, progress: Progress, timed: Timer, thorough: bool = False,
+                  links: MutableMapping[str, PageLinks] | None = None) -> int:
     """Render pages (in worker processes) and copy files into the writer's folder; returns
     how many files were written. Cached photo variants are checked against their records
-    before they are copied (`thorough`, for --clean: by digest, each of them)."""
+    before they are copied (`thorough`, for --clean: by digest, each of them). `links`
+    receives the internal links and ids of each HTML page written, for the link check."""
     pages = [o for o in outputs if o.page is not None]
     if len(pages) >= PRECOMPILE_FROM:
         renderer.compile_templates()
@@ -37,16 +41,18 @@ def write_outputs(outputs: Sequence[Output], renderer: Renderer, writer: Staging
         # themselves would pickle every story body in this process, for nothing.
         results = timed("render", lambda: map_chunks(_render_chunk, range(len(pages)), jobs,
                                                      shared=(renderer, writer.root, writer.out, pages,
-                                                             {writer.root}),
+                                                             {writer.root}, urlsplit(renderer.config.base_url)),
                                                      progress=progress.advance))
     finally:
         progress.finish()
     diags: list[Diagnostic] = []
-    for rel, problems in results:
+    for rel, problems, record in results:
         if problems:
             diags.extend(d for d in problems if d not in diags)
         else:
             writer.register(rel)
+            if record is not None and links is not None:
+                links[rel] = record
     raise_if_errors(diags)
     copies = [o for o in outputs if o.copy_from is not None]
     variants = [o.variant for o in copies if o.variant is not None]
@@ -114,25 +120,29 @@ def _mount_point(folder: Path) -> Path:
     return current
 
 
-def _render_chunk(positions: list[int], shared: tuple[Renderer, Path, Path, Sequence[Output], set[Path]]
-                  ) -> list[tuple[str, tuple[Diagnostic, ...]]]:
-    renderer, root, out, outputs, made = shared
+def _render_chunk(positions: list[int], shared: tuple[Renderer, Path, Path, Sequence[Output], set[Path], Any]
+                  ) -> list[tuple[str, tuple[Diagnostic, ...], PageLinks | None]]:
+    renderer, root, out, outputs, made, base = shared
     results = []
     for position in positions:
         output = outputs[position]
         assert output.page is not None
         try:
-            data = renderer.render(output.page).encode("utf-8")
+            text = renderer.render(output.page)
         except BuildError as exc:
-            results.append((output.rel, exc.diagnostics))
+            results.append((output.rel, exc.diagnostics, None))
             continue
+        data = text.encode("utf-8")
+        # The page's links, read here while its text is at hand (HTML pages: feeds and
+        # sitemaps hold absolute URLs only).
+        record = page_links(text, output.page.url, output.rel, base) if output.page.template is not None else None
         path = root / output.rel
         try:
             make_folder(path.parent, made)
             path.write_bytes(data)
         except OSError as exc:  # the staging path is the build's own: name the output path and its disk
             raise on_disk(exc, out / output.rel) from exc
-        results.append((output.rel, ()))
+        results.append((output.rel, (), record))
     return results
 
 

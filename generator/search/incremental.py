@@ -204,7 +204,9 @@ def index_search(root: Path, config: SiteConfig, articles: Sequence[Article] | N
         pages=sum(pages.values()), seconds=time.perf_counter() - start,
         index_bytes=sum(sizes.values()) + (len(listing) if layout.shards else 0),
         shards=tuple(s.name for s in layout.shards if s.name), peak_memory=peak,
-        indexed=tuple(s.name for s in todo))
+        indexed=tuple(s.name for s in todo),
+        # What this build wrote: `root` is the staging folder or the update's, never the live output.
+        files=sum(1 for path in index_root.rglob("*") if path.is_file()) if index_root.is_dir() else 0)
     return IndexResult(report, state, tuple(staged), tuple(removed))
 
 

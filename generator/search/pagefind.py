@@ -51,10 +51,12 @@ class SearchReport:
     shards: tuple[str, ...]  # shard names, newest first; () when there is one index
     peak_memory: int | None = None  # largest resident size of one Pagefind run, bytes
     indexed: tuple[str, ...] = ()  # shards Pagefind ran for in this build ("" for the single index)
+    files: int = 0  # files this build wrote under pagefind/ (the shards indexed again and the list)
 
     def summary(self) -> str:
         """One line for the build summary."""
-        text = f"Search index: {self.pages} pages, {_megabytes(self.index_bytes)}, in {self.seconds:.2f}s"
+        text = (f"Search index: {self.pages} pages, {self.files} file{'s' if self.files != 1 else ''} written, "
+                f"{_megabytes(self.index_bytes)}, in {self.seconds:.2f}s")
         details = []
         if self.shards:
             names = ", ".join(self.indexed[:_NAMES_SHOWN]) + (", …" if len(self.indexed) > _NAMES_SHOWN else "")
