@@ -27,7 +27,7 @@ from tests.conftest import build_into
 from tests.test_incremental import snapshot
 
 STORY = "content/articles/2023/10/gerhana-bulan-terlihat.md"
-CACHE_FILES = ("parsed.pickle", "summary", "related.pickle", "words.pickle")
+CACHE_FILES = ("parsed.pickle", "summary", "related.pickle", "words.pickle", "links")
 
 
 class _Call:
@@ -52,7 +52,9 @@ def _payloads(marker: Path) -> dict[str, bytes]:
 
 
 def _cache_path(site: Path, out: Path, name: str) -> Path:
-    return BuildCache(site, out).summary_path if name == "summary" else site / ".sitegen" / name
+    if name in ("summary", "links"):  # one per output folder
+        return getattr(BuildCache(site, out), f"{name}_path")
+    return site / ".sitegen" / name
 
 
 def _edit(site: Path, words: str) -> None:
@@ -97,7 +99,8 @@ def test_every_cache_file_of_a_build_loads_with_the_restricted_unpickler(basic_s
     _edit(basic_site, "Satu kalimat lagi.")
     build_into(basic_site, out)
     files = sorted((basic_site / ".sitegen").glob("*.pickle"))
-    assert {f.name.split("-")[0] for f in files} == {"parsed.pickle", "summary", "related.pickle", "words.pickle"}
+    assert {f.name.split("-")[0] for f in files} == {"parsed.pickle", "summary", "related.pickle", "words.pickle",
+                                                    "links"}
     for path in files:
         with path.open("rb") as handle:
             expected = pickle.load(handle)
