@@ -128,6 +128,7 @@ def test_wrong_credentials_give_a_clear_error_and_delete_nothing(s3_server, s3_c
     assert main(["deploy", "--source", str(site)]) == 1
     err = capsys.readouterr().err
     assert "refused the credentials" in err and "AWS_SECRET_ACCESS_KEY" in err
+    assert "the bucket was not changed" in err
     assert "Traceback" not in err
     assert s3_server.objects(bucket) == held
 

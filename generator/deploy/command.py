@@ -53,8 +53,12 @@ def run_deploy(args: argparse.Namespace) -> int:
         done = getattr(exc, "report", None)
         if done is not None and not args.quiet:
             print(done.summary(where(settings)))
-        print("sitegen deploy: stopped; running it again uploads what is still missing, then deletes",
-              file=sys.stderr)
+        if done is not None or any(word in d.message for d in exc.diagnostics for word in ("uploading", "deleting")):
+            # Only once the bucket has begun to change: an error before that changed nothing.
+            print("sitegen deploy: stopped; running it again uploads what is still missing, then deletes",
+                  file=sys.stderr)
+        else:
+            print("sitegen deploy: stopped; the bucket was not changed", file=sys.stderr)
         return 1
     if not args.quiet:
         print(report.summary(where(settings) + (f" at {settings.endpoint}" if settings.endpoint else "")))
