@@ -115,3 +115,14 @@ def test_a_fixed_link_is_no_longer_reported(basic_site: Path, tmp_path: Path) ->
     (basic_site / TARGET).write_text(story("Isi sasaran.", title="Sasaran"))
     report = build_into(basic_site, out)
     assert not [w for w in report.warnings if "sasaran" in w.message]
+
+
+def test_text_inside_an_attribute_value_is_no_link() -> None:
+    from urllib.parse import urlsplit
+
+    from generator.output.links import page_links
+
+    page = ('<meta content="SITE &lt;img src=x onerror=a&gt;"><a href="/a/" data-x="href=/no/" id=\'z\'>a</a>'
+            "<script>var s = '<a href=\"/neither/\">';</script>")
+    record = page_links(page, "/p/", "p/index.html", urlsplit("https://example.org/"))
+    assert [link for link, _, _ in record.links] == ["/a/"] and record.ids == {"z"}

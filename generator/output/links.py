@@ -19,7 +19,10 @@ FREE_FRAGMENTS = frozenset({"", "top"})
 # Start tags only: a regular expression over sitegen's own well-formed output is several
 # times faster than html.parser, and a build reads every page it writes.
 _TAG = re.compile(r"<[a-zA-Z][^>]*>")
-_ATTRIBUTE = re.compile(r"""\s(href|src|srcset|id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
+# Every attribute in turn, so that a quoted value is taken whole: `content="a src=x"` holds
+# no src attribute.
+_ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+_WANTED = frozenset({"href", "src", "srcset", "id", "name"})
 # Text that is not markup although it may look like it.
 _RAW = (("<script", "</script"), ("<style", "</style"), ("<!--", "-->"), ("<textarea", "</textarea"))
 
@@ -106,8 +109,10 @@ def _attributes(text: str) -> list[tuple[str, str]]:
     """(name, value) of every href, src, srcset, id and name attribute of a start tag."""
     found = []
     for name, double, single, bare in _ATTRIBUTE.findall(" ".join(_TAG.findall(text))):
-        value = double or single or bare
-        found.append((name.lower(), html.unescape(value) if "&" in value else value))
+        name = name.lower()
+        if name in _WANTED:
+            value = double or single or bare
+            found.append((name, html.unescape(value) if "&" in value else value))
     return found
 
 
