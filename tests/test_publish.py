@@ -376,8 +376,10 @@ def test_check_finds_broken_internal_links_in_article_bodies(basic_site: Path, t
     assert f"{rel}:{len(lines)}: error: link to /media/peta-tidak-ada.pdf" in err
     assert "link to /arsip/2023/11/" not in err
     assert "sitegen: 2 errors" in err
-    # A build does not check links: the same site builds.
-    assert build_into(basic_site, tmp_path / "p").articles == 3
+    # A build checks them too (issue 20): it fails, unless broken links are made warnings.
+    with pytest.raises(BuildError, match="pasar-apung/ names no page"):
+        build_into(basic_site, tmp_path / "p")
+    assert build_into(basic_site, tmp_path / "p", broken_links="warn").articles == 3
 
 
 def test_check_follows_the_base_path_of_a_project_site(basic_site: Path, capsys: pytest.CaptureFixture[str]) -> None:
