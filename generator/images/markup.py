@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 from generator.config.images import ImagesConfig
 from generator.config.site import SiteConfig
 from generator.content.model import Article, Image
-from generator.images.variants import Responsive, responsive, share_image, thumb_image
+from generator.images.variants import Responsive, responsive, share_image, thumb_image, variant_settings
 
 # --- HTML ------------------------------------------------------------------------------
 
@@ -62,7 +62,10 @@ _SOURCES_LIMIT = 100_000
 
 
 def _sources(image: Image, config: ImagesConfig, base_path: str) -> _Sources | None:
-    key = (image.url, image.digest, image.width, image.height, image.alpha, bool(image.file), config, base_path)
+    # The variant settings (Pillow's version among them) name the files: part of the key, so a
+    # process that outlives an upgrade never reuses the old names.
+    key = (image.url, image.digest, image.width, image.height, image.alpha, bool(image.file), config, base_path,
+           variant_settings(config))
     try:
         return _SOURCES[key]
     except KeyError:
