@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from contextlib import contextmanager
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence, TypeVar
+from typing import Any, Callable, Iterator, Mapping, Sequence, TypeVar
 
 from generator import __version__
 from generator.config.options import BuildOptions
@@ -187,8 +188,9 @@ def _build(options: BuildOptions, progress: Progress | None, limits: SizeLimits 
         report.clean = True
         cache.forget_manifest()  # the old manifest no longer describes what will be there
         with Staging(options.out) as staging:
-            report.written += write_outputs(outputs, renderer, staging, jobs, progress, report.timed,
-                                            thorough=options.clean, links=fresh)
+            with _reporting_also(deferred):
+                report.written += write_outputs(outputs, renderer, staging, jobs, progress, report.timed,
+                                                thorough=options.clean, links=fresh)
             book, link_diags = report.timed("links", lambda: build_links(None, fresh, outputs, (), options, config,
                                                                          content, lambda rel: None, skip))
             raise_if_errors([*deferred, *in_mode(link_diags, broken_mode)])  # before the switch: the old output stays
@@ -207,7 +209,8 @@ def _build(options: BuildOptions, progress: Progress | None, limits: SizeLimits 
         removed = [rel for rel in manifest.files if rel not in current]
         stale_index = [SEARCH_DIR] if not options.search and (options.out / SEARCH_DIR).exists() else []
         with Update(options.out, cache.journal_path) as update:
-            report.written += write_outputs(changed, renderer, update, jobs, progress, report.timed, links=fresh)
+            with _reporting_also(deferred):
+                report.written += write_outputs(changed, renderer, update, jobs, progress, report.timed, links=fresh)
             old_book = LinkBook.from_cache(cache.load_pickle(cache.links_path, BOOK_KEY))
             book, link_diags = report.timed("links", lambda: build_links(
                 old_book, fresh, outputs, removed, options, config, content, lambda rel: _read(options.out / rel),
@@ -298,6 +301,16 @@ def _scratch(out: Path) -> Path:
     """The folder of page links Pagefind reads: beside the output, named by process, so
     that the next build removes what a killed one left (switch.remove_stale)."""
     return out.parent / f".{out.name}.search-{os.getpid()}"
+
+
+@contextmanager
+def _reporting_also(deferred: list[Diagnostic]) -> Iterator[None]:
+    """Problems found while rendering are raised together with those read before it, so that
+    one run names every bad file (a render-time error must not hide front-matter errors)."""
+    try:
+        yield
+    except BuildError as exc:
+        raise BuildError(sorted([*deferred, *exc.diagnostics], key=sort_key)) from None
 
 
 def _read(path: Path) -> str | None:

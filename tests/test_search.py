@@ -386,10 +386,26 @@ def test_masthead_box_leads_to_results_with_the_body_word_and_focus_moves_to_the
     assert page.locator("[data-search-results]").get_attribute("aria-live") == "polite"
     assert page.locator("[data-search-status]").inner_text() == "Ditemukan 1 berita"
     first = page.locator(".search-result").first
-    assert re.fullmatch(r"\d{1,2} \w{3} \d{4}", first.locator(".search-result-date").inner_text())
+    assert re.fullmatch(r"\w+, \d{1,2} \w+ \d{4} \d{2}\.\d{2}\s\w+", first.locator(".search-result-date").inner_text())
     assert BODY_WORD in first.locator(".search-result-excerpt mark").first.inner_text().lower()
     page.wait_for_load_state("networkidle")
     assert problems == []
+    page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("size", [(1366, 900), (390, 844)])
+def test_the_search_page_barely_shifts_while_results_arrive(browser, site_url: str, size: tuple[int, int]) -> None:
+    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+    # Entries are buffered from the start of the navigation, before any result arrives.
+    page.add_init_script("window.__shifts = 0; new PerformanceObserver(l => { for (const e of l.getEntries())"
+                         " if (!e.hadRecentInput) window.__shifts += e.value; })"
+                         ".observe({type: 'layout-shift', buffered: true});")
+    page.goto(site_url + "cari/?q=banjir")
+    page.wait_for_function("document.documentElement.dataset.searchState === 'complete'")
+    page.wait_for_timeout(500)
+    shifts = page.evaluate("window.__shifts")
+    assert shifts < 0.01, f"cumulative layout shift {shifts:.4f} on the search page at {size}"
     page.close()
 
 
@@ -415,7 +431,8 @@ def test_results_show_thumbnail_date_and_excerpt(browser, site_url: str) -> None
     src = with_image.first.locator("img").get_attribute("src")
     assert src.startswith("/arsip/") and "/_v/" in src and with_image.first.locator("img").get_attribute("alt")
     assert page.locator(".search-result-date").count() == 5
-    assert re.fullmatch(r"\d{1,2} \w{3} \d{4}", page.locator(".search-result-date").first.inner_text())
+    # The date as every other page of the site writes it (issue 19): weekday, month name, time, zone.
+    assert re.fullmatch(r"\w+, \d{1,2} \w+ \d{4} \d{2}\.\d{2}\s\w+", page.locator(".search-result-date").first.inner_text())
     assert page.locator(".search-result-excerpt mark").count() >= 5
     page.wait_for_load_state("networkidle")
     assert problems == []
