@@ -1,13 +1,18 @@
 """The browser side of benchmarks/search_latency.py: a static server that logs every request,
 and one search on the search page timed in Chromium.
 
-Works with both kinds of search page:
+Works with three kinds of search page, reading no layout in any:
 
+* a page that marks its own progress (`data-search-marks`; sitegen's page since issue
+  24): performance marks "sitegen-search:shown" with the stage, the count and the first
+  ten links, set when a list reaches the screen; first results are the first mark with
+  links, complete the mark of stage `complete`, the "early" first 10 the first earlier
+  mark's links;
 * a page that says where it is, `<html data-search-state="searching|partial|complete">`
   with the count in `[data-search-count]` (its value, else its text): first results are
   the first result item shown, complete is the state `complete`, and the first list
   shown while the state was `partial` (up to 10 links) is the "early" first 10;
-* a page that does not (Pagefind's Component UI alone): first results are the first
+* a page that does neither (Pagefind's Component UI alone): first results are the first
   result item shown, complete is the moment the count text (`pagefind-summary`) took the
   value it then kept for `settle` seconds.
 
@@ -27,15 +32,32 @@ from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import quote_plus
 
-# Installed in every page before its own scripts: records, in page time, the first result
-# item shown, every change of the count text and of data-search-state, the result links
-# shown while partial, and long tasks. "Shown" is when the change was painted: a change
-# made inside a long task reaches the screen only when that task ends, so each change
-# also gets the time of the first task after the next frame (rAF, then a timeout).
+# Installed in every page before its own scripts. It reads no layout (reading layout
+# forces style and layout work, which slowed the pages it timed), and it watches the page
+# in one of two ways:
+#
+# * a page that marks its own progress (sitegen's: `data-search-marks` on the search
+#   block) is timed by its "sitegen-search:shown" performance marks, which the page sets
+#   at the first task after the frame that shows a list or a count; the probe then only
+#   listens to marks and long tasks, and stops watching the document;
+# * any other page (Pagefind's Component UI) by a MutationObserver that looks for the
+#   first result item holding a link with text, the count text and data-search-state;
+#   each change gets the time of the first task after the next frame (rAF, then a
+#   timeout), as a change made inside a long task reaches the screen only when it ends.
 PROBE = """(() => {
-  const b = window.__searchBench = {first: null, firstSeen: null, counts: [], states: [], early: [], long: []};
+  const b = window.__searchBench = {marks: [], first: null, counts: [], states: [], early: [], long: []};
   const RESULTS = "[data-search-results] li, pagefind-results li, li.search-result";
   const painted = (entry) => requestAnimationFrame(() => setTimeout(() => { entry[2] = performance.now(); }, 0));
+  try {
+    new PerformanceObserver(list => {
+      for (const e of list.getEntries()) b.long.push([e.startTime, e.duration]);
+    }).observe({type: "longtask", buffered: true});
+  } catch (e) { b.long = null; }
+  try {
+    new PerformanceObserver(list => {
+      for (const e of list.getEntries()) if (e.name === "sitegen-search:shown") b.marks.push([e.startTime, e.detail]);
+    }).observe({type: "mark", buffered: true});
+  } catch (e) {}
   const links = () => Array.from(document.querySelectorAll(RESULTS)).slice(0, 10)
     .map(li => { const a = li.querySelector("a[href]"); return a ? a.getAttribute("href") : li.textContent.trim(); });
   const countText = () => {
@@ -44,11 +66,6 @@ PROBE = """(() => {
     const summary = document.querySelector("pagefind-summary");
     return summary ? summary.textContent.trim() : "";
   };
-  try {
-    new PerformanceObserver(list => {
-      for (const e of list.getEntries()) b.long.push([e.startTime, e.duration]);
-    }).observe({type: "longtask", buffered: true});
-  } catch (e) { b.long = null; }
   const look = () => {
     const now = performance.now();
     const state = document.documentElement.getAttribute("data-search-state");
@@ -57,17 +74,13 @@ PROBE = """(() => {
     const text = countText();
     const seen = b.counts.length ? b.counts[b.counts.length - 1][1] : "";
     if (text !== seen) { const e = [now, text, null]; b.counts.push(e); painted(e); }
-    if (b.firstSeen === null) {
-      // Layout is read only until the first item shows, to disturb the page as little as possible.
-      // A result is shown when its link is: an empty placeholder item is not a result yet.
+    if (b.first === null) {
+      // A result is there when its link has text: an empty placeholder item is not one yet.
       const item = Array.from(document.querySelectorAll(RESULTS)).find(li => {
         const a = li.querySelector("a[href]");
-        return a && a.textContent.trim() && a.getClientRects().length > 0;
+        return a && a.textContent.trim();
       });
-      if (item) {
-        b.firstSeen = [now, "", null];
-        painted(b.firstSeen);
-      }
+      if (item) { b.first = [now, "", null]; painted(b.first); }
     }
     if (state === "partial") {
       // The first screen shown early: the first partial list, and what is appended to it
@@ -76,25 +89,41 @@ PROBE = """(() => {
       if (shown.length && early.length < 10 && shown.slice(0, early.length).join(" ") === early.join(" ")) b.early = shown;
     }
   };
-  new MutationObserver(look).observe(document, {subtree: true, childList: true, characterData: true, attributes: true});
+  const watcher = new MutationObserver(look);
+  watcher.observe(document, {subtree: true, childList: true, characterData: true, attributes: true});
+  document.addEventListener("DOMContentLoaded", () => {
+    if (document.querySelector("[data-search-marks]")) { b.marked = true; watcher.disconnect(); }
+  });
 })();"""
 
-# True once the search is over and painted: the state says complete, or (a page without
-# states) the count text holds a number that has stayed on screen for `settle` ms.
+# True once the search is over and painted: the page's "complete" mark; else the state
+# says complete, or (a page without states) the count text holds a number that has stayed
+# on screen for `settle` ms.
 DONE = """(settle) => {
   const b = window.__searchBench;
   if (!b) return false;
+  if (b.marked) return b.marks.some(m => m[1] && m[1].stage === "complete");
   if (b.states.length) { const s = b.states[b.states.length - 1]; return s[1] === "complete" && s[2] !== null; }
   const last = b.counts[b.counts.length - 1];
   return !!last && /\\d/.test(last[1]) && last[2] !== null && performance.now() - last[2] >= settle;
 }"""
 
+# What was seen, the same shape for both kinds of page: first results and complete (page
+# time, ms), the final count text, the early first screen, the final first ten, long tasks.
 FINAL = """() => {
   const b = window.__searchBench;
+  if (b.marked) {
+    const shown = b.marks.filter(m => m[1] && m[1].links && m[1].links.length);
+    const done = b.marks.find(m => m[1] && m[1].stage === "complete");
+    const early = b.marks.find(m => m[1] && m[1].stage !== "complete");
+    return {first: shown.length ? shown[0][0] : done[0], complete: done[0], count: String(done[1].count),
+            early: early ? early[1].links : [], final: done[1].links, long: b.long, by: "marks"};
+  }
   const links = Array.from(document.querySelectorAll("[data-search-results] li, pagefind-results li, li.search-result")).slice(0, 10)
     .map(li => { const a = li.querySelector("a[href]"); return a ? a.getAttribute("href") : li.textContent.trim(); });
-  return {first: b.firstSeen && b.firstSeen[2], counts: b.counts, states: b.states, early: b.early, long: b.long,
-          final: links};
+  const done = b.states.length ? [...b.states].reverse().find(s => s[1] === "complete") : b.counts[b.counts.length - 1];
+  return {first: b.first && b.first[2], complete: done[2], count: b.counts.length ? b.counts[b.counts.length - 1][1] : "",
+          early: b.early, final: links, long: b.long, by: "dom"};
 }"""
 
 
@@ -196,6 +225,7 @@ class Sample:
     longest_task_ms: float | None  # None where the browser has no longtask observer
     early_overlap: int | None  # of the first 10 shown while partial, how many are in the final 10
     final_top: tuple[str, ...]
+    timed_by: str = "dom"  # "marks": the page's own performance marks; "dom": the MutationObserver
 
 
 def count_of(text: str) -> int | None:
@@ -217,20 +247,16 @@ def search_once(context: Any, page_url: str, query: str, cache: str, log: Reques
     finally:
         page.close()
     served = log.since(mark)
-    if seen["states"]:
-        complete = next(shown for _, state, shown in reversed(seen["states"]) if state == "complete")
-    else:
-        complete = seen["counts"][-1][2]
-    final_text = seen["counts"][-1][1] if seen["counts"] else ""
+    complete = seen["complete"]
     long = [d for start, d in (seen["long"] or []) if start <= complete]
     early = seen["early"]
     return Sample(
-        query=query, cache=cache, hits=count_of(final_text), first_ms=seen["first"], complete_ms=complete,
+        query=query, cache=cache, hits=count_of(seen["count"]), first_ms=seen["first"], complete_ms=complete,
         requests=len(served), kilobytes=sum(r.size for r in served) / 1000,
         long_tasks=sum(d > 200 for d in long),
         longest_task_ms=max(long, default=0.0) if seen["long"] is not None else None,
         early_overlap=len(set(early) & set(seen["final"])) if early else None,
-        final_top=tuple(seen["final"]))
+        final_top=tuple(seen["final"]), timed_by=seen["by"])
 
 
 def search_cold_and_warm(browser: Any, page_url: str, query: str, log: RequestLog) -> list[Sample]:

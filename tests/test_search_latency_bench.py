@@ -78,9 +78,21 @@ def test_the_benchmark_reports_figures_for_every_query_class_cold_and_warm(tmp_p
         if cache == "cold":
             assert sample["requests"] >= 5 and sample["kilobytes"] > 10, (label, sample)
         assert len(sample["final_top"]) == min(10, sample["hits"])
+        assert sample["timed_by"] == "marks"  # the page's own marks, no layout read by the probe
     for label in CLASSES:  # the warm cache answers from disk what the cold one fetched
         assert seen[(label, "warm")]["sample"]["requests"] < seen[(label, "cold")]["sample"]["requests"]
     report = (work / "search_latency-tiny.md").read_text()
     assert f"{STORIES} stories" in report
     for label in CLASSES:
         assert any(line.startswith(f"| {label} | ") and " s | " in line for line in report.splitlines()), label
+
+
+def test_the_probe_reads_no_layout() -> None:
+    # Reading layout while the page works forces style and layout passes that the page
+    # would not do, and slowed the very searches it timed (issue 24).
+    from search_browser import DONE, FINAL, PROBE
+
+    for script in (PROBE, DONE, FINAL):
+        for reader in ("getClientRects", "getBoundingClientRect", "offsetWidth", "offsetHeight", "offsetTop",
+                       "getComputedStyle", "innerText", "scrollHeight", "clientWidth"):
+            assert reader not in script, reader

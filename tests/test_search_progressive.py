@@ -98,6 +98,11 @@ def test_results_appear_newest_shard_first_then_complete(browser, archive: Path)
         status = page.locator("[data-search-status]").inner_text()
         count = int(page.locator("[data-search-count]").get_attribute("data-search-count"))
         assert status == f"Ditemukan {count:,} berita".replace(",", ".") and count == 400
+        # The page marks each list it shows, for benchmarks that must not read its layout.
+        page.wait_for_function("performance.getEntriesByName('sitegen-search:shown').length >= 2")
+        marks = page.evaluate("performance.getEntriesByName('sitegen-search:shown').map(m => m.detail)")
+        assert [m["stage"] for m in marks][-1] == "complete" and marks[0]["stage"] != "complete"
+        assert marks[-1]["count"] == 400 and marks[-1]["links"] == result_links(page, 10)
         page.close()
 
 

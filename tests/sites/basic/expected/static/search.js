@@ -10,7 +10,10 @@
    bounds"), and the page yields between shards.
 
    Hooks for tests and benchmarks: <html data-search-state="searching|partial|complete">
-   and [data-search-count] (the number of results so far, final once complete).
+   and [data-search-count] (the number of results so far, final once complete); and a
+   performance mark "sitegen-search:shown" each time a list or count reaches the screen
+   (detail: stage, count, the first ten links), so a benchmark can time the page without
+   reading its layout.
    The page reads ?q= (the masthead box is a plain GET form) and keeps ?q= in step with
    what is searched, so a search can be reloaded, shared and reached with Back. */
 
@@ -72,6 +75,15 @@ async function start(page) {
   let visible = 0;
 
   function setState(state) { root.setAttribute("data-search-state", state); }
+
+  function marked(stage, count) {
+    // Marked at the first task after the next frame, when the change is on screen; the
+    // links are read now, before anything else changes the list.
+    const links = Array.from(list.querySelectorAll(".search-result-title a"), (a) => a.getAttribute("href")).slice(0, PAGE_SIZE);
+    requestAnimationFrame(() => setTimeout(() => {
+      if (performance.mark) performance.mark("sitegen-search:shown", { detail: { stage, count, links } });
+    }, 0));
+  }
 
   function say(text, count) {
     status.textContent = "";
@@ -193,6 +205,7 @@ async function start(page) {
         list.replaceChildren(...cards);
         setState("partial");
         say(strings.recent, first.length);
+        marked("partial", first.length);
         if (focusResults && first.length) region.focus();
       }
       await new Promise((resolve) => setTimeout(resolve, 0)); // let the page paint and respond
@@ -207,6 +220,7 @@ async function start(page) {
     if (shown.length === 0) status.textContent = strings.none.replace("{term}", term);
     else say(shown.length === 1 ? strings.count_one : strings.count, shown.length);
     setState("complete");
+    marked("complete", shown.length);
     if (focusResults && shown.length && document.activeElement !== region) region.focus();
   }
 
