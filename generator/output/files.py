@@ -40,7 +40,7 @@ def fingerprint_outputs(pages: Sequence[Page], content: Content, sources: Source
                         config: SiteConfig, settings: str, fp: Fingerprinter) -> list[Output]:
     """Every output file with a digest of everything it is made from."""
     outputs = [Output(rel=str(output_path(page.url)), page=page,
-                      fingerprint=fp.digest(settings, page.url, page.template, page.text, page.markdown,
+                      fingerprint=fp.digest(settings, page.url, page.template, page.text, page.maker, page.markdown,
                                             page.context))
                for page in pages]
     for src, rel in static_files(theme, content, sources, config):

@@ -10,7 +10,6 @@ from generator.config.site import Section, SiteConfig
 from generator.content.model import Article, Content
 from generator.dates import iso
 from generator.images.variants import thumb_image
-from generator.plan.feeds import render_atom
 from generator.plan.listings import (
     Group,
     Month,
@@ -27,6 +26,9 @@ from generator.search.pagefind import BUNDLE_DIR
 from generator.urls import link
 
 
+ATOM_MAKER = "atom"  # Page.maker of an Atom feed: generator.plan.feeds.render_atom(**context)
+
+
 @dataclass(frozen=True)
 class Page:
     """One file to write: a template to render, or text ready as it is."""
@@ -36,7 +38,8 @@ class Page:
     template: str | None = None
     context: Mapping[str, Any] = field(default_factory=dict)
     markdown: str | None = None  # rendered into `content` at render time, never kept
-    text: str | None = None  # feeds, sitemaps, JSON: already rendered
+    text: str | None = None  # sitemaps, JSON: already rendered
+    maker: str | None = None  # text made from `context` at render time by a named function (ATOM_MAKER)
     lastmod: datetime | None = None  # for the sitemap; None keeps a page out of it
     in_sitemap: bool = True
 
@@ -237,27 +240,31 @@ def plan_archives(site: SiteData, config: SiteConfig) -> list[Page]:
 
 
 def plan_feeds(site: SiteData, config: SiteConfig) -> list[Page]:
-    """Atom feeds: the whole site, and one per section, tag and person."""
-    titles = {s.key: s.title for s in site.sections}
-    pages = [Page(url="/feed.xml", source="feed", in_sitemap=False,
-                  text=render_atom(title=config.title, feed_path="/feed.xml", page_path="/",
-                                   articles=site.articles[:config.feed_items], config=config,
-                                   section_titles=titles))]
+    """Atom feeds: the whole site, and one per section, tag and person.
+
+    Each feed is rendered with the pages (generator/render/renderer.py), not here: its
+    fingerprint then digests its stories as shared records instead of its whole text, and
+    an unchanged feed of the hundreds a large archive has is never rendered at all.
+    """
+    titles = tuple((s.key, s.title) for s in site.sections)
+
+    def feed(url: str, source: str, title: str, page_path: str, articles: Sequence[Article]) -> Page:
+        return Page(url=url, source=source, in_sitemap=False, maker=ATOM_MAKER,
+                    context={"title": title, "feed_path": url, "page_path": page_path,
+                             "articles": tuple(articles[:config.feed_items]), "section_titles": titles})
+
+    pages = [feed("/feed.xml", "feed", config.title, "/", site.articles)]
     groups = site.by_section
     for section in site.sections:
         first = site.section_url(section.key)
-        pages.append(Page(url=first + "feed.xml", source=f"feed:{section.key}", in_sitemap=False,
-                          text=render_atom(title=f"{section.title} | {config.title}", feed_path=first + "feed.xml",
-                                           page_path=first, articles=groups.get(section.key, [])[:config.feed_items],
-                                           config=config, section_titles=titles)))
+        pages.append(feed(first + "feed.xml", f"feed:{section.key}", f"{section.title} | {config.title}", first,
+                          groups.get(section.key, [])))
     # Readers follow a topic or a reporter too: a feed beside each tag's and person's page.
     for groups_of, url_of, kind in ((site.tags, site.tag_url, "tag"), (site.people, site.person_url, "person")):
         for group in groups_of:
             first = url_of(group.name)
-            pages.append(Page(url=first + "feed.xml", source=f"feed:{kind}:{group.name}", in_sitemap=False,
-                              text=render_atom(title=f"{group.name} | {config.title}", feed_path=first + "feed.xml",
-                                               page_path=first, articles=group.articles[:config.feed_items],
-                                               config=config, section_titles=titles)))
+            pages.append(feed(first + "feed.xml", f"feed:{kind}:{group.name}", f"{group.name} | {config.title}",
+                              first, group.articles))
     return pages
 
 

@@ -8,7 +8,8 @@ from generator.config.site import Section, SiteConfig
 from generator.content.markdown import render_markdown
 from generator.content.model import Article
 from generator.images.markup import body_image_hook
-from generator.plan.pages import Page, SiteData
+from generator.plan.feeds import render_atom
+from generator.plan.pages import ATOM_MAKER, Page, SiteData
 from generator.render.compact import compact_html
 from generator.render.seo import article_jsonld, breadcrumbs_jsonld
 from generator.render.templates import Theme, make_environment, render_template
@@ -35,6 +36,9 @@ class Renderer:
         """The text of one page."""
         if page.text is not None:
             return page.text
+        if page.maker == ATOM_MAKER:
+            context = dict(page.context)
+            return render_atom(config=self.config, section_titles=dict(context.pop("section_titles")), **context)
         assert page.template is not None
         context = dict(page.context, page_url=page.url, sections=self.site.sections)
         article, section = page.context.get("article"), page.context.get("section")
