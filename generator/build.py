@@ -162,12 +162,10 @@ def _build(options: BuildOptions, progress: Progress | None, limits: SizeLimits 
 
     # Parsed stories are kept by their file's stamp (size and digest of its bytes).
     parse_key = Fingerprinter().digest(__version__, config)
-    parsed = None if options.clean else cache.load_pickle(cache.parse_path, parse_key)
-    entries = dict(parsed["entries"]) if parsed else {}
+    entries = {} if options.clean else cache.load_parsed(parse_key)
     before = dict(entries)
     stories = read(loaded, jobs, report.timed, parsed=entries, defer=True)  # errors reported with the links'
-    if entries.keys() != before.keys() or any(entries[k] is not before[k] for k in entries):
-        cache.save_pickle(cache.parse_path, parse_key, {"entries": entries})
+    cache.save_parsed(parse_key, entries, before)
     if any(d.severity == "error" for d in stories.warnings):  # with --strict they are errors
         raise BuildError(sorted([*stories.problems, *stories.warnings], key=sort_key))
     skip = left_out(stories.problems)

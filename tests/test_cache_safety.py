@@ -22,12 +22,13 @@ from generator import __version__
 from generator.cli import main
 from generator.content.model import Article
 from generator.output import safeload
-from generator.output.cache import BuildCache
+from generator.output.cache import BuildCache, parse_shard
 from tests.conftest import build_into
 from tests.test_incremental import snapshot
 
 STORY = "content/articles/2023/10/gerhana-bulan-terlihat.md"
-CACHE_FILES = ("parsed.pickle", "summary", "related.pickle", "words.pickle", "links")
+STORY_SHARD = f"parsed/{parse_shard(STORY):02d}.pickle"  # the parse-cache shard that holds STORY
+CACHE_FILES = (STORY_SHARD, "summary", "related.pickle", "words.pickle", "links")
 
 
 class _Call:
@@ -98,15 +99,16 @@ def test_every_cache_file_of_a_build_loads_with_the_restricted_unpickler(basic_s
     build_into(basic_site, out)
     _edit(basic_site, "Satu kalimat lagi.")
     build_into(basic_site, out)
-    files = sorted((basic_site / ".sitegen").glob("*.pickle"))
-    assert {f.name.split("-")[0] for f in files} == {"parsed.pickle", "summary", "related.pickle", "words.pickle",
-                                                    "links"}
+    files = sorted((basic_site / ".sitegen").rglob("*.pickle"))
+    assert {f.name.split("-")[0] if f.parent.name != "parsed" else "parsed" for f in files} == {
+        "parsed", "summary", "related.pickle", "words.pickle", "links"}
     for path in files:
         with path.open("rb") as handle:
             expected = pickle.load(handle)
         with path.open("rb") as handle:
             assert safeload.load(handle) == expected, path.name
-    with (basic_site / ".sitegen/parsed.pickle").open("rb") as handle:
+    shard = basic_site / f".sitegen/parsed/{parse_shard('content/articles/2023/11/ekstra.md'):02d}.pickle"
+    with shard.open("rb") as handle:
         entries = safeload.load(handle)[2]["entries"]
     extra = dict(entries["content/articles/2023/11/ekstra.md"][2].extra)
     assert extra["hari"] == date(2002, 12, 14) and extra["himpunan"] == {"a", "b"}
