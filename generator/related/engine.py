@@ -4,7 +4,9 @@ Scoring (see docs/related.md for the newsroom version).  Every article becomes t
 sparse, length-normalised vectors -- tags, salient terms of its text, people
 (reporters and editors) -- plus its section.  Tags, terms and people are weighted by
 inverse document frequency, so sharing a tag that sits on 30% of the archive counts
-for little and sharing a rare one counts for a lot.  The score of a pair is
+for little and sharing a rare one counts for a lot; the frequencies are counted in the
+archive's sealed part (vectors.sealed_rows), so a new story leaves them as they were.
+The score of a pair is
 
     tags * cos(tags) + text * cos(terms) + section * [same section] + people * cos(people)
       + neighbours * (mean cos(terms) with the row's `count` best by the rest, itself left out)

@@ -42,7 +42,9 @@ def _query(signals: Signals, config: RelatedConfig) -> tuple[sp.csr_matrix, sp.c
         sp.diags(signals.eligible.astype(np.float64)) @ combined
     postings = sp.csr_matrix(listable.T)
     postings.eliminate_zeros()
-    df = np.diff(postings.indptr)  # listable articles carrying each feature
+    # Articles carrying each feature, as the weights count them (vectors.effective_df):
+    # a new story then changes no other story's query unless the seal moves.
+    df = np.concatenate([signals.tag_df, signals.term_df])
     # Spend each article's budget on the features with the most weight per posting
     # looked up: salient and rare first.  Rarity alone wastes the budget on words two
     # articles share by chance; salience alone on words half the archive uses.

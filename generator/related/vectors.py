@@ -14,6 +14,9 @@ from generator.related.rows import CHUNK_ENTRIES, best_in_rows
 from generator.related.stems import Stems
 from generator.related.words import TOKEN_BATCH, TermCounts, count_words, text_key
 
+# sqrt(coherence) is rounded to this many steps of 1 (see _earned).
+COHERENCE_STEPS = 32
+
 
 @dataclass(frozen=True)
 class Signals:
@@ -26,13 +29,17 @@ class Signals:
     section: np.ndarray  # section id per row
     timestamp: np.ndarray  # seconds since the epoch per row
     eligible: np.ndarray  # may be listed at all (not a draft)
+    sealed: np.ndarray  # in the sealed part of the archive, whose counts set the weights
+    tag_df: np.ndarray  # the document frequency each weight was taken from (see effective_df)
+    term_df: np.ndarray
+    term_keys: np.ndarray  # each term's word hash: the same term in any build of the archive
     tag_names: tuple[str, ...]
     term_names: tuple[str, ...]
     people_names: tuple[str, ...]
 
 
 def _term_rows(articles: tuple[Article, ...], stems: Stems, cache: dict[bytes, TermCounts] | None = None,
-               want_names: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+               want_names: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], np.ndarray]:
     """Count the non-stop words of every article as (row, term id, count) triples.
 
     Term ids follow hash order, whatever article a word first appears in: ties between
@@ -50,7 +57,7 @@ def _term_rows(articles: tuple[Article, ...], stems: Stems, cache: dict[bytes, T
         cache.clear()
         cache.update(zip(keys, counted))  # type: ignore[arg-type]
     if not articles:
-        return (np.zeros(0, dtype=np.int32),) * 3 + ([],)
+        return (np.zeros(0, dtype=np.int32),) * 3 + ([], np.zeros(0, dtype=np.uint64))
     # Batch by batch, never all hashes at once: np.unique over the archive's 15 million
     # (row, word) pairs at 100,000 articles would hold several copies of them.
     step = TOKEN_BATCH * 10
@@ -68,7 +75,7 @@ def _term_rows(articles: tuple[Article, ...], stems: Stems, cache: dict[bytes, T
     counts = np.concatenate([c[1] for c in counted])  # type: ignore[index]
     spelled = [names[h] for h in vocabulary.tolist()] if names is not None else [""] * len(vocabulary)
     # Each article's hashes are sorted, so (row, id) pairs already come in order.
-    return rows, ids, counts, spelled
+    return rows, ids, counts, spelled, vocabulary
 
 
 def _feature_rows(lists: list[set[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
@@ -89,18 +96,19 @@ def make_signals(articles: Sequence[Article], config: RelatedConfig, words: dict
     """Vectorise the archive; rows follow source order so input order never matters."""
     ordered = tuple(sorted(articles, key=lambda a: (a.source, a.slug)))
     n = len(ordered)
+    sealed = sealed_rows(ordered)
     # The triples go to _matrix in a list it empties, so they are freed as it goes.
     stems = Stems(config.language, config.stem, spell=want_names)
-    rows, ids, counts, spelled = _term_rows(ordered, stems, words, want_names)
-    text, term_names = _matrix(n, [rows, ids, counts], spelled, keep=config.max_terms, log_tf=True)
+    rows, ids, counts, spelled, term_keys = _term_rows(ordered, stems, words, want_names)
+    text, term_names, term_df = _matrix(sealed, [rows, ids, counts], spelled, keep=config.max_terms, log_tf=True)
     del rows, ids, counts
     rows, ids, counts, spelled = _feature_rows([{t.strip().casefold() for t in a.tags if t.strip()} for a in ordered])
-    tags, tag_names = _matrix(n, [rows, ids, counts], spelled)
+    tags, tag_names, tag_df = _matrix(sealed, [rows, ids, counts], spelled)
     rows, ids, counts, spelled = _feature_rows([{p for p in (*a.reporters, *a.editors) if p} for a in ordered])
-    people, people_names = _matrix(n, [rows, ids, counts], spelled)
+    people, people_names, _ = _matrix(sealed, [rows, ids, counts], spelled)
     del rows, ids, counts
     # A tag or byline counts for as much as its stories' words agree (see _earned).
-    tags, people = _earned(tags, text), _earned(people, text)
+    tags, people = _earned(tags, text, sealed), _earned(people, text, sealed)
     section_ids: dict[str, int] = {}
     return Signals(
         articles=ordered, tags=tags, text=text, people=people,
@@ -108,16 +116,53 @@ def make_signals(articles: Sequence[Article], config: RelatedConfig, words: dict
                          dtype=np.int64),
         timestamp=np.array([a.date.timestamp() for a in ordered], dtype=np.float64),
         eligible=np.array([not a.draft for a in ordered], dtype=bool),
+        sealed=sealed, tag_df=tag_df, term_df=term_df, term_keys=term_keys,
         tag_names=tag_names, term_names=term_names, people_names=people_names,
     )
 
 
-def coherence(features: sp.csr_matrix, text: sp.csr_matrix) -> np.ndarray:
+def sealed_rows(ordered: Sequence[Article]) -> np.ndarray:
+    """Which rows are in the sealed part of the archive: its oldest seal_size(n) stories.
+
+    Oldest by date, then path; rows are in path order.
+    """
+    by_age = sorted(range(len(ordered)), key=lambda i: (ordered[i].date.timestamp(), ordered[i].source))
+    sealed = np.zeros(len(ordered), dtype=bool)
+    sealed[by_age[:seal_size(len(ordered))]] = True
+    return sealed
+
+
+def seal_size(n: int) -> int:
+    """The largest step of the ladder floor(2^(j/8)) that is at most n (0 for none).
+
+    The sealed part grows in steps of about 9 %, so the weights move once every
+    ~900 stories at 10,000, not with every story.
+    """
+    size, j = 0, 0
+    while (step := int(2 ** (j / 8))) <= n:
+        size, j = step, j + 1
+    return size
+
+
+def coherence(features: sp.csr_matrix, text: sp.csr_matrix, sealed: np.ndarray | None = None) -> np.ndarray:
     """Mean text cosine between two articles carrying each feature (0 for a feature on one article).
 
-    With unit text rows x_i, the sum over a feature's articles s satisfies
-    |s|^2 = m + sum over ordered pairs of x_i.x_j, so no pair is ever formed.
+    With `sealed`, a feature carried by two sealed articles or more is judged on those
+    alone, so stories added after the seal leave it as it was. With unit text rows x_i,
+    the sum over a feature's articles s satisfies |s|^2 = m + sum over ordered pairs
+    of x_i.x_j, so no pair is ever formed.
     """
+    everywhere = _coherence(features, text)
+    if sealed is None:
+        return everywhere
+    within = _coherence(sp.diags(sealed.astype(np.float64)) @ features, text)
+    old = np.diff(sp.csc_matrix(sp.diags(sealed.astype(np.float64)) @ features).indptr)
+    return np.where(old >= 2, within, everywhere)
+
+
+def _coherence(features: sp.csr_matrix, text: sp.csr_matrix) -> np.ndarray:
+    features = sp.csr_matrix(features)
+    features.eliminate_zeros()
     pattern = sp.csc_matrix(sp.csr_matrix((np.ones(features.nnz), features.indices, features.indptr),
                                           shape=features.shape))
     carriers = np.diff(pattern.indptr)
@@ -134,7 +179,7 @@ def coherence(features: sp.csr_matrix, text: sp.csr_matrix) -> np.ndarray:
     return np.where(pairs > 0, (squares - carriers) / np.maximum(pairs, 1), 0.0).clip(0, 1)
 
 
-def _earned(features: sp.csr_matrix, text: sp.csr_matrix) -> sp.csr_matrix:
+def _earned(features: sp.csr_matrix, text: sp.csr_matrix, sealed: np.ndarray) -> sp.csr_matrix:
     """Scale each feature so that sharing it is worth what it typically means in text.
 
     Two stories sharing feature f then score about idf-share x coherence(f): a story tag
@@ -143,30 +188,39 @@ def _earned(features: sp.csr_matrix, text: sp.csr_matrix) -> sp.csr_matrix:
     habits of the newsroom. Rows keep their IDF norm, so a story's weak tags do not
     make its strong ones count for less.
     """
-    factor = np.sqrt(coherence(features, text))
+    # Rounded to 1/32: a story joining a large tag's sealed stories' neighbourhood
+    # moves its coherence far less than a step, so the tag's weight stays as it was.
+    factor = np.round(np.sqrt(coherence(features, text, sealed)) * COHERENCE_STEPS) / COHERENCE_STEPS
     scaled = sp.csr_matrix((features.data * factor[features.indices], features.indices, features.indptr),
                            shape=features.shape)
     scaled.eliminate_zeros()
     return scaled
 
 
-def _matrix(n: int, triples: list[np.ndarray], names: list[str],
-            keep: int | None = None, log_tf: bool = False) -> tuple[sp.csr_matrix, tuple[str, ...]]:
+def _matrix(sealed: np.ndarray, triples: list[np.ndarray], names: list[str],
+            keep: int | None = None, log_tf: bool = False) -> tuple[sp.csr_matrix, tuple[str, ...], np.ndarray]:
     """Build an IDF-weighted, row-normalised matrix from [rows, features, counts] triples.
+
+    Also returns each feature's effective document frequency (effective_df).
 
     `triples` is emptied: the caller's arrays can then be freed here, as soon as they
     are filtered (at 100,000 articles they are a few hundred MB).
     """
     rows, cols, counts = triples
     triples.clear()
+    n = len(sealed)
     # In slices: bincount (like searchsorted across dtypes) would copy int32 ids to int64 whole.
     df = np.zeros(len(names), dtype=np.int64)
+    old = np.zeros(len(names), dtype=np.int64)
     for start in range(0, len(cols), CHUNK_ENTRIES):
-        df += np.bincount(cols[start:start + CHUNK_ENTRIES], minlength=len(names))
-    # ln(1 + n/df): a feature on 30% of articles weighs ~1.5, a rare one up to ~11 at
-    # 100,000 articles, and one on every article still weighs a little, so a
-    # two-article site can relate its two flood stories.
-    idf = np.log1p(n / np.maximum(df, 1))
+        piece = cols[start:start + CHUNK_ENTRIES]
+        df += np.bincount(piece, minlength=len(names))
+        old += np.bincount(piece[sealed[rows[start:start + CHUNK_ENTRIES]]], minlength=len(names))
+    effective = effective_df(df, old)
+    # ln(1 + S/df) over the sealed part (S stories): a feature on 30% of articles weighs
+    # ~1.5, a rare one up to ~11 at 100,000 articles, and one on every article still
+    # weighs a little, so a two-article site can relate its two flood stories.
+    idf = np.log1p(max(int(sealed.sum()), 1) / effective)
     # In place and in slices: at 100,000 articles each temporary the size of the triples
     # is over 100 MB, and this step sets the peak memory of a build.
     mask = (df >= 2)[cols]  # a feature on one article only can never be shared
@@ -189,4 +243,20 @@ def _matrix(n: int, triples: list[np.ndarray], names: list[str],
     weight /= norms[rows]
     matrix = sp.csr_matrix((weight, cols, indptr), shape=(n, len(names)))  # no COO copy on the way
     matrix.sort_indices()
-    return matrix, tuple(names)
+    return matrix, tuple(names), effective
+
+
+def effective_df(df: np.ndarray, sealed_df: np.ndarray) -> np.ndarray:
+    """The document frequency a feature is weighed by: its count in the sealed part,
+    doubled for each time the whole archive's count has doubled it.
+
+    The sealed part's count stands until the newer stories carry a feature as often
+    as the sealed ones (a new event's names, a word the sealed part lacks): weighing
+    those by the sealed count alone would make a word on every recent story as rare
+    as a typo. Doublings, not the count itself, so a new story moves the weight of
+    such a feature once in a while, not every time. At least 1.
+    """
+    base = np.maximum(sealed_df, 1)
+    ratio = np.maximum(df, 1) // base  # >= 1: the whole archive holds the sealed part
+    _, exponent = np.frexp(ratio.astype(np.float64))  # ratio = m * 2^exponent, m in [0.5, 1): exact
+    return base << (exponent.astype(np.int64) - 1)
