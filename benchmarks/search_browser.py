@@ -117,13 +117,14 @@ FINAL = """() => {
     const done = b.marks.find(m => m[1] && m[1].stage === "complete");
     const early = b.marks.find(m => m[1] && m[1].stage !== "complete");
     return {first: shown.length ? shown[0][0] : done[0], complete: done[0], count: String(done[1].count),
-            early: early ? early[1].links : [], final: done[1].links, long: b.long, by: "marks"};
+            early: early ? early[1].links : [], final: done[1].links, long: b.long, by: "marks",
+            stage: early ? early[1].stage : null};
   }
   const links = Array.from(document.querySelectorAll("[data-search-results] li, pagefind-results li, li.search-result")).slice(0, 10)
     .map(li => { const a = li.querySelector("a[href]"); return a ? a.getAttribute("href") : li.textContent.trim(); });
   const done = b.states.length ? [...b.states].reverse().find(s => s[1] === "complete") : b.counts[b.counts.length - 1];
   return {first: b.first && b.first[2], complete: done[2], count: b.counts.length ? b.counts[b.counts.length - 1][1] : "",
-          early: b.early, final: links, long: b.long, by: "dom"};
+          early: b.early, final: links, long: b.long, by: "dom", stage: b.early.length ? "partial" : null};
 }"""
 
 
@@ -226,6 +227,7 @@ class Sample:
     early_overlap: int | None  # of the first 10 shown while partial, how many are in the final 10
     final_top: tuple[str, ...]
     timed_by: str = "dom"  # "marks": the page's own performance marks; "dom": the MutationObserver
+    early_stage: str | None = None  # what the early list was: "saved" (build-time list), "partial" (newest shard)
 
 
 def count_of(text: str) -> int | None:
@@ -256,7 +258,7 @@ def search_once(context: Any, page_url: str, query: str, cache: str, log: Reques
         long_tasks=sum(d > 200 for d in long),
         longest_task_ms=max(long, default=0.0) if seen["long"] is not None else None,
         early_overlap=len(set(early) & set(seen["final"])) if early else None,
-        final_top=tuple(seen["final"]), timed_by=seen["by"])
+        final_top=tuple(seen["final"]), timed_by=seen["by"], early_stage=seen["stage"])
 
 
 def search_cold_and_warm(browser: Any, page_url: str, query: str, log: RequestLog) -> list[Sample]:

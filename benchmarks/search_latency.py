@@ -53,7 +53,8 @@ def table(rows: list[tuple[Query, Sample]]) -> str:
              "|---|---|---|---|---|---|---|---|---|---|---|"]
     for query, s in rows:
         longest = "no observer" if s.longest_task_ms is None else f"{s.longest_task_ms:.0f} ms"
-        overlap = "— (one ranking)" if s.early_overlap is None else f"{s.early_overlap}/{min(10, len(s.final_top))}"
+        overlap = "— (one ranking)" if s.early_overlap is None else \
+            f"{s.early_overlap}/{min(10, len(s.final_top))} ({s.early_stage or 'early'})"
         lines.append(f"| {query.label} | {query.text} | {query.stories:,} | "
                      f"{'—' if s.hits is None else f'{s.hits:,}'} | {s.cache} | {_ms(s.first_ms)} | "
                      f"{_ms(s.complete_ms)} | {s.requests} | {s.kilobytes:,.0f} kB | {s.long_tasks} ({longest}) | "

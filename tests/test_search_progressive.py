@@ -1,4 +1,5 @@
-"""The search page answers progressively: the newest shard's results first, then the whole
+"""The search page answers progressively: a saved list of the newest stories for the
+archive's frequent words, else the newest shard's results, first; then the whole
 archive's, and the final list is the one a plain Pagefind search gives."""
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ PLAIN = """async ([single, shards, term]) => {
 
 
 def make_archive(root: Path, count: int = ARTICLES) -> Path:
-    """`count` stories over 2021 to late 2023; "banjir" in every third, "kemarau" rare."""
+    """`count` stories over 2021 to late 2023; "banjir" in every third, "kemarau" in every 50th."""
     rng = random.Random(24)
     (root / "content/articles").mkdir(parents=True)
     (root / "site.toml").write_text(
@@ -52,7 +53,8 @@ def make_archive(root: Path, count: int = ARTICLES) -> Path:
     for i in range(count):
         when = date(2021, 1, 1) + timedelta(days=i * 1000 // count)  # up to late September 2023
         year, month, mday = when.year, when.month, when.day
-        words = rng.sample(WORDS, 6) + (["banjir"] * rng.randint(1, 4) if i % 3 == 0 else [])
+        words = rng.sample(WORDS, 6) + (["banjir"] * rng.randint(1, 4) if i % 3 == 0 else []) \
+            + (["kemarau"] if i % 50 == 49 else [])
         rng.shuffle(words)
         folder = root / "content/articles" / str(year)
         folder.mkdir(exist_ok=True)
@@ -84,10 +86,12 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.slow
 @pytest.mark.browser
 def test_results_appear_newest_shard_first_then_complete(browser, archive: Path) -> None:
+    # "kemarau" is in too few of the newest stories to have a saved list: the newest
+    # shard's results come first.
     with serve(archive) as url:
         page = browser.new_page(locale="id-ID")
         page.add_init_script(WATCH_STATES)
-        page.goto(url + "cari/?q=banjir")
+        page.goto(url + "cari/?q=kemarau")
         page.wait_for_function("document.documentElement.dataset.searchState === 'complete'")
         states = page.evaluate("window.__states")
         names = [state for state, _ in states]
@@ -97,12 +101,13 @@ def test_results_appear_newest_shard_first_then_complete(browser, archive: Path)
         assert partial_shown > 0  # the newest shard's results were on screen before the rest
         status = page.locator("[data-search-status]").inner_text()
         count = int(page.locator("[data-search-count]").get_attribute("data-search-count"))
-        assert status == f"Ditemukan {count:,} berita".replace(",", ".") and count == 400
+        assert "saved" not in names
+        assert status == f"Ditemukan {count:,} berita".replace(",", ".") and count == 24
         # The page marks each list it shows, for benchmarks that must not read its layout.
         page.wait_for_function("performance.getEntriesByName('sitegen-search:shown').length >= 2")
         marks = page.evaluate("performance.getEntriesByName('sitegen-search:shown').map(m => m.detail)")
         assert [m["stage"] for m in marks][-1] == "complete" and marks[0]["stage"] != "complete"
-        assert marks[-1]["count"] == 400 and marks[-1]["links"] == result_links(page, 10)
+        assert marks[-1]["count"] == 24 and marks[-1]["links"] == result_links(page, 10)
         page.close()
 
 
@@ -124,4 +129,55 @@ def test_the_final_list_equals_a_plain_pagefind_search(browser, archive: Path) -
         assert shown == plain["urls"]
         assert int(page.locator("[data-search-count]").get_attribute("data-search-count")) == len(plain["single"])
         assert problems == []
+        page.close()
+
+
+def shown_marks(page, least: int) -> list[dict]:
+    """The page's "sitegen-search:shown" marks, once there are at least `least`."""
+    page.wait_for_function(f"performance.getEntriesByName('sitegen-search:shown').length >= {least}")
+    return page.evaluate("performance.getEntriesByName('sitegen-search:shown').map(m => m.detail)")
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.parametrize("query", ["banjir", "banjir pasar", "Pasar Banjir"])
+def test_a_saved_list_shows_at_once_and_is_the_start_of_the_newest_first_list(browser, archive: Path,
+                                                                               query: str) -> None:
+    with serve(archive) as url:
+        page = browser.new_page(locale="id-ID")
+        page.add_init_script(WATCH_STATES)
+        page.goto(url + "cari/?q=" + query.replace(" ", "+"))
+        page.wait_for_function("document.documentElement.dataset.searchState === 'complete'")
+        names = [state for state, _ in page.evaluate("window.__states")]
+        assert names[:2] == ["searching", "saved"] and names[-1] == "complete"
+        saved = shown_marks(page, 2)[0]
+        assert saved["stage"] == "saved" and 1 <= len(saved["links"]) <= 10
+        # Ordered "Terbaru", the live search's complete list starts with the saved list.
+        page.select_option("select[data-sort]", "newest")
+        marks = shown_marks(page, 4)
+        again = [m for m in marks[2:] if m["stage"] == "saved"]
+        newest = [m for m in marks[2:] if m["stage"] == "complete"][-1]
+        assert again and again[0]["links"] == saved["links"]
+        assert newest["links"][:len(saved["links"])] == saved["links"]
+        if query == "banjir":
+            assert len(saved["links"]) == 10 and newest["count"] == 400
+        page.close()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_the_saved_list_says_what_it_is_until_the_complete_list_replaces_it(browser, archive: Path) -> None:
+    with serve(archive) as url:
+        page = browser.new_page(locale="id-ID")
+        page.add_init_script("""
+          window.__texts = [];
+          new MutationObserver(() => {
+            if (document.documentElement.dataset.searchState === 'saved')
+              window.__texts.push(document.querySelector('[data-search-status]').textContent);
+          }).observe(document, {subtree: true, childList: true, characterData: true, attributes: true});""")
+        page.goto(url + "cari/?q=banjir")
+        page.wait_for_function("document.documentElement.dataset.searchState === 'complete'")
+        texts = page.evaluate("window.__texts")
+        assert texts and texts[-1].startswith("Berita terbaru yang memuat “banjir” (daftar tersimpan)")
+        assert page.locator("[data-search-status]").inner_text() == "Ditemukan 400 berita"
         page.close()

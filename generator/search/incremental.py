@@ -19,6 +19,7 @@ import re
 import shutil
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -37,6 +38,7 @@ from generator.search.pagefind import (
     pagefind_version,
     tree_size,
 )
+from generator.search.saved import SAVED_FILE, saved_file
 from generator.search.shards import NAME, Layout, Shard, format_cut, parse_cut, plan_layout
 from generator.urls import output_path
 
@@ -180,19 +182,23 @@ def index_search(root: Path, config: SiteConfig, articles: Sequence[Article] | N
         if shard.name not in runs:
             pages[shard.name], sizes[shard.name] = known[shard.name].pages, known[shard.name].size
     listing = _shard_list(layout, pages)
+    saved = _saved(root, entries, config, base) if layout.shards else b""
     staged: list[str] = []
     removed: list[str] = []
     if not partial:
         if todo:  # the whole index, built here: it replaces the old one as one folder
             (index_root / LIST_FILE).write_bytes(listing)
+            (index_root / SAVED_FILE).write_bytes(saved)
             staged.append(BUNDLE_DIR)
         elif not layout.shards and old_index is not None and old_index.exists():
             removed.append(BUNDLE_DIR)
-    elif todo or (old_index is not None and (old_index / LIST_FILE).read_bytes() != listing):
-        # Only the shards indexed again and the new list move in; the others stay where they are.
+    elif todo or (old_index is not None and ((old_index / LIST_FILE).read_bytes() != listing
+                                             or _read(old_index / SAVED_FILE) != saved)):
+        # Only the shards indexed again and the new lists move in; the others stay where they are.
         index_root.mkdir(parents=True, exist_ok=True)
         (index_root / LIST_FILE).write_bytes(listing)
-        staged += [shard.folder for shard in todo] + [f"{BUNDLE_DIR}/{LIST_FILE}"]
+        (index_root / SAVED_FILE).write_bytes(saved)
+        staged += [shard.folder for shard in todo] + [f"{BUNDLE_DIR}/{LIST_FILE}", f"{BUNDLE_DIR}/{SAVED_FILE}"]
         names = {s.name for s in layout.shards}
         removed += [f"{BUNDLE_DIR}/{name}" for name in known if name not in names]
     state = None
@@ -202,7 +208,7 @@ def index_search(root: Path, config: SiteConfig, articles: Sequence[Article] | N
             for s in reversed(layout.shards)))
     report = SearchReport(
         pages=sum(pages.values()), seconds=time.perf_counter() - start,
-        index_bytes=sum(sizes.values()) + (len(listing) if layout.shards else 0),
+        index_bytes=sum(sizes.values()) + (len(listing) + len(saved) if layout.shards else 0),
         shards=tuple(s.name for s in layout.shards if s.name), peak_memory=peak,
         indexed=tuple(s.name for s in todo),
         # What this build wrote: `root` is the staging folder or the update's, never the live output.
@@ -244,6 +250,24 @@ def _run_shards(root: Path, shards: Sequence[Shard], config: SiteConfig, base: P
     finally:
         shutil.rmtree(links, ignore_errors=True)
     return done, peak
+
+
+def _read(path: Path) -> bytes | None:
+    """A file's bytes, or None when it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _saved(root: Path, entries: Sequence[tuple[str, datetime]], config: SiteConfig, base: Path | None) -> bytes:
+    """pagefind/saved.json: the saved first screens of the newest stories' frequent words."""
+    try:
+        return saved_file(root, [(page, int(when.timestamp())) for page, when in entries], config.language,
+                          Path(os.path.abspath(base)) if base is not None else None)
+    except OSError as exc:
+        raise BuildError([Diagnostic("pagefind", f"could not read the newest articles in {root}: {exc}",
+                                     hint=_SKIP_HINT)]) from None
 
 
 def _shard_list(layout: Layout, pages: Mapping[str, int]) -> bytes:

@@ -9,11 +9,16 @@
    another, as setting up several at once in that worker raced ("memory access out of
    bounds"), and the page yields between shards.
 
-   Hooks for tests and benchmarks: <html data-search-state="searching|partial|complete">
+   Before any index loads, the query's words are looked up in pagefind/saved.json
+   (written at build time for the words most frequent in the newest stories): when all
+   are there, the newest stories holding them are shown at once, said to be that, in
+   place of the newest shard's results, until the complete list replaces them.
+
+   Hooks for tests and benchmarks: <html data-search-state="searching|saved|partial|complete">
    and [data-search-count] (the number of results so far, final once complete); and a
-   performance mark "sitegen-search:shown" each time a list or count reaches the screen
-   (detail: stage, count, the first ten links), so a benchmark can time the page without
-   reading its layout.
+   performance mark "sitegen-search:shown" each time a list reaches the screen (detail:
+   stage, count, the first ten links), so a benchmark can time the page without reading
+   its layout.
    The page reads ?q= (the masthead box is a plain GET form) and keeps ?q= in step with
    what is searched, so a search can be reloaded, shared and reached with Back. */
 
@@ -42,6 +47,9 @@ async function start(page) {
   const selects = Array.from(page.querySelectorAll("select[data-filter]"));
   const sortSelect = page.querySelector("select[data-sort]");
 
+  // The saved first screens (pagefind/saved.json) are asked for beside the shard list; a
+  // site without them (or a failed fetch) simply searches live.
+  const savedData = fetch(indexPath + "saved.json").then((r) => (r.ok ? r.json() : null)).catch(() => null);
   const listing = await fetch(indexPath + "shards.json").then((r) => {
     if (!r.ok) throw new Error("no shard list");
     return r.json();
@@ -55,13 +63,15 @@ async function start(page) {
   for (const s of shards) for (let y = s.last; y >= s.first; y--) if (!years.includes(y)) years.push(y);
   years.sort((a, b) => b - a).forEach((y) => yearSelect.append(new Option(String(y), String(y))));
 
-  const pagefind = await import(shards[0].path + "pagefind.js");
+  // Loaded when the first live search needs it, so a saved list does not wait for it.
+  let pagefind = null;
   let creating = Promise.resolve();
   function instanceOf(shard) {
     if (!shard.instance) {
+      if (!pagefind) pagefind = import(shards[0].path + "pagefind.js");
       // One at a time: each waits for the previous one's set-up in the shared worker.
       shard.instance = creating.then(async () => {
-        const made = await pagefind.createInstance({ basePath: shard.path, baseUrl: baseUrl });
+        const made = await (await pagefind).createInstance({ basePath: shard.path, baseUrl: baseUrl });
         await made.init();
         return made;
       });
@@ -157,6 +167,31 @@ async function start(page) {
     return p;
   }
 
+  function savedFor(saved, term) {
+    // The newest stories holding every word of `term`, from the build's saved lists, or
+    // null. Words are folded as Pagefind folds them; every word but the last is a whole
+    // stem ("e"), the last also the start of a longer one ("p"). Each list is complete
+    // down to its last entry, so the stories in all lists up to the newest of those last
+    // entries are exactly the newest stories holding all the words.
+    if (!saved || saved.format !== 1) return null;
+    const words = term.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "").split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    if (!words.length) return null;
+    const lists = [];
+    for (let i = 0; i < words.length; i++) {
+      const number = saved.words[words[i]];
+      if (number === undefined) return null;
+      const entry = saved.lists[number];
+      lists.push(i === words.length - 1 ? entry.p : (entry.e || entry.p));
+    }
+    const upTo = Math.min(...lists.map((l) => (l.length >= saved.keep ? l[l.length - 1] : Infinity)));
+    const found = lists[0].filter((n) => n <= upTo && lists.every((l) => l.includes(n)));
+    return found.length ? found.slice(0, PAGE_SIZE).map((n) => saved.stories[n]) : null;
+  }
+
+  function savedCard(story) {
+    return card({ url: baseUrl + story.url, meta: story.meta, excerpt: "" });
+  }
+
   function merge(perShard, sort) {
     // Shards cover disjoint runs of days, newest first: for "newest" their date-sorted lists
     // follow each other; for relevance the lists are merged by Pagefind's score (a stable
@@ -191,6 +226,18 @@ async function start(page) {
     say(strings.searching, 0);
     const sort = sortSelect.value;
     const options = { filters: filters(), sort: sort === "newest" ? { date: "desc" } : {} };
+    // Without filters, a saved list of the newest stories holding the words is shown at
+    // once, said to be that, and stays until the live search's complete list replaces it.
+    const unfiltered = !Object.keys(options.filters).length && !yearSelect.value;
+    const saved = unfiltered ? savedFor(await savedData, term) : null;
+    if (mine !== generation) return;
+    if (saved) {
+      list.replaceChildren(...saved.map(savedCard));
+      setState("saved");
+      status.textContent = strings.saved.replace("{term}", term);
+      marked("saved", saved.length);
+      if (focusResults) region.focus();
+    }
     const perShard = [];
     const targets = shardsFor();
     for (let i = 0; i < targets.length; i++) {
@@ -198,7 +245,7 @@ async function start(page) {
       const found = await instance.search(term, options);
       if (mine !== generation) return;
       perShard.push(found ? found.results : []);
-      if (i === 0 && targets.length > 1) {
+      if (i === 0 && targets.length > 1 && !saved) {
         const first = merge(perShard, sort);
         const cards = await render(first, 0);
         if (mine !== generation) return;
