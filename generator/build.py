@@ -59,6 +59,7 @@ from generator.search.pagefind import BUNDLE_DIR
 T = TypeVar("T")
 SEARCH_DIR = BUNDLE_DIR  # the search index, inside the output folder
 WORDS_KEY = "words-3"  # the word counts' format (the cache also checks the sitegen version)
+RANKING_KEY = "ranking-1"  # the related ranking state's format (generator/related/incremental.py)
 
 
 @dataclass
@@ -258,7 +259,9 @@ def related_lists(content: Content, config: SiteConfig, cache: BuildCache, fp: F
     """Related lists, recomputed only when an article or the [related] settings changed.
 
     Each article's word counts are kept between builds, so that a recomputation after
-    one edit tokenises one article, not the archive (a --clean build counts them all).
+    one edit tokenises one article, not the archive (a --clean build counts them all),
+    and so is each story's shortlist, so that only the rows the edit can reach are ranked
+    again (generator/related/incremental.py).
     """
     key = fp.digest(config.related, content.articles)
     lists = None if clean else cache.load_pickle(cache.related_path, key)  # --clean reads no cache
@@ -269,9 +272,12 @@ def related_lists(content: Content, config: SiteConfig, cache: BuildCache, fp: F
 
         packed = None if clean else decode_words(cache.load_pickle(cache.words_path, WORDS_KEY))
         words = unpack_words(packed) if packed is not None else {}  # a new dict: `packed` may be shared
-        lists = compute_related(content.articles, config.related, words)
+        # A copy: a state from memory is shared with earlier builds (load_pickle).
+        state = {} if clean else dict(cache.load_pickle(cache.ranking_path, RANKING_KEY) or {})
+        lists = compute_related(content.articles, config.related, words, state)
         cache.save_pickle(cache.related_path, key, lists)
         cache.save_pickle(cache.words_path, WORDS_KEY, encode_words(pack_words(words)))
+        cache.save_pickle(cache.ranking_path, RANKING_KEY, state)
     return lists
 
 

@@ -94,6 +94,7 @@ class BuildCache:
         self.links_path = self.root / f"links-{key}.pickle"  # each page's links and ids (generator/linkcheck.py)
         self.related_path = self.root / "related.pickle"
         self.words_path = self.root / "words.pickle"  # each article's word counts, for the related engine
+        self.ranking_path = self.root / "ranking.pickle"  # each story's shortlist, for ranking only what changed
 
     def load_manifest(self) -> Manifest | None:
         """The manifest of the last successful build into this output folder, or None."""

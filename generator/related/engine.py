@@ -26,7 +26,7 @@ in a dict, which is what makes tokenising 100,000 articles take seconds.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -34,7 +34,8 @@ import scipy.sparse as sp
 from generator.config.related import RelatedConfig
 from generator.content.model import Article
 from generator.errors import BuildError, Diagnostic, suggest, terminal_safe
-from generator.related.rank import Ranked, rank, score_pairs
+from generator.related.incremental import ranked_rows
+from generator.related.rank import Ranked, query_matrices, rank, score_pairs
 from generator.related.vectors import Signals, make_signals
 from generator.related.words import TermCounts
 
@@ -60,20 +61,23 @@ class Explanation:
 
 
 def compute_related(articles: Sequence[Article], config: RelatedConfig,
-                    words: dict[bytes, TermCounts] | None = None) -> dict[str, tuple[str, ...]]:
+                    words: dict[bytes, TermCounts] | None = None,
+                    state: dict[str, Any] | None = None) -> dict[str, tuple[str, ...]]:
     """Map every article's source to the sources of its related articles, best first.
 
-    `words` caches each article's word counts between builds (see _term_rows).
+    `words` caches each article's word counts between builds (see vectors._term_rows).
+    `state` is the previous call's ranking state, replaced by this one's: with it, only
+    the rows a change can reach are ranked again (incremental.py), with the same lists.
     """
     _check_config(config)
     signals = make_signals(articles, config, words)
     pins = _resolve_pins(signals.articles)
-    ranked, _ = rank(signals, config, 0, len(signals.articles), extra=_most_pins(pins, config))
-    bounds = np.searchsorted(ranked.row, np.arange(len(signals.articles) + 1))
+    # Every row keeps 2 x count computed entries, enough for any number of pins: the
+    # lists do not depend on how many other stories pin.
+    lists, _ = ranked_rows(signals, config, query_matrices(signals, config), {} if state is None else state)
     result: dict[str, tuple[str, ...]] = {}
     for i, article in enumerate(signals.articles):
-        computed = ranked.col[bounds[i]:bounds[i + 1]].tolist()
-        chosen = _assemble(i, pins[i], computed, signals, config)
+        chosen = _assemble(i, pins[i], lists[i], signals, config)
         result[article.source] = tuple(signals.articles[j].source for j in chosen)
     return result
 
@@ -91,13 +95,13 @@ def explain_related(articles: Sequence[Article], config: RelatedConfig, source: 
     pins = _resolve_pins(signals.articles)[i]
     # Rank without the score floor so runners-up below it can be shown too; the
     # order is the same, so the listed part matches compute_related exactly.
-    ranked, weights = rank(signals, replace(config, min_score=0.0), i, i + 1,
-                   extra=min(len(pins), config.count) + config.count)
+    ranked, weights, _ = rank(signals, replace(config, min_score=0.0), np.array([i]),
+                              extra=min(len(pins), config.count) + config.count)
     above = ranked.score >= config.min_score
     chosen = _assemble(i, pins, ranked.col[above].tolist(), signals, config)
     runners = [j for j in ranked.col.tolist() if j not in chosen][:config.count]
     exact = score_pairs(signals, config, np.full(len(chosen) + len(runners), i),
-                         np.array(chosen + runners, dtype=np.int64), weights, first=i)
+                         np.array(chosen + runners, dtype=np.int64), weights, ranked=np.array([i]))
     pinned = set(pins)
     return [_explain(signals, i, j, k, exact, pinned=j in pinned, listed=k < len(chosen))
             for k, j in enumerate(chosen + runners)]
@@ -124,11 +128,6 @@ def _check_config(config: RelatedConfig) -> None:
     problems = config.problems()
     if problems:
         raise ValueError("; ".join(message for _, message in problems))
-
-
-def _most_pins(pins: list[list[int]], config: RelatedConfig) -> int:
-    # Pinned articles are dropped from the computed part, so rank enough to refill.
-    return min(max((len(p) for p in pins), default=0), config.count)
 
 
 def _assemble(i: int, pins: list[int], computed: list[int], signals: Signals,

@@ -30,9 +30,20 @@ class Ranked:
     score: np.ndarray
 
 
+@dataclass(frozen=True)
+class Shortlists:
+    """What each ranked row's list was cut from: its shortlist and the partial score a
+    newcomer must reach to enter it (-inf when every candidate was taken)."""
+
+    rows: np.ndarray  # the ranked rows, ascending
+    threshold: np.ndarray  # per ranked row
+    row: np.ndarray  # (row, col) pairs of every shortlist, grouped by row
+    col: np.ndarray
+
+
 # --- finding and ranking candidates -------------------------------------------------
 
-def _query(signals: Signals, config: RelatedConfig) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+def query_matrices(signals: Signals, config: RelatedConfig) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     """Split the weighted tag+term vectors into budgeted query rows and full postings."""
     combined = sp.hstack([signals.tags * math.sqrt(config.tags),
                           signals.text * math.sqrt(config.text)], format="csr")
@@ -60,48 +71,65 @@ def _query(signals: Signals, config: RelatedConfig) -> tuple[sp.csr_matrix, sp.c
     return query, postings
 
 
-def rank(signals: Signals, config: RelatedConfig, first: int, last: int,
-         extra: int) -> tuple[Ranked, sp.csr_matrix]:
-    """Score and order the candidates of rows first..last-1; keep count + extra per row.
+def rank(signals: Signals, config: RelatedConfig, rows: np.ndarray, extra: int,
+         queries: tuple[sp.csr_matrix, sp.csr_matrix] | None = None) -> tuple[Ranked, sp.csr_matrix, Shortlists]:
+    """Score and order the candidates of `rows` (ascending); keep count + extra per row.
 
-    Also returns the neighbour weights of those rows (see _neighbour_weights), row k
-    of the matrix for row first + k, for score_pairs to explain a pair exactly.
+    Also returns the neighbour weights of those rows (see _feedback), row k of the
+    matrix for rows[k], for score_pairs to explain a pair exactly, and their
+    shortlists. `queries` is query_matrices()'s answer, when the caller has it.
     """
     keep = config.count + extra
-    query, postings = _query(signals, config)
+    query, postings = queries or query_matrices(signals, config)
     # A chunk's product has at most rows x candidates entries; everything after it is
     # chunk-sized too, so memory does not grow with the archive beyond the matrices.
     step = max(1, CHUNK_ENTRIES // config.candidates)
-    pieces = [_rank_chunk(signals, config, query[start:min(start + step, last)], postings,
-                          start, keep)
-              for start in range(first, last, step)]
+    pieces = [_rank_chunk(signals, config, query, postings, rows[start:start + step], keep)
+              for start in range(0, len(rows), step)]
     if not pieces:
         empty = np.zeros(0)
-        return (Ranked(empty.astype(np.int64), empty.astype(np.int64), *[empty] * (len(fields(Ranked)) - 2)),
-                sp.csr_matrix((0, len(signals.articles))))
+        whole = np.zeros(0, dtype=np.int64)
+        return (Ranked(whole, whole, *[empty] * (len(fields(Ranked)) - 2)),
+                sp.csr_matrix((0, len(signals.articles))), Shortlists(whole, empty, whole, whole))
     return (Ranked(*(np.concatenate([getattr(p[0], f.name) for p in pieces]) for f in fields(Ranked))),
-            sp.vstack([p[1] for p in pieces], format="csr"))
+            sp.vstack([p[1] for p in pieces], format="csr"),
+            Shortlists(*(np.concatenate([getattr(p[2], f.name) for p in pieces]) for f in fields(Shortlists))))
 
 
-def _rank_chunk(signals: Signals, config: RelatedConfig, query: sp.csr_matrix,
-                postings: sp.csr_matrix, first: int, keep: int) -> tuple[Ranked, sp.csr_matrix]:
-    """Find, shortlist, re-score and order the candidates of one chunk of rows."""
-    product = (query @ postings).tocsr()
+def partial_scores(signals: Signals, config: RelatedConfig, query: sp.csr_matrix, postings: sp.csr_matrix,
+                   rows: np.ndarray, cols: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The shortlisting score of every (row, col) candidate pair of `rows`, as (row, col, score).
+
+    With `cols` (ascending), only the candidates among those. Pairs that may not be
+    listed (a story with itself, a newer one without allow_newer) score -inf.
+    Candidates come in path order within each row.
+    """
+    product = (query[rows] @ (postings if cols is None else postings[:, cols])).tocsr()
     product.sort_indices()  # candidates in path order: ties at the shortlist's cut go to the first
-    r = np.repeat(np.arange(first, first + query.shape[0]), np.diff(product.indptr))
-    c = product.indices.astype(np.int64)
+    r = np.repeat(rows, np.diff(product.indptr))
+    c = product.indices.astype(np.int64) if cols is None else cols[product.indices]
     s = product.data + config.section * (signals.section[r] == signals.section[c])
     unwanted = c == r
     if not config.allow_newer:
         unwanted |= signals.timestamp[c] > signals.timestamp[r]
     s[unwanted] = -np.inf
+    return r, c, s
+
+
+def _rank_chunk(signals: Signals, config: RelatedConfig, query: sp.csr_matrix,
+                postings: sp.csr_matrix, rows: np.ndarray, keep: int) -> tuple[Ranked, sp.csr_matrix, Shortlists]:
+    """Find, shortlist, re-score and order the candidates of one chunk of rows (ascending)."""
+    r, c, s = partial_scores(signals, config, query, postings, rows)
+    indptr = np.searchsorted(r, np.append(rows, np.iinfo(np.int64).max))
     # The shortlist must not depend on `keep`, or explain_related (which keeps more
     # rows for runners-up) could see a different list than compute_related.
-    best = best_in_rows(product.indptr, s, max(config.rescore, 3 * config.count))
+    size = max(config.rescore, 3 * config.count)
+    best = best_in_rows(indptr, s, size)
+    shortlists = Shortlists(rows, _thresholds(indptr, s, best, size), r[best], c[best])
     scored = score_pairs(signals, config, r[best], c[best])
     # One round of feedback: the best first-round candidates get a second score, how
     # much their words agree with the story's very best ones (its neighbours).
-    scored, weights = _feedback(signals, config, scored, first, query.shape[0])
+    scored, weights = _feedback(signals, config, scored, rows)
     scored = Ranked(*(getattr(scored, f.name)[scored.score >= config.min_score]
                        for f in fields(Ranked)))
     # Ties: closer in time first (the same news cycle), then newer, then by path (rows
@@ -111,11 +139,21 @@ def _rank_chunk(signals: Signals, config: RelatedConfig, query: sp.csr_matrix,
                         -np.round(scored.score, _SCORE_DECIMALS), scored.row))
     scored = Ranked(*(getattr(scored, f.name)[order] for f in fields(Ranked)))
     top = position_in_runs(scored.row) < keep
-    return Ranked(*(getattr(scored, f.name)[top] for f in fields(Ranked))), weights
+    return Ranked(*(getattr(scored, f.name)[top] for f in fields(Ranked))), weights, shortlists
 
 
-def _feedback(signals: Signals, config: RelatedConfig, scored: Ranked, first: int,
-              rows: int) -> tuple[Ranked, sp.csr_matrix]:
+def _thresholds(indptr: np.ndarray, s: np.ndarray, best: np.ndarray, size: int) -> np.ndarray:
+    """Per row, the lowest shortlisted score when the shortlist is full, else -inf."""
+    owner = np.searchsorted(indptr, best, side="right") - 1
+    rows = len(indptr) - 1
+    taken = np.bincount(owner, minlength=rows)
+    lowest = np.full(rows, np.inf)
+    np.minimum.at(lowest, owner, s[best])
+    return np.where(taken >= size, lowest, -np.inf)
+
+
+def _feedback(signals: Signals, config: RelatedConfig, scored: Ranked,
+              rows: np.ndarray) -> tuple[Ranked, sp.csr_matrix]:
     """Add to every shortlisted candidate its agreement with the row's neighbours.
 
     The neighbours are a row's `count` best first-round candidates, weighted by their
@@ -123,17 +161,17 @@ def _feedback(signals: Signals, config: RelatedConfig, scored: Ranked, first: in
     precision@5 on the newsroom corpus, seed 0, and saves little).  Ties
     go to the lower row number (path order), so the choice depends on the row's own
     shortlist alone, never on the chunk it was ranked in.  Returns the candidates and
-    the neighbour weights (row k for row first + k).
+    the neighbour weights (row k for rows[k]).
     """
     columns = len(signals.articles)
     if not config.neighbours:
-        return scored, sp.csr_matrix((rows, columns))
+        return scored, sp.csr_matrix((len(rows), columns))
     order = np.lexsort((scored.col, -np.round(scored.score, _SCORE_DECIMALS), scored.row))
     position = position_in_runs(scored.row[order])
     best = order[(position < config.count) & (scored.score[order] > 0)]
-    weights = sp.csr_matrix((scored.score[best], (scored.row[best] - first, scored.col[best])),
-                            shape=(rows, columns))
-    return _add_agreement(signals, config, scored, weights, first), weights
+    weights = sp.csr_matrix((scored.score[best], (np.searchsorted(rows, scored.row[best]), scored.col[best])),
+                            shape=(len(rows), columns))
+    return _add_agreement(signals, config, scored, weights, rows), weights
 
 
 def _agreement(text: sp.csr_matrix, weights: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -159,16 +197,16 @@ def _agreement(text: sp.csr_matrix, weights: sp.csr_matrix, rows: np.ndarray, co
 
 
 def _add_agreement(signals: Signals, config: RelatedConfig, scored: Ranked, weights: sp.csr_matrix,
-                   first: int) -> Ranked:
-    neighbours = config.neighbours * _agreement(signals.text, weights, scored.row - first, scored.col)
+                   rows: np.ndarray) -> Ranked:
+    neighbours = config.neighbours * _agreement(signals.text, weights, np.searchsorted(rows, scored.row), scored.col)
     return replace(scored, neighbours=neighbours, score=scored.score + neighbours)
 
 
 def score_pairs(signals: Signals, config: RelatedConfig, rows: np.ndarray, cols: np.ndarray,
-                weights: sp.csr_matrix | None = None, first: int = 0) -> Ranked:
+                weights: sp.csr_matrix | None = None, ranked: np.ndarray | None = None) -> Ranked:
     """Exact weighted components and total for each (row, col) pair.
 
-    Without `weights` (rank's neighbour weights, row k for row first + k) this is the
+    Without `weights` (rank's neighbour weights, row k for ranked[k]) this is the
     first-round score and the neighbours component is 0.
     """
     tags = config.tags * row_dots(signals.tags, rows, cols)
@@ -178,4 +216,4 @@ def score_pairs(signals: Signals, config: RelatedConfig, rows: np.ndarray, cols:
     scored = Ranked(rows, cols, tags, text, section, people, np.zeros(len(rows)), tags + text + section + people)
     if weights is None or not config.neighbours:
         return scored
-    return _add_agreement(signals, config, scored, weights, first)
+    return _add_agreement(signals, config, scored, weights, ranked if ranked is not None else np.unique(rows))

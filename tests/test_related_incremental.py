@@ -1,0 +1,146 @@
+"""Ranking only the rows a change can reach gives the lists of a clean ranking, byte for byte."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import generator.related.incremental as incremental
+from generator.config.related import RelatedConfig
+from generator.content.model import Article
+from generator.related.engine import compute_related
+from tests.conftest import build_into
+from tests.related_archive import add_story, make_archive, read_articles, stories
+
+CONFIG = RelatedConfig()
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> list[Article]:
+    return read_articles(make_archive(tmp_path_factory.mktemp("incremental") / "archive", 600, seed=1))
+
+
+class Spy:
+    """Counts the rows each ranking ranked."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.ranked: list[int] = []
+        real = incremental.rank
+
+        def rank(signals, config, rows, **kwargs):  # type: ignore[no-untyped-def]
+            self.ranked.append(len(rows))
+            return real(signals, config, rows, **kwargs)
+        monkeypatch.setattr(incremental, "rank", rank)
+
+
+def after(state: dict, articles: list[Article], config: RelatedConfig = CONFIG) -> dict[str, tuple[str, ...]]:
+    """The lists ranked incrementally from `state`, checked against a clean ranking."""
+    lists = compute_related(articles, config, state=state)
+    assert lists == compute_related(articles, config)
+    return lists
+
+
+def newest_copy(articles: list[Article]) -> Article:
+    newest = max(articles, key=lambda a: (a.date, a.source))
+    return replace(newest, source=newest.source.rsplit("/", 1)[0] + "/cerita-baru.md", slug="cerita-baru",
+                   title="Cerita Baru Hari Ini", date=newest.date + timedelta(hours=1))
+
+
+def test_a_new_story_ranks_a_few_rows_and_gives_the_clean_lists(archive, monkeypatch) -> None:
+    state: dict = {}
+    before = compute_related(archive, CONFIG, state=state)
+    spy = Spy(monkeypatch)
+    lists = after(state, [*archive, newest_copy(archive)])
+    assert spy.ranked[0] < len(archive) // 10
+    assert sum(before[s] != lists[s] for s in before) >= 1
+
+
+def test_an_edit_a_deletion_and_a_new_tag_give_the_clean_lists(archive, monkeypatch) -> None:
+    state: dict = {}
+    compute_related(archive, CONFIG, state=state)
+    spy = Spy(monkeypatch)
+    middle = archive[len(archive) // 2]
+    edited = [replace(a, body=a.body + "\n\nBanjir bandang merendam tanggul Kalimalang.") if a is middle else a
+              for a in archive]
+    after(state, edited)
+    newest = max(archive, key=lambda a: (a.date, a.source))
+    gone = [a for a in edited if a is not newest]  # today's story withdrawn
+    after(state, gone)
+    tagged = [replace(a, tags=(*a.tags, "tag-baru-sekali")) if a is archive[-2] else a for a in gone]
+    after(state, tagged)
+    incremental_runs = spy.ranked[0::2]  # each after() ranks incrementally, then cleanly
+    assert spy.ranked[1::2] == [600, 599, 599]
+    assert max(incremental_runs) < len(archive) // 4  # each step ranked a part, not the archive
+
+
+def test_deleting_a_sealed_story_gives_the_clean_lists(archive) -> None:
+    # The seal's edge moves by one story: weights move, most rows are ranked again.
+    state: dict = {}
+    compute_related(archive, CONFIG, state=state)
+    after(state, [a for a in archive if a is not archive[100]])
+
+
+def test_a_draft_a_pin_and_new_settings_give_the_clean_lists(archive) -> None:
+    state: dict = {}
+    compute_related(archive, CONFIG, state=state)
+    drafted = [replace(a, draft=True) if a is archive[7] else a for a in archive]
+    after(state, drafted)
+    pinned = [replace(a, related=(archive[3].slug,)) if a is archive[9] else a for a in drafted]
+    after(state, pinned)
+    after(state, pinned, replace(CONFIG, allow_newer=False))
+
+
+def test_a_state_of_other_settings_or_a_malformed_one_ranks_every_row(archive, monkeypatch) -> None:
+    state: dict = {}
+    compute_related(archive, replace(CONFIG, count=4), state=state)
+    spy = Spy(monkeypatch)
+    after(state, archive)  # the state was ranked with count = 4
+    assert compute_related(archive, CONFIG, state=state) and spy.ranked[-1] == 0  # nothing changed
+    state["rows"][archive[0].source] = ("not", "a", "row")
+    after(state, archive)
+    # Ranked incrementally, cleanly, (nothing), incrementally, cleanly.
+    assert spy.ranked == [len(archive), len(archive), 0, len(archive), len(archive)]
+
+
+@settings(deadline=None, max_examples=12, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(st.tuples(st.sampled_from(["add", "edit", "delete", "tag", "date"]),
+                                st.integers(0, 10_000)), min_size=1, max_size=4))
+def test_any_sequence_of_changes_gives_the_clean_lists(archive, steps) -> None:
+    articles = list(archive[:250])
+    state: dict = {}
+    compute_related(articles, CONFIG, state=state)
+    for number, (kind, pick) in enumerate(steps):
+        k = pick % len(articles)
+        if kind == "add":
+            articles.append(replace(newest_copy(articles), source=f"content/articles/baru-{number}.md",
+                                    slug=f"baru-{number}", body=articles[k].body))
+        elif kind == "edit":
+            articles[k] = replace(articles[k], body=articles[k].body + " " + articles[(k * 7) % len(articles)].title)
+        elif kind == "delete" and len(articles) > 2:
+            del articles[k]
+        elif kind == "tag":
+            articles[k] = replace(articles[k], tags=(*articles[k].tags, f"tag-{pick % 3}"))
+        elif kind == "date":
+            articles[k] = replace(articles[k], date=articles[k].date - timedelta(days=pick % 900))
+        after(state, articles)
+
+
+def test_a_build_after_a_new_story_writes_the_pages_of_a_clean_build(tmp_path: Path) -> None:
+    site = make_archive(tmp_path / "site", 300, seed=2)
+    build_into(site, tmp_path / "out", future=True)
+    add_story(site)
+    build_into(site, tmp_path / "out", future=True)
+    shutil.rmtree(site / ".sitegen")
+    build_into(site, tmp_path / "clean", future=True)
+    pages = [p.relative_to(tmp_path / "clean") for p in (tmp_path / "clean").rglob("index.html")]
+    differ = [p for p in pages if (tmp_path / "out" / p).read_bytes() != (tmp_path / "clean" / p).read_bytes()]
+    assert len(pages) > 300 and differ == []
+    assert any(re.search(rb"cerita-baru-hari-ini", (tmp_path / "out" / p).read_bytes()) for p in pages
+               if "cerita-baru" not in str(p))
