@@ -229,6 +229,8 @@ async function start(page) {
     // Without filters, a saved list of the newest stories holding the words is shown at
     // once, said to be that, and stays until the live search's complete list replaces it.
     const unfiltered = !Object.keys(options.filters).length && !yearSelect.value;
+    const targets = shardsFor();
+    if (targets.length) instanceOf(targets[0]).catch(() => {}); // its set-up need not wait for the saved list
     const saved = unfiltered ? savedFor(await savedData, term) : null;
     if (mine !== generation) return;
     if (saved) {
@@ -239,7 +241,6 @@ async function start(page) {
       if (focusResults) region.focus();
     }
     const perShard = [];
-    const targets = shardsFor();
     for (let i = 0; i < targets.length; i++) {
       const instance = await instanceOf(targets[i]);
       const found = await instance.search(term, options);
