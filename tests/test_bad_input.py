@@ -79,7 +79,7 @@ def test_bom_and_crlf_files_build(tmp_path: Path) -> None:
     (site / TARGET / "berkas-windows.md").write_bytes(b"\xef\xbb\xbf" + text.encode())
     build_into(site, tmp_path / "public")
     html = (tmp_path / "public/kota/2023/11/berkas-windows/index.html").read_text()
-    assert "<h1>Berkas Windows</h1>" in html and "<p>Baris pertama.</p>" in html
+    assert "<h1 data-pagefind-ignore>Berkas Windows</h1>" in html and "<p>Baris pertama.</p>" in html
 
 
 def test_the_catalogue_covers_at_least_thirty_files_and_sites() -> None:
@@ -164,7 +164,7 @@ def test_a_100000_character_title_builds_everywhere(basic_site: Path, tmp_path: 
         f"reporter: {'Nama ' * 20_000}\n---\nIsi.\n")
     build_into(basic_site, tmp_path / "p")
     html = (tmp_path / "p/kota/2023/11/judul-panjang/index.html").read_text()
-    assert f"<h1>{title}</h1>" in html
+    assert f"<h1 data-pagefind-ignore>{title}</h1>" in html
     assert title in (tmp_path / "p/feed.xml").read_text()
     tag_pages = [p.parent.name for p in (tmp_path / "p/tag").glob("x*/index.html")]
     assert tag_pages and all(len(name) <= 100 for name in tag_pages)  # one folder name, within file-system limits
