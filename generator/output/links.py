@@ -19,13 +19,32 @@ FREE_FRAGMENTS = frozenset({"", "top"})
 # Start tags only: a regular expression over sitegen's own well-formed output is several
 # times faster than html.parser, and a build reads every page it writes.
 _TAG = re.compile(r"<[a-zA-Z][^>]*>")
-# Every attribute in turn, so that a quoted value is taken whole: `content="a src=x"` holds
-# no src attribute.
-_ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
-_WANTED = frozenset({"href", "src", "srcset", "id", "name"})
+# The attributes of the start tags are read in turn, so that a quoted value is taken whole
+# (`content="a src=x"` holds no src attribute): a name, then an optional value; anything
+# else between them (blanks, quotes, "/", "=") is skipped. One match skips, possessively
+# (no going back to read a value as names), every attribute not wanted and ends with a
+# wanted one, so that Python sees only href, src, srcset, id and name (the last match is
+# the empty name at the end). The names are matched in ASCII without case, which is what
+# lower() in the set of names was: no other character lowers to their letters.
+_NAME_CHAR = r"""[^\s"'<>/=]"""
+_WANTED_NAME = rf"(?ai:href|srcset|src|id|name)(?!{_NAME_CHAR})"
+_VALUE = r"""(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?"""
+_ATTRIBUTE = re.compile(
+    rf"""(?:[\s"'<>/=]++|(?!{_WANTED_NAME}){_NAME_CHAR}+{_VALUE})*+"""
+    rf"""(?:({_WANTED_NAME})(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?|\Z)""")
 # Text that is not markup although it may look like it.
 _RAW = (("<script", "</script"), ("<style", "</style"), ("<!--", "-->"), ("<textarea", "</textarea"))
+# Each of them found without case in ASCII, as in the page lowered: of the other
+# characters only İ and the Kelvin sign lower to ASCII letters.
+_RAW_SEARCH = {needle: re.compile(re.escape(needle), re.I | re.A).search for pair in _RAW for needle in pair + (">",)}
 
+# Most start tags recur on page after page (the menu, the cards, the footer): each is read
+# once per process. The tags are read one by one only while none opens a quoted value it
+# does not close (`title="x>`), whose value runs on into the next tags when they are read
+# as one text, joined by blanks, as they are then.
+_OF_TAG: dict[str, list[tuple[str, str]]] = {}
+_OF_TAG_MAX = 100_000  # distinct start tags remembered per process (some 20 MB at most)
+_OPEN_QUOTE = re.compile(r"""=\s*(?:"[^"]*|'[^']*)\Z""")
 
 _ROOTED: dict[tuple[str, SplitResult], tuple[str | None, str]] = {}
 _ROOTED_MAX = 500_000  # distinct root-relative links remembered per process
@@ -88,31 +107,54 @@ def broken_in(record: PageLinks, targets: AbstractSet[str], prefixes: tuple[str,
 
 def _markup_only(text: str) -> str:
     """The page without the content of scripts, styles, comments and text areas."""
-    lowered = None
     for opening, closing in _RAW:
         if opening not in text:
             continue
-        lowered = text.lower() if lowered is None else lowered
+        find = _find_in(text)
         kept, start = [], 0
-        while (begin := lowered.find(opening, start)) >= 0:
-            inside = lowered.find(">", begin) + 1 if opening != "<!--" else begin
-            end = lowered.find(closing, max(inside, begin + len(opening)))
+        while (begin := find(opening, start)) >= 0:
+            inside = find(">", begin) + 1 if opening != "<!--" else begin
+            end = find(closing, max(inside, begin + len(opening)))
             kept.append(text[start:inside])
             start = len(text) if end < 0 else end
         kept.append(text[start:])
         text = "".join(kept)
-        lowered = None
     return text
+
+
+def _find_in(text: str) -> Callable[[str, int], int]:
+    """str.find in `text` lowered, without lowering it (a copy of the whole page). The
+    positions are the page's own: they were the lowered copy's, which an İ (lowered to two
+    characters) shifted, cutting the page in the wrong places or never ending."""
+    def find(needle: str, start: int) -> int:
+        found = _RAW_SEARCH[needle](text, start)
+        return found.start() if found else -1
+    return find
 
 
 def _attributes(text: str) -> list[tuple[str, str]]:
     """(name, value) of every href, src, srcset, id and name attribute of a start tag."""
+    tags = _TAG.findall(text)
+    found: list[tuple[str, str]] = []
+    for tag in tags:
+        known = _OF_TAG.get(tag)
+        if known is None:
+            if _OPEN_QUOTE.search(tag):  # a value may run on into the next tags: read them all as one
+                return _read(" ".join(tags))
+            known = _read(tag)
+            if len(_OF_TAG) < _OF_TAG_MAX:
+                _OF_TAG[tag] = known
+        if known:
+            found += known
+    return found
+
+
+def _read(tags: str) -> list[tuple[str, str]]:
     found = []
-    for name, double, single, bare in _ATTRIBUTE.findall(" ".join(_TAG.findall(text))):
-        name = name.lower()
-        if name in _WANTED:
+    for name, double, single, bare in _ATTRIBUTE.findall(tags):
+        if name:
             value = double or single or bare
-            found.append((name, html.unescape(value) if "&" in value else value))
+            found.append((name.lower(), html.unescape(value) if "&" in value else value))
     return found
 
 
