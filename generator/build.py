@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence, TypeVar
 
 from generator import __version__
 from generator.config.options import BuildOptions
@@ -26,12 +26,10 @@ from generator.config.site import SiteConfig
 from generator.content.discover import KnownStamps
 from generator.content.model import Article, Content
 from generator.content.photos import alt_diagnostics
-from generator.errors import BuildError, Diagnostic, raise_if_errors, sort_key
+from generator.errors import BuildError, Diagnostic, in_mode, raise_if_errors, sort_key
 from generator.images.variants import variant_settings
-from generator.linkcheck import BOOK_KEY, LinkBook, build_links, in_mode, left_out
 from generator.output.cache import BuildCache, Manifest, Memory
-from generator.output.files import Output, fingerprint_outputs, theme_digest
-from generator.output.fingerprint import Fingerprinter
+from generator.output.fingerprint import Fingerprinter, theme_digest
 from generator.output.limits import (
     SizeLimits,
     SizeSummary,
@@ -43,18 +41,18 @@ from generator.output.limits import (
     sizes_after,
     total_warning,
 )
-from generator.output.links import PageLinks
 from generator.output.lock import output_lock
 from generator.output.safeload import decode_words, encode_words
 from generator.output.switch import Staging, Update, check_output_folder, recover, remove_stale
-from generator.output.write import write_outputs
 from generator.parallel import default_jobs
 from generator.pipeline import Plan, load, plan, read
-from generator.plan.pages import next_change
 from generator.progress import Progress
 from generator.render.compact import VERSION as COMPACT_VERSION
-from generator.render.renderer import Renderer
 from generator.search.pagefind import BUNDLE_DIR
+
+if TYPE_CHECKING:
+    from generator.output.files import Output
+    from generator.output.links import PageLinks
 
 T = TypeVar("T")
 SEARCH_DIR = BUNDLE_DIR  # the search index, inside the output folder
@@ -160,6 +158,13 @@ def _build(options: BuildOptions, progress: Progress | None, limits: SizeLimits 
         report.warnings += in_mode([Diagnostic(*fields) for fields in summary.get("links", ())], broken_mode)
         raise_if_errors(report.warnings)  # --strict: still an error when nothing changed
         return report
+
+    # Past this point the build has work to do. What it needs only then is imported here,
+    # so that a build with nothing to do never loads the renderer, Markdown or the planners.
+    from generator.linkcheck import BOOK_KEY, LinkBook, build_links, left_out
+    from generator.output.files import fingerprint_outputs
+    from generator.output.write import write_outputs
+    from generator.render.renderer import Renderer
 
     # Parsed stories are kept by their file's stamp (size and digest of its bytes).
     parse_key = Fingerprinter().digest(__version__, config)
@@ -331,6 +336,8 @@ def _still_valid(manifest: Manifest, build_time: datetime) -> bool:
 
 def _manifest(inputs: str, outputs: Sequence[Output], search_state: Any, content: Content,
               options: BuildOptions) -> Manifest:
+    from generator.plan.pages import next_change
+
     horizon = next_change(content.articles + content.scheduled, options.build_time)
     return Manifest(inputs=inputs, valid_until=horizon.isoformat() if horizon else None,
                     files={o.rel: o.fingerprint for o in outputs},

@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 from generator.config.options import BuildOptions
 from generator.content.model import Article
 from generator.content.placeholders import placeholder_diagnostics
-from generator.errors import BuildError, Diagnostic, raise_if_errors, sort_key
+from generator.errors import BuildError, Diagnostic, in_mode, raise_if_errors, sort_key
 from generator.images.variants import Planned, plan_variants
-from generator.linkcheck import in_mode, left_out, link_diagnostics
+from generator.linkcheck import left_out, link_diagnostics
 from generator.output.files import Output, static_files
 from generator.output.limits import SizeLimits, SizeSummary, limits_for, output_origins, size_errors, size_summary, total_warning
 from generator.output.links import PageLinks, broken_in, page_links

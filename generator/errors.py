@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Literal, Sequence
 
 Severity = Literal["error", "warning"]
@@ -165,3 +165,10 @@ def wide_encoding_diagnostic(path: str, raw: bytes) -> Diagnostic | None:
                             "not UTF-8", line=1,
                       hint=f"save it as UTF-8 in your editor, or convert it: "
                            f"iconv -f {family if bom else name} -t UTF-8 FILE > FILE.new && mv FILE.new FILE")
+
+
+def in_mode(diags: Iterable[Diagnostic], broken: str) -> list[Diagnostic]:
+    """Broken-link errors as `[links] broken` (or --broken-links) wants them: errors, or warnings."""
+    if broken == "warn":
+        return [replace(d, severity="warning") for d in diags]
+    return list(diags)

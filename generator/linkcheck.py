@@ -9,7 +9,6 @@ links were broken last time, pages linking to files it removed, and pages whose
 
 from __future__ import annotations
 
-import dataclasses
 from array import array
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -196,13 +195,6 @@ def link_diagnostics(broken: Iterable[tuple[Page, str, str, str | None]], config
         diags.append(Diagnostic(f"theme:{template}", f"link to {link} on {urls[0]}{others} {what}",
                                 hint="check the link in the template"))
     return diags
-
-
-def in_mode(diags: Iterable[Diagnostic], broken: str) -> list[Diagnostic]:
-    """Broken-link errors as `[links] broken` (or --broken-links) wants them: errors, or warnings."""
-    if broken == "warn":
-        return [dataclasses.replace(d, severity="warning") for d in diags]
-    return list(diags)
 
 
 @lru_cache(maxsize=16)  # a page with several broken links is parsed once

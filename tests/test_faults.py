@@ -27,7 +27,9 @@ import pytest
 import generator
 import generator.build
 import generator.output.switch
+import generator.output.write
 import generator.pipeline
+import generator.plan.pages
 from generator.cli import main
 from generator.errors import BuildError
 from generator.interrupts import Terminated, dropped_interrupts_redelivered, sigterm_as_interrupt
@@ -277,7 +279,7 @@ def test_cli_exits_130_or_143_and_cleans_up(mode: str, signum: int, basic_site: 
     assert main(args) == 0
     before = snapshot(out)
     edit_titles(basic_site, "Ralat baru")
-    real_write = generator.build.write_outputs
+    real_write = generator.output.write.write_outputs
 
     def write_then_signal(*a: Any, **k: Any) -> None:
         real_write(*a, **k)  # the new pages are staged...
@@ -285,7 +287,7 @@ def test_cli_exits_130_or_143_and_cleans_up(mode: str, signum: int, basic_site: 
         time.sleep(10)
         raise AssertionError("the signal was not handled")
 
-    monkeypatch.setattr(generator.build, "write_outputs", write_then_signal)
+    monkeypatch.setattr(generator.output.write, "write_outputs", write_then_signal)  # the build imports it when it has work
     assert main(args + (["--clean"] if mode == "clean" else [])) == 128 + signum
     assert snapshot(out) == before
     assert leftovers(out) == []
@@ -456,7 +458,7 @@ def test_an_internal_error_prints_a_short_report_request(basic_site: Path, tmp_p
     def broken_stage(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("tahap rusak")
 
-    monkeypatch.setattr(generator.pipeline, "plan_pages", broken_stage)
+    monkeypatch.setattr(generator.plan.pages, "plan_pages", broken_stage)  # the pipeline imports it when planning
     args = ["build", "--source", str(basic_site), "--out", str(tmp_path / "p"), "--no-search"]
     assert main(args) == 70
     err = capsys.readouterr().err

@@ -10,9 +10,9 @@ from generator.config.site import SiteConfig
 from generator.content.discover import Sources, Stamp, stamp_of
 from generator.content.model import Content
 from generator.images.variants import Planned, cache_folder, plan_variants
-from generator.output.fingerprint import Fingerprinter, digest_files
+from generator.output.fingerprint import Fingerprinter
 from generator.plan.pages import Page
-from generator.render.templates import Theme
+from generator.render.theme import Theme
 from generator.urls import output_path
 
 
@@ -25,15 +25,6 @@ class Output:
     page: Page | None = None
     copy_from: Path | None = None
     variant: Planned | None = None  # a resized photo: copy_from (in the cache) is made when missing
-
-
-def theme_digest(theme: Theme) -> str:
-    """Digest of every file of the theme: a template change may touch any page."""
-    files = []
-    for folder in theme.templates + theme.static:
-        files += [(folder, p) for p in folder.rglob("*") if p.is_file()]
-    return Fingerprinter().digest(
-        [(str(folder), digest_files([p], folder)) for folder, p in sorted(files)], dict(theme.strings))
 
 
 def fingerprint_outputs(pages: Sequence[Page], content: Content, sources: Sources, theme: Theme,

@@ -7,10 +7,13 @@ import hashlib
 import io
 import pickle
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from generator.content.model import Article
 from generator.plan.listings import Group, Month
+
+if TYPE_CHECKING:
+    from generator.render.theme import Theme
 
 # Records shown on many pages: each is digested once per build and then named by its
 # digest. A tag's Group holds every article of the tag and appears on each of the tag's
@@ -85,3 +88,12 @@ def digest_files(paths: Iterable[Path], root: Path) -> str:
         h.update(path.read_bytes())
         h.update(b"\0")
     return h.hexdigest()
+
+
+def theme_digest(theme: Theme) -> str:
+    """Digest of every file of the theme: a template change may touch any page."""
+    files = []
+    for folder in theme.templates + theme.static:
+        files += [(folder, p) for p in folder.rglob("*") if p.is_file()]
+    return Fingerprinter().digest(
+        [(str(folder), digest_files([p], folder)) for folder, p in sorted(files)], dict(theme.strings))

@@ -27,7 +27,7 @@ from generator.content.parse import parse_article, read_source
 from generator.errors import BuildError
 from generator.pipeline import Plan
 from generator.plan.pages import Page, SiteData, plan_article
-from generator.render.templates import Theme
+from generator.render.theme import Theme
 from generator.urls import output_path
 
 # Values a page's data is made of that never hold a story; skipped without a look inside.

@@ -14,7 +14,7 @@ WATCH_DEBOUNCE_MS = 1600  # ...or after this long at most
 
 def watch_roots(source: Path) -> list[Path]:
     """Folders watched recursively: content/, the site's themes/ and the packaged themes."""
-    from generator.render.templates import PACKAGE_THEMES, SOURCE_THEMES
+    from generator.render.theme import PACKAGE_THEMES, SOURCE_THEMES
 
     found: list[Path] = []
     for folder in (source / "content", source / "themes", SOURCE_THEMES, PACKAGE_THEMES):
