@@ -101,6 +101,7 @@ _BODY = re.compile(r"<article\b[^>]*data-pagefind-body[^>]*>(.*?)</article>", re
 _DROP = re.compile(r"<(script|style|footer|nav|form|svg|noscript|template)\b.*?</\1>"
                    r"|<(\w+)\b[^>]*\bdata-pagefind-ignore\b[^>]*>.*?</\2>", re.S)
 _TAG = re.compile(r"<[^>]+>")
+_META = re.compile(r'<span data-pagefind-meta="\w+"[^>]*>([^<]*)</span>')
 _WORD = re.compile(r"[^\W\d_]{4,}")
 
 
@@ -112,7 +113,9 @@ def story_words(out: Path) -> list[frozenset[str]]:
             continue
         match = _BODY.search(path.read_text(encoding="utf-8", errors="replace"))
         if match:
-            text = html.unescape(_TAG.sub(" ", _DROP.sub(" ", match.group(1))))
+            # Pagefind searches every metadata value as well (title, section, tags, date, …).
+            metas = " ".join(_META.findall(match.group(1)))
+            text = html.unescape(_TAG.sub(" ", _DROP.sub(" ", match.group(1))) + " " + metas)
             stories.append(frozenset(_WORD.findall(text.lower())))
     return stories
 

@@ -15,6 +15,7 @@ PAGE = """<html><body><article class="story" data-pagefind-body>
 <span data-pagefind-meta="date">Kamis, 9 November 2023 14.30 WIB</span>
 <span data-pagefind-sort="date">1699515000</span>
 <span data-pagefind-meta="section" data-pagefind-filter="section">Metropolitan</span>
+<span data-pagefind-meta="tags">cuaca ekstrem, covid19</span>
 </div></article></body></html>"""
 
 
@@ -26,7 +27,9 @@ def story(n: int, *words: str) -> Story:
 def test_a_page_is_read_as_pagefind_indexes_it() -> None:
     read = read_story("2023/11/banjir-di-kota/index.html", PAGE)
     assert read is not None and read.url == "2023/11/banjir-di-kota/" and read.stamp == 1699515000
-    assert {"banjir", "warga", "sungai", "metropolitan"} <= read.words  # the section is searched too
+    # Pagefind searches every metadata value too: the section, the tags.
+    assert {"banjir", "warga", "sungai", "metropolitan", "ekstrem", "covid19"} <= read.words
+    assert "covid" not in read.words  # letters and digits are one word, as Pagefind reads them
     assert "beranda" not in read.words and "reporter" not in read.words  # data-pagefind-ignore
     assert dict(read.meta)["title"] == "Banjir di Kota & Desa"
     assert read_story("tentang/index.html", "<html><body><p>banjir</p></body></html>") is None

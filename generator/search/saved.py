@@ -34,6 +34,7 @@ FORMAT = 1
 WINDOW = 1000  # newest stories read
 WORDS = 120  # stems saved, the most frequent in the window
 KEEP = 30  # newest stories kept per stem: enough for ten after intersecting two words
+SHOWN = ("title", "date", "section", "image", "image_alt")  # the metadata a result shows
 
 _BODY = re.compile(r"<article\b[^>]*\bdata-pagefind-body\b[^>]*>(.*?)</article>", re.S)
 # What Pagefind leaves out of a body: marked parts, and elements it skips by default.
@@ -42,7 +43,7 @@ _DROP = re.compile(r"<(script|style|footer|nav|form|svg|noscript|template)\b.*?<
 _TAG = re.compile(r"<[^>]+>")
 _META = re.compile(r'<span data-pagefind-meta="(\w+)"[^>]*>(.*?)</span>', re.S)
 _SORT = re.compile(r'<span data-pagefind-sort="date"[^>]*>(\d+)</span>')
-_WORD = re.compile(r"[^\W\d_]{3,}")
+_WORD = re.compile(r"[^\W_]+")  # letters and digits together, as Pagefind keeps "covid19" one word
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class Story:
 
     url: str  # site path, "2024/05/banjir-di-kota/"
     stamp: int  # Unix time, Pagefind's "date" sort
-    meta: tuple[tuple[str, str], ...]  # Pagefind meta a result shows (title, date, section, image, image_alt)
+    meta: tuple[tuple[str, str], ...]  # Pagefind metadata (title, date, section, image, image_alt, …)
     words: frozenset[str]  # lowercase, diacritics removed
 
 
@@ -68,8 +69,9 @@ def read_story(page: str, text: str) -> Story | None:
         return None
     meta = {name: html.unescape(_TAG.sub("", value)).strip() for name, value in _META.findall(body.group(1))}
     indexed = html.unescape(_TAG.sub(" ", _DROP.sub(" ", body.group(1))))
-    # Pagefind also searches the title and section metadata (kept in the ignored block).
-    words = frozenset(_WORD.findall(fold(" ".join([indexed, meta.get("title", ""), meta.get("section", "")]))))
+    # Pagefind searches every metadata value too (kept in an ignored block): title,
+    # section, reporters, tags, even the date and the picture's address.
+    words = frozenset(_WORD.findall(fold(" ".join([indexed, *meta.values()]))))
     url = page[:-len("index.html")] if page.endswith("index.html") else page
     return Story(url, int(sort.group(1)), tuple(sorted(meta.items())), words)
 
@@ -96,11 +98,13 @@ def saved_lists(stories: Iterable[Story], language: str) -> dict[str, object]:
         hi = bisect.bisect_left(vocabulary, stem + "\uffff")
         return sorted(set().union(*(holding[v] for v in vocabulary[lo:hi])))
 
-    frequent = sorted((s for s, ids in holding.items() if len(ids) >= KEEP and s not in STOP_WORDS),
+    frequent = sorted((s for s, ids in holding.items()
+                       if len(ids) >= KEEP and s not in STOP_WORDS and s.isalpha() and len(s) >= 3),
                       key=lambda s: (-len(holding[s]), s))[:WORDS]
     lists = [{"p": prefixed(s)[:KEEP], "e": holding[s][:KEEP]} for s in frequent]
     number = {s: n for n, s in enumerate(frequent)}
-    forms = {w: number[stem_of[w]] for w in sorted(stem_of) if stem_of[w] in number and w not in STOP_WORDS}
+    forms = {w: number[stem_of[w]] for w in sorted(stem_of)
+             if stem_of[w] in number and w not in STOP_WORDS and w.isalpha() and len(w) >= 3}
     used = sorted({i for entry in lists for key in ("p", "e") for i in entry[key]})
     position = {i: n for n, i in enumerate(used)}
     for entry in lists:
@@ -109,7 +113,8 @@ def saved_lists(stories: Iterable[Story], language: str) -> dict[str, object]:
         if entry["e"] == entry["p"]:
             del entry["e"]  # the page reads a missing "e" as "p"
     return {"format": FORMAT, "keep": KEEP, "words": forms, "lists": lists,
-            "stories": [{"url": newest[i].url, "meta": dict(newest[i].meta)} for i in used]}
+            "stories": [{"url": newest[i].url, "meta": {k: v for k, v in newest[i].meta if k in SHOWN}}
+                        for i in used]}
 
 
 def saved_file(root: Path, pages: Sequence[tuple[str, int]], language: str, base: Path | None = None) -> bytes:
