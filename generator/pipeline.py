@@ -193,7 +193,7 @@ def copied_files(loaded: Loaded, content: Content) -> list[tuple[str, str]]:
 
     config = loaded.config
     files = [(rel, source) for rel, source, _ in file_claims(loaded.theme, content, loaded.sources, config)]
-    for variant in plan_variants(content.articles, config):
+    for variant in plan_variants(content.articles + content.profiles, config):
         photo = variant.source.relative_to(config.source).as_posix()
         files.append((variant.rel, f"a resized copy of {photo}"))
     return files

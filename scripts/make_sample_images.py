@@ -42,6 +42,7 @@ JPEG_OPTIONS = {
 LANDSCAPE = (1600, 900)
 CLASSIC = (1200, 800)
 PORTRAIT = (900, 1200)
+SQUARE = (800, 800)  # profile pictures
 
 
 # --------------------------------------------------------------------------
@@ -724,6 +725,17 @@ def m_plates(img, d, rng, pal):
     glow(img, cx, cy - r * 0.2, r * 0.8, pal.light, 0.25)
 
 
+def m_portrait(img, d, rng, pal):
+    """A reporter's profile picture: a head-and-shoulders silhouette, no face."""
+    w, h = img.size
+    glow(img, w * 0.5, h * 0.4, w * 0.5, pal.light, 0.5)
+    body = hsv(pal.hue + 0.5, 0.35, 0.3)
+    d.ellipse((w * 0.14, h * 0.7, w * 0.86, h * 1.35), fill=body)  # shoulders
+    d.rectangle((w * 0.43, h * 0.52, w * 0.57, h * 0.74), fill=hsv(0.07, 0.4, 0.62))  # neck
+    d.ellipse((w * 0.32, h * 0.2, w * 0.68, h * 0.62), fill=hsv(0.07, 0.42, 0.7))  # head
+    d.chord((w * 0.3, h * 0.16, w * 0.7, h * 0.52), 180, 360, fill=hsv(0.08, 0.5, 0.18))  # hair
+
+
 # --------------------------------------------------------------------------
 # the images of the sample archive
 
@@ -756,6 +768,7 @@ IMAGES: dict[str, tuple[tuple[int, int], float, float, tuple]] = {
     "media/wayang-dalang-muda.jpg": (PORTRAIT, 0.04, 0, (m_gunungan,)),
     "media/film-pendek-medan.jpg": (LANDSCAPE, 0.85, 25, (m_reel,)),
     "media/megibung-karangasem.jpg": (CLASSIC, 0.14, 0, (m_plates,)),
+    "media/profil-fajar-nugroho.jpg": (SQUARE, 0.58, 0, (m_portrait,)),
 }
 
 # Per-motif keyword arguments that make an image read better than the default.

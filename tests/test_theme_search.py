@@ -33,7 +33,7 @@ INDEXED_TEXT = """async url => {
   // Pagefind ends a heading with a full stop when it has no punctuation of its own.
   story.querySelectorAll('h2, h3, h4, h5, h6').forEach(e => { if (!/[.!?:]$/.test(e.textContent.trim())) e.append('.'); });
   story.querySelectorAll('p, li, h2, h3, h4, h5, h6, figcaption, blockquote, td, th').forEach(e => e.append(' '));
-  return {...found, text: story.textContent.replace(/\s+/g, ' ')};
+  return {...found, text: story.textContent.replace(/\\s+/g, ' ')};
 }"""
 
 

@@ -38,3 +38,12 @@ def test_story_body_on_the_page_has_typographic_quotes(basic_site: Path, tmp_pat
     build_into(basic_site, tmp_path / "p")
     html = next((tmp_path / "p").rglob("gerhana-bulan-terlihat/index.html")).read_text(encoding="utf-8")
     assert "“langit cerah sekali”" in html
+
+
+def test_safe_mode_sets_escaped_html_in_the_sites_quotes_and_code_keeps_straight_ones() -> None:
+    # A decision (docs/guarantees.md, --safe): escaped HTML is shown as body text, so it is
+    # set like the body; a contributor who wants markup shown as written puts it in code.
+    html = render_markdown('Kata dia, "aman". <a href="x">tautan</a> dan `<b class="y">`', safe=True,
+                           strings={"quotes": "“”‘’"})
+    assert "“aman”" in html and "&lt;a href=“x”&gt;tautan&lt;/a&gt;" in html
+    assert "<code>&lt;b class=&quot;y&quot;&gt;</code>" in html

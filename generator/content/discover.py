@@ -1,4 +1,4 @@
-"""Find the source files of a site: stories, bundles, pages and shared media, each with a stamp to tell edits by."""
+"""Find the source files of a site: stories, bundles, pages, profiles and shared media, each with a stamp to tell edits by."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ class Sources:
     bundle_files: tuple[str, ...]  # images and other files beside a bundle's index.md
     stamps: Mapping[str, Stamp] = field(default_factory=dict)
     stats: Mapping[str, tuple[int, int, int]] = field(default_factory=dict)  # size, mtime, ctime: to record
+    people: tuple[str, ...] = ()  # profiles in content/people/
 
     def record(self, scanned_ns: int) -> KnownStamps:
         """What this listing learnt, for the next build to reuse (scanned_ns: when it began)."""
@@ -65,6 +66,8 @@ def discover(site: Path, known: KnownStamps | None = None) -> Sources:
     media = _walk(site, "content/media", stats, problems=problems)
     pages = [rel for rel in _walk(site, "content/pages", stats, recursive=False, problems=problems)
              if rel.endswith(".md")]
+    people = [rel for rel in _walk(site, "content/people", stats, recursive=False, problems=problems)
+              if rel.endswith(".md")]
     raise_if_errors(problems)
     recorded = known.files if known is not None else {}
     settled = known.scanned_ns - RACY_MARGIN_NS if known is not None else 0
@@ -76,7 +79,7 @@ def discover(site: Path, known: KnownStamps | None = None) -> Sources:
             stamps[rel] = (size, before[3])
         else:
             stamps[rel] = (size, content_digest(site / rel))
-    return Sources(tuple(articles), tuple(pages), tuple(media), tuple(bundle_files), stamps, stats)
+    return Sources(tuple(articles), tuple(pages), tuple(media), tuple(bundle_files), stamps, stats, tuple(people))
 
 
 def stamp_of(path: Path) -> Stamp:

@@ -81,6 +81,31 @@ class StandalonePage:
 
 
 @dataclass(frozen=True)
+class Profile:
+    """A person page's optional profile from content/people/<slug>.md: bio, photo, role, links."""
+
+    source: str
+    slug: str  # the file's name: the slug of the person page it belongs to
+    name: str = ""  # optional; when given, the byline it must match
+    role: str = ""
+    photo: Image | None = None
+    links: tuple[tuple[str, str], ...] = ()  # (label, address)
+    body: str = ""  # the bio, Markdown
+    body_line: int = 1
+    name_line: int | None = None
+
+    @property
+    def image(self) -> Image | None:
+        """The photo, under the name the photo stages read of articles."""
+        return self.photo
+
+    @property
+    def body_images(self) -> tuple[Image, ...]:
+        """Images of the bio get no variants; only the photo does."""
+        return ()
+
+
+@dataclass(frozen=True)
 class Content:
     """Everything loaded from the content folder, in a stable order."""
 
@@ -88,6 +113,7 @@ class Content:
     pages: tuple[StandalonePage, ...] = ()
     skipped_drafts: int = 0
     media: tuple[str, ...] = field(default=())  # files under content/media, relative
+    profiles: tuple[Profile, ...] = ()  # from content/people/, each naming a person with a byline
     # Stories dated after the build time, oldest first: withheld from every page, feed and
     # index until a build runs after their date (or built anyway with --future).
     scheduled: tuple[Article, ...] = ()

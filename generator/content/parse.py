@@ -11,7 +11,8 @@ from generator.content.aliases import normalize_alias
 from generator.content.discover import Sources, Stamp, is_inside, stamp_of
 from generator.content.frontmatter import decode_source, parse_front_matter
 from generator.content.markdown import first_paragraph_text
-from generator.content.model import Article, Content, StandalonePage
+from generator.content.model import Article, Content, Profile, StandalonePage
+from generator.content.profiles import check_profiles, parse_profile
 from generator.content.slugs import is_url_safe, slugify
 from generator.content.validate import FieldChecker
 from generator.errors import BuildError, Diagnostic, raise_if_errors, suggest
@@ -65,13 +66,31 @@ def load_content(sources: Sources, config: SiteConfig, drafts: bool,
             pages.append(parse_page(rel, read_source(config.source, rel)))
         except BuildError as exc:
             diags.extend(exc.diagnostics)
+    profiles = _read_profiles(sources, config, [name for rel in sources.articles if (entry := cache.get(rel))
+                                                for name in entry[2].reporters + entry[2].editors], diags)
     if errors is not None:
         errors.extend(diags)
     else:
         raise_if_errors(diags)
     articles.sort(key=lambda a: (-a.date.timestamp(), a.source))
     return Content(articles=tuple(articles), pages=tuple(pages), skipped_drafts=skipped,
-                   media=sources.media)
+                   media=sources.media, profiles=profiles)
+
+
+def _read_profiles(sources: Sources, config: SiteConfig, names: list[str],
+                   diags: list[Diagnostic]) -> tuple[Profile, ...]:
+    """The profiles of content/people/ that fit a person page; the others' problems go to `diags`."""
+    profiles, texts = [], {}
+    for rel in sources.people:
+        try:
+            texts[rel] = read_source(config.source, rel)
+            profiles.append(parse_profile(rel, texts[rel], config))
+        except BuildError as exc:
+            diags.extend(exc.diagnostics)
+    problems = check_profiles(profiles, names, texts)
+    diags.extend(problems)
+    wrong = {d.path for d in problems}
+    return tuple(p for p in profiles if p.source not in wrong)
 
 
 def _cache_valid(entry: ParsedEntry | None, rel: str, sources: Sources, site: Path) -> bool:

@@ -157,31 +157,32 @@ class FieldChecker:
                                f"{MAX_SLUG_LENGTH}", hint=f"shorten it, e.g. '{slugify(value)}'")
         return value
 
-    def image(self, site: Path, rel: str, url: str) -> Image | None:
-        value = self._get("image", False)
+    def image(self, site: Path, rel: str, url: str, key: str = "image") -> Image | None:
+        value = self._get(key, False)
         if value is None:
             return None
         if isinstance(value, str):
             value = {"src": value}
         if not isinstance(value, dict):
-            self.error("image", f"'image' must be a mapping with 'src', not {_kind(value)}")
+            self.error(key, f"'{key}' must be a mapping with 'src', not {_kind(value)}")
             return None
-        for key in value:
-            if key not in IMAGE_KEYS:
-                self.error(f"image.{key}", f"unknown key 'image.{key}'", hint=suggest(key, IMAGE_KEYS))
+        for name in value:
+            if name not in IMAGE_KEYS:
+                self.error(f"{key}.{name}", f"unknown key '{key}.{name}'", hint=suggest(name, IMAGE_KEYS))
         fields = {}
-        for key in IMAGE_KEYS:
-            item = value.get(key)
+        for name in IMAGE_KEYS:
+            item = value.get(name)
             if item is not None and not isinstance(item, str):
-                self.error(f"image.{key}", f"'image.{key}' must be text, not {_kind(item)}")
+                self.error(f"{key}.{name}", f"'{key}.{name}' must be text, not {_kind(item)}")
                 item = None
-            fields[key] = (item or "").strip()
+            fields[name] = (item or "").strip()
         src = fields["src"]
         if not src:
-            self.error("image", "'image' needs 'src', the image file")
+            self.error(key, f"'{key}' needs 'src', the image file")
             return None
-        line = self.fm.lines.get("image.src") or self.fm.lines.get("image")
-        return self._resolve_image(site, rel, url, fields, line)
+        line = self.fm.lines.get(f"{key}.src") or self.fm.lines.get(key)
+        return self._resolve_image(site, rel, url, fields, line,
+                                   lambda message, hint=None: self.error(f"{key}.src", message, hint))
 
     def body_images(self, site: Path, rel: str, url: str, body: str, body_line: int) -> tuple[Image, ...]:
         """The images of the Markdown body: each local one must be a readable image file.

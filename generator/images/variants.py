@@ -34,7 +34,7 @@ from pathlib import Path
 
 from generator.config.images import ImagesConfig
 from generator.config.site import CACHE_DIR, SiteConfig
-from generator.content.model import Article, Image
+from generator.content.model import Article, Image, Profile
 
 PIPELINE = 1  # bump when the resizing or encoding below changes the bytes it writes
 VARIANT_DIR = "_v"
@@ -193,8 +193,8 @@ def cache_folder(source: Path) -> Path:
     return folder
 
 
-def plan_variants(articles: Sequence[Article], config: "SiteConfig", folder: Path | None = None) -> list[Planned]:
-    """Every variant file the site shows, once each, in a stable order.
+def plan_variants(articles: Sequence[Article | Profile], config: "SiteConfig", folder: Path | None = None) -> list[Planned]:
+    """Every variant file the site shows (stories' photos and profiles'), once each, in a stable order.
 
     `folder` is the cache; without it (sitegen check) the paths are only names.
     """

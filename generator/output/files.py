@@ -39,7 +39,7 @@ def fingerprint_outputs(pages: Sequence[Page], content: Content, sources: Source
     # Resized photos: the name holds a digest of the photo and the settings, so it is the fingerprint.
     taken = {o.rel for o in outputs}
     outputs += [Output(rel=item.rel, fingerprint=item.name, copy_from=item.path, variant=item)
-                for item in plan_variants(content.articles, config, cache_folder(config.source))
+                for item in plan_variants(content.articles + content.profiles, config, cache_folder(config.source))
                 if item.rel not in taken]
     return outputs
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, Mapping, Sequence
 
 from generator.config.site import Section, SiteConfig
-from generator.content.model import Article, Content
+from generator.content.model import Article, Content, Profile
 from generator.dates import iso
 from generator.images.variants import thumb_image
 from generator.plan.listings import (
@@ -56,6 +56,7 @@ class SiteData:
     people: tuple[Group, ...]
     months: tuple[Month, ...]
     by_section: Mapping[str, list[Article]] = field(default_factory=dict)  # newest first
+    profiles: Mapping[str, Profile] = field(default_factory=dict)  # by person slug
     _tag_slugs: Mapping[str, str] = field(default_factory=dict)
     _person_slugs: Mapping[str, str] = field(default_factory=dict)
 
@@ -112,7 +113,8 @@ def build_site_data(content: Content, config: SiteConfig,
                     tag_slugs[tag.casefold()] = group.slug
     return SiteData(config=config, sections=sections, articles=content.articles, related=resolved,
                     tags=tags, people=people, months=tuple(group_by_month(content.articles, config.tz)),
-                    by_section=group_by_section(content.articles), _tag_slugs=tag_slugs, _person_slugs={g.name: g.slug for g in people})
+                    by_section=group_by_section(content.articles), _tag_slugs=tag_slugs, _person_slugs={g.name: g.slug for g in people},
+                    profiles={p.slug: p for p in content.profiles})
 
 
 def plan_pages(content: Content, site: SiteData, config: SiteConfig, build_time: datetime,
@@ -128,7 +130,7 @@ def plan_pages(content: Content, site: SiteData, config: SiteConfig, build_time:
     pages.append(Page(url=site.tags_url(), template="tags.html", source="tags-index",
                       context={"groups": [(summarise(g), site.tag_url(g.name))
                                  for g in sorted(site.tags, key=lambda g: (-len(g.articles), g.slug))]}))
-    pages += plan_groups(site.people, "person.html", "person", site.person_url, config)
+    pages += plan_groups(site.people, "person.html", "person", site.person_url, config, site.profiles)
     pages.append(Page(url=site.people_url(), template="people.html", source="people-index",
                       context={"groups": [(summarise(g), site.person_url(g.name)) for g in site.people]}))
     pages += plan_archives(site, config)
@@ -195,8 +197,8 @@ def plan_sections(site: SiteData, config: SiteConfig) -> list[Page]:
 
 
 def plan_groups(groups: Sequence[Group], template: str, kind: str, url_of: Any,
-                config: SiteConfig) -> list[Page]:
-    """Paginated pages for each tag or person."""
+                config: SiteConfig, profiles: Mapping[str, Profile] | None = None) -> list[Page]:
+    """Paginated pages for each tag or person; a person's newest page shows their profile, if any."""
     pages = []
     for group in groups:
         summary = summarise(group)
@@ -204,8 +206,14 @@ def plan_groups(groups: Sequence[Group], template: str, kind: str, url_of: Any,
             # Only the newest page shows the story count: archived pages stay byte-stable
             # while the tag grows (see ListingPage).
             shown = summary if listing.is_newest else replace(summary, count=None)
-            pages.append(Page(url=listing.url, template=template, source=f"{kind}:{group.name}",
-                              context={"group": shown, "listing": listing, "feed_url": url_of(group.name) + "feed.xml"},
+            context = {"group": shown, "listing": listing, "feed_url": url_of(group.name) + "feed.xml"}
+            profile = None
+            if profiles is not None:
+                # Archived pages keep only the stories: editing a bio rewrites one page.
+                profile = profiles.get(group.slug) if listing.is_newest else None
+                context["profile"] = profile
+            pages.append(Page(url=listing.url, template=template, source=f"{kind}:{group.name}", context=context,
+                              markdown=profile.body if profile is not None else None,
                               lastmod=_newest(listing.items)))
     return pages
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import jinja2
 
 from generator.config.site import Section, SiteConfig
-from generator.content.markdown import render_markdown
+from generator.content.markdown import first_paragraph_text, render_markdown
 from generator.content.model import Article
 from generator.images.markup import body_image_hook
 from generator.plan.feeds import render_atom
 from generator.plan.pages import ATOM_MAKER, Page, SiteData
 from generator.render.compact import compact_html
-from generator.render.seo import article_jsonld, breadcrumbs_jsonld
+from generator.render.seo import article_jsonld, breadcrumbs_jsonld, person_jsonld
 from generator.render.templates import Theme, make_environment, render_template
 
 
@@ -49,10 +49,16 @@ class Renderer:
             context["jsonld"] = article_jsonld(article, section, self.site, self.config)
             context["breadcrumbs_jsonld"] = breadcrumbs_jsonld(article, section, self.strings.get("home", "Home"),
                                                                self.site, self.config)
+        profile = page.context.get("profile")
         if page.markdown is not None:
-            owner = article if isinstance(article, Article) else page.context.get("page")
+            owner = article if isinstance(article, Article) else page.context.get("page") or profile
             context["content"] = render_markdown(page.markdown, self.config.base_path, self.safe,
-                                                 images=body_image_hook(article, self.config), path=page.source,
+                                                 images=body_image_hook(article, self.config),
+                                                 path=getattr(owner, "source", page.source),
                                                  first_line=getattr(owner, "body_line", 1), strings=self.strings)
+        if "profile" in page.context and page.context["listing"].is_newest:
+            name = page.context["group"].name
+            bio = first_paragraph_text(page.markdown) if page.markdown else ""
+            context["person_jsonld"] = person_jsonld(name, profile, bio, self.site, self.config)
         text = render_template(self.env, page.template, context)
         return compact_html(text) if page.template.endswith(".html") else text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from generator.config.site import Section, SiteConfig
-from generator.content.model import Article
+from generator.content.model import Article, Profile
 from generator.dates import iso
 from generator.images.variants import share_image
 
@@ -67,6 +67,29 @@ def breadcrumbs_jsonld(article: Article, section: Section, home_name: str, site:
     return {"@context": "https://schema.org", "@type": "BreadcrumbList",
             "itemListElement": [{"@type": "ListItem", "position": n, "name": name, "item": absolute(config, path)}
                                 for n, (name, path) in enumerate(trail, start=1)]}
+
+
+def person_jsonld(name: str, profile: Profile | None, bio: str, site: "SiteData",
+                  config: SiteConfig) -> dict[str, Any]:
+    """schema.org ProfilePage about one Person: name and page, and the profile's role, bio, photo and links."""
+    person: dict[str, Any] = {"@type": "Person", **_person(name, site, config)}
+    del person["url"]  # as mainEntity of its own page, the person's @id is the page
+    url = absolute(config, site.person_url(name))
+    person["@id"] = url + "#person"
+    person["url"] = url
+    if profile is not None:
+        if profile.role:
+            person["jobTitle"] = profile.role
+        if bio:
+            person["description"] = bio
+        shared = share_image(profile.photo, config.images)
+        if profile.photo and shared:
+            person["image"] = absolute(config, shared.url)
+        links = [address for _, address in profile.links if address.startswith(("http://", "https://"))]
+        if links:
+            person["sameAs"] = links
+    person["worksFor"] = {"@type": "Organization", "name": config.publisher or config.title, "url": config.base_url}
+    return {"@context": "https://schema.org", "@type": "ProfilePage", "url": url, "mainEntity": person}
 
 
 def _person(name: str, site: "SiteData", config: SiteConfig) -> dict[str, str]:
