@@ -209,3 +209,23 @@ def test_chromium_finds_a_new_story_and_not_an_edited_story_s_old_words(browser,
         assert result_links(page) == ["/sains/2022/08/hujan-meteor/"]
         assert problems == []
         page.close()
+
+
+def test_a_new_story_enters_the_saved_lists_of_its_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.search import saved
+
+    monkeypatch.setattr(saved, "KEEP", 2)  # two stories make a word frequent in this small site
+    site, out = make(tmp_path)
+
+    def newest(word: str) -> list[str] | None:
+        doc = json.loads((out / "pagefind/saved.json").read_text())
+        number = doc["words"].get(word)
+        return None if number is None else [doc["stories"][i]["url"] for i in doc["lists"][number]["p"]]
+
+    assert newest("bulan") is None  # only the telescope story holds it
+    assert newest("kota") == ["kota/2023/06/pasar-ikan/", "kota/2023/05/jalan-baru/"]  # the section is searched
+    story(site, "gerhana", "2023").write_text(NEW, encoding="utf-8")
+    report = build_into(site, out, search=True)
+    assert report.search.indexed == ("2023-2",)  # an incremental build, one shard indexed again
+    assert newest("bulan") == ["sains/2023/11/gerhana/", "sains/2023/10/teleskop/"]
+    assert newest("warga") == ["sains/2023/11/gerhana/", "kota/2022/03/kebun-kelapa/"]
