@@ -178,6 +178,9 @@ def test_the_saved_list_says_what_it_is_until_the_complete_list_replaces_it(brow
         page.goto(url + "cari/?q=banjir")
         page.wait_for_function("document.documentElement.dataset.searchState === 'complete'")
         texts = page.evaluate("window.__texts")
-        assert texts and texts[-1].startswith("Berita terbaru yang memuat “banjir” (daftar tersimpan)")
+        assert texts and all(t.startswith("Berita terbaru yang memuat “banjir” (daftar tersimpan)") for t in texts)
+        # While the older shards are searched, the count found so far grows on screen.
+        counts = [int(t.split("arsip: ")[1].split(" ")[0]) for t in texts if "sejauh ini" in t]
+        assert counts and counts == sorted(counts) and counts[-1] < 400
         assert page.locator("[data-search-status]").inner_text() == "Ditemukan 400 berita"
         page.close()

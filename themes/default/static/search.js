@@ -246,6 +246,12 @@ async function start(page) {
       const found = await instance.search(term, options);
       if (mine !== generation) return;
       perShard.push(found ? found.results : []);
+      if (i < targets.length - 1 && (saved || i > 0)) {
+        // Progress on a long search: the matches found so far, shard by shard.
+        const sofar = perShard.reduce((n, r) => n + r.length, 0);
+        if (saved) say(strings.saved_progress.replace("{term}", term), sofar);
+        else say(strings.recent, sofar);
+      }
       if (i === 0 && targets.length > 1 && !saved) {
         const first = merge(perShard, sort);
         const cards = await render(first, 0);
