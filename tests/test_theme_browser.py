@@ -51,6 +51,7 @@ def box(locator: Any) -> dict[str, float]:
 
 # --- 1, 2: times -------------------------------------------------------------------------
 
+@pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("timezone_id", ["Asia/Jakarta", "America/New_York"])
 @pytest.mark.parametrize("age, shown", [
     (timedelta(minutes=30), "30 menit lalu"), (timedelta(hours=2), "2 jam lalu"),
@@ -58,8 +59,8 @@ def box(locator: Any) -> dict[str, float]:
     (timedelta(days=10), NEWEST_DATE),
 ])
 def test_card_times_are_relative_under_a_week_then_the_site_date(browser, site_url: str, age: timedelta,
-                                                                 shown: str, timezone_id: str) -> None:
-    page = open_page(browser, site_url, "phone", now=NEWEST + age, timezone_id=timezone_id)
+                                                                 shown: str, timezone_id: str, size: str) -> None:
+    page = open_page(browser, site_url, size, now=NEWEST + age, timezone_id=timezone_id)
     assert page.locator(".card--lead .card-meta time").inner_text() == shown
     page.context.close()
 
@@ -76,10 +77,11 @@ def test_byline_keeps_the_full_date_in_the_site_zone_with_the_relative_time_besi
     page.context.close()
 
 
+@pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("timezone_id", ["Asia/Jakarta", "America/New_York"])
 def test_latest_box_writes_older_dates_as_the_pages_do_in_any_browser_zone(browser, site_url: str,
-                                                                         timezone_id: str) -> None:
-    page = open_page(browser, site_url + NEWEST_URL, now=NEWEST + timedelta(days=2),
+                                                                         timezone_id: str, size: str) -> None:
+    page = open_page(browser, site_url + NEWEST_URL, size, now=NEWEST + timedelta(days=2),
                      timezone_id=timezone_id)
     times = page.locator(".latest-list time").all_inner_texts()
     assert len(times) == 5
@@ -196,11 +198,11 @@ def test_card_photos_are_sharp_on_a_dense_phone_screen(browser, site_url: str) -
 # --- 8: tap targets ------------------------------------------------------------------------
 
 TARGETS = (".chip a, .byline a, .kicker a, .breadcrumbs a, .footer-links a, .sections-nav a, .share a, "
-           ".share button, .pagination a, .more a, .month-nav a, .feed-link a, .index-list a")
+           ".share button, .pagination a, .more a, .month-nav a, .feed-link a, .index-list a, .profile-links a")
 
 
 @pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("kind", ["home", "article", "tag", "tags", "month", "people"])
+@pytest.mark.parametrize("kind", PAGE_KINDS)
 def test_links_and_buttons_are_at_least_24_css_px(browser, site_url: str, kind: str, size: str) -> None:
     page = open_page(browser, site_url + PAGE_KINDS[kind], size)
     targets = page.locator(TARGETS)
@@ -228,8 +230,9 @@ def test_dark_mode_declares_color_scheme_and_turns_the_page_dark(browser, site_u
 
 # --- 10: print -----------------------------------------------------------------------------
 
-def test_a_printed_story_is_the_story_its_credits_date_and_address(browser, site_url: str) -> None:
-    page = open_page(browser, site_url + NEWEST_URL, "desktop")
+@pytest.mark.parametrize("size", SIZES)
+def test_a_printed_story_is_the_story_its_credits_date_and_address(browser, site_url: str, size: str) -> None:
+    page = open_page(browser, site_url + NEWEST_URL, size)
     page.emulate_media(media="print")
     for hidden in (".site-search", ".sections-nav", ".latest-box", ".related", ".story-tags", ".share",
                    ".site-footer", ".breadcrumbs"):
@@ -326,4 +329,18 @@ def test_person_page_links_its_feed(browser, site_url: str) -> None:
     page = open_page(browser, site_url + f"orang/{slugify('Fajar Nugroho')}/", "phone")
     link = page.locator(".feed-link a")
     assert link.is_visible() and link.get_attribute("href") == f"/arsip/orang/{slugify('Fajar Nugroho')}/feed.xml"
+    page.context.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_person_page_shows_the_profile_above_the_stories_and_marks_only_edited_ones(browser, site_url: str,
+                                                                                   size: str) -> None:
+    page = open_page(browser, site_url + PAGE_KINDS["person"], size)
+    photo, bio = box(page.locator(".profile-photo img")), box(page.locator(".profile-bio"))
+    assert photo["width"] >= 90 and photo["y"] < SIZES[size]["height"]  # on the first screen
+    assert bio["x"] >= photo["x"] + photo["width"]  # the bio beside the photo, at both sizes
+    assert page.locator(".profile-role").inner_text() == "Reporter olahraga"
+    assert box(page.locator(".card-list .card").first)["y"] > bio["y"]
+    # Reporting is the rule: no card says "Reporter"; the story Fajar edited says "Editor".
+    assert [r.lower() for r in page.locator(".card-list .role").all_inner_texts()] == ["editor"]
     page.context.close()
