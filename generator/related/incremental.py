@@ -126,10 +126,16 @@ def _previous(state: dict[str, Any] | None, config: RelatedConfig) -> dict[str, 
     rows = state.get("rows")
     if not isinstance(rows, dict):
         return {}
-    for source, entry in rows.items():
-        if not (isinstance(source, str) and isinstance(entry, tuple) and len(entry) == 5
-                and isinstance(entry[0], bytes) and isinstance(entry[1], bytes) and isinstance(entry[2], float)
-                and all(isinstance(part, tuple) and all(isinstance(s, str) for s in part) for part in entry[3:])
-                and set(entry[4]) <= set(entry[3]) and rows.keys() >= set(entry[3])):
-            return {}
+    known = rows.keys()
+    try:
+        for source, entry in rows.items():
+            # Shortlists name stories of the state (so str, as the keys are: the cache
+            # holds builtin types only), and each list is part of its shortlist.
+            if not (isinstance(source, str) and isinstance(entry, tuple) and len(entry) == 5
+                    and isinstance(entry[0], bytes) and isinstance(entry[1], bytes)
+                    and isinstance(entry[2], float) and isinstance(entry[3], tuple) and isinstance(entry[4], tuple)
+                    and known >= set(entry[3]) >= set(entry[4])):
+                return {}
+    except TypeError:  # an unhashable name
+        return {}
     return rows
