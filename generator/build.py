@@ -206,7 +206,7 @@ def _build(options: BuildOptions, progress: Progress | None, limits: SizeLimits 
             sizes = output_sizes(staging.root) if limits.check else {}
             raise_if_errors(size_errors(sizes, limits, origins))  # before the switch: the old output stays
             report.timed("switch", staging.commit)
-        cache.save_manifest(_manifest(inputs, outputs, search_state, content, options))
+        cache.save_manifest(_manifest(inputs, outputs, search_state, content, options, sizes))
     else:
         changed = [o for o in outputs if manifest.files.get(o.rel) != o.fingerprint]
         current = {o.rel for o in outputs}
@@ -234,13 +234,14 @@ def _build(options: BuildOptions, progress: Progress | None, limits: SizeLimits 
                 for rel in indexed.staged:
                     update.stage_tree(rel)
                 stale_index += indexed.removed
-            sizes = sizes_after(options.out, update.root, removed + stale_index) if limits.check else {}
+            sizes = sizes_after(options.out, update.root, removed + stale_index,
+                                known=manifest.sizes) if limits.check else {}
             raise_if_errors(size_errors(sizes, limits, origins))  # before the switch: the old output stays
             report.timed("switch", lambda: update.apply(removed + stale_index))
         # Saved once the update is final: a crash before this leaves the old manifest, which
         # only makes the next build rewrite some files; saved earlier, a crash that undoes the
         # update would leave a manifest describing files that are not there.
-        cache.save_manifest(_manifest(inputs, outputs, search_state, content, options))
+        cache.save_manifest(_manifest(inputs, outputs, search_state, content, options, sizes))
         report.unchanged = len(outputs) - len(changed)
         report.removed = len(removed)
         report.changed += removed
@@ -335,10 +336,11 @@ def _still_valid(manifest: Manifest, build_time: datetime) -> bool:
 
 
 def _manifest(inputs: str, outputs: Sequence[Output], search_state: Any, content: Content,
-              options: BuildOptions) -> Manifest:
+              options: BuildOptions, sizes: Mapping[str, int]) -> Manifest:
     from generator.plan.pages import next_change
 
     horizon = next_change(content.articles + content.scheduled, options.build_time)
     return Manifest(inputs=inputs, valid_until=horizon.isoformat() if horizon else None,
                     files={o.rel: o.fingerprint for o in outputs},
-                    search=search_state.to_json() if search_state is not None else None)
+                    search=search_state.to_json() if search_state is not None else None,
+                    sizes=dict(sizes) if sizes else None)

@@ -40,6 +40,26 @@ def test_check_prints_the_size_the_build_will_have(basic_site: Path, tmp_path: P
     assert line.startswith(f"Size: {files} files, ") and "GitHub Pages allows" in line
 
 
+def test_an_incremental_build_sizes_the_output_from_the_last_build_plus_what_it_writes(
+        basic_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.output.limits as limits
+
+    out = tmp_path / "public"
+    assert main(["build", "--source", str(basic_site), "--out", str(out), "--no-search"]) == 0
+    walked: list[Path] = []
+    walk = limits.output_sizes
+    monkeypatch.setattr(limits, "output_sizes", lambda root: walked.append(root) or walk(root))
+    story = next((basic_site / "content/articles").rglob("*.md"))
+    story.write_text(story.read_text(encoding="utf-8") + "\n" + "Kalimat baru yang panjang. " * 400 + "\n",
+                     encoding="utf-8")
+    capsys.readouterr()
+    assert main(["build", "--source", str(basic_site), "--out", str(out), "--no-search"]) == 0
+    assert out not in walked  # only the staged update was walked, not the whole output
+    line = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("Size: "))
+    monkeypatch.undo()
+    assert line == size_summary(limits.output_sizes(out), SizeLimits()).line()  # what a walk of the result says
+
+
 def test_a_site_over_the_limit_of_site_toml_is_warned_about_and_pointed_to_sitegen_deploy(
         basic_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     toml = basic_site / "site.toml"

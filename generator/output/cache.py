@@ -35,6 +35,9 @@ class Manifest:
     # The search index's layout and shard keys (generator.search.incremental.IndexState as
     # JSON), checked by read_state before any of it is used.
     search: Any = None
+    # The size of every file in the output folder once the build was switched in, so that
+    # the next build's size check walks only the files it writes (None: not recorded).
+    sizes: dict[str, int] | None = None
 
 
 class Memory:
@@ -66,6 +69,15 @@ class Memory:
             self._values.pop(path, None)
         else:
             self._values[path] = (stamp, key, value)
+
+
+def _sizes(value: Any) -> dict[str, int] | None:
+    """Recorded sizes as a build can trust them: names to whole numbers, else none at all."""
+    if not isinstance(value, dict):
+        return None
+    if not all(isinstance(k, str) and type(v) is int and v >= 0 for k, v in value.items()):
+        return None
+    return value
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
@@ -103,7 +115,7 @@ class BuildCache:
             if data.get("format") != FORMAT or data.get("version") != __version__:
                 return None
             return Manifest(inputs=data["inputs"], valid_until=data.get("valid_until"),
-                            files=dict(data["files"]), search=data.get("search"))
+                            files=dict(data["files"]), search=data.get("search"), sizes=_sizes(data.get("sizes")))
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -111,7 +123,7 @@ class BuildCache:
         """Write the manifest atomically."""
         data = {"format": FORMAT, "version": __version__, "inputs": manifest.inputs,
                 "valid_until": manifest.valid_until, "search": manifest.search,
-                "files": manifest.files}
+                "files": manifest.files, "sizes": manifest.sizes}
         text = json.dumps(data, sort_keys=True).encode()
         self._write(self.manifest_path, lambda handle: handle.write(text))
 

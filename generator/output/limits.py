@@ -124,9 +124,13 @@ def output_sizes(root: Path) -> dict[str, int]:
     return sizes
 
 
-def sizes_after(out: Path, staged: Path, removed: Sequence[str]) -> dict[str, int]:
-    """The sizes the output will have once an incremental update is applied."""
-    sizes = output_sizes(out)
+def sizes_after(out: Path, staged: Path, removed: Sequence[str], known: Mapping[str, int] | None = None) -> dict[str, int]:
+    """The sizes the output will have once an incremental update is applied.
+
+    `known` is what the last build recorded for `out` (its manifest): given, only the
+    staged files are looked at, not the tens of thousands the output already holds.
+    """
+    sizes = dict(known) if known is not None else output_sizes(out)
     for rel in removed:
         sizes.pop(rel, None)
         prefix = rel.rstrip("/") + "/"
