@@ -186,9 +186,15 @@ class BuildCache:
         changed |= {parse_shard(source) for source, entry in entries.items() if before.get(source) is not entry}
         if changed:
             (self.root / "parsed.pickle").unlink(missing_ok=True)  # one file, as builds before the shards kept it
+        # Grouped in one pass: a clean build rewrites every shard, and a pass per shard
+        # would hash each of 100,000 source paths 64 times.
+        held: dict[int, dict[str, Any]] = {shard: {} for shard in changed}
+        for source, entry in entries.items():
+            group = held.get(parse_shard(source))
+            if group is not None:
+                group[source] = entry
         for shard in sorted(changed):
-            held = {source: entry for source, entry in entries.items() if parse_shard(source) == shard}
-            self.save_pickle(self.parse_shard_path(shard), key, {"entries": held})
+            self.save_pickle(self.parse_shard_path(shard), key, {"entries": held[shard]})
         return len(changed)
 
     def load_pickle(self, path: Path, key: str) -> Any:

@@ -80,7 +80,9 @@ def saved_lists(stories: Iterable[Story], language: str) -> dict[str, object]:
     """The saved.json document for `stories` (any order): words, their lists and the stories."""
     newest = sorted(stories, key=lambda s: (-s.stamp, s.url))[:WINDOW]
     name = algorithm(language)
-    stemmer = __import__("snowballstemmer").stemmer(name) if name else None
+    import snowballstemmer  # as related/stems.py loads it: only when a build writes this file
+
+    stemmer = snowballstemmer.stemmer(name) if name else None
     stem_of: dict[str, str] = {}
     for story in newest:
         for w in story.words:
