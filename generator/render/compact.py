@@ -21,27 +21,37 @@ VERSION = "compact-1"
 # than one character at a time.)
 _TOKEN = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2\s*>|<!--.*?-->"
                     r"|<[^>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^>\"']*)*>)", re.S | re.I)
-# A line break with the blanks after it, and (read backwards) with the blanks before it.
-# Both start with the line break, so the regex engine jumps from one to the next instead
-# of trying a match at every character.
-_BREAK_AFTER = re.compile(r"\n[ \t\r\n\f]*")
-_BREAK_BEFORE = re.compile(r"\n[ \t\r\f]*")
+_BLANKS = " \t\r\f"  # with the line break, the white space HTML collapses (\v and no-break spaces are text)
+# A line break with a blank beside it: without one, compaction has nothing to do. (Tested
+# as substrings, which Python finds much faster than a regex finds the first of them.)
+_NEAR_BREAK = tuple(f"\n{c}" for c in _BLANKS + "\n") + tuple(f"{c}\n" for c in _BLANKS)
 _GAP = "\0"  # joins the text between tokens: not a blank, so no run of blanks crosses it
 
 
 def compact_html(text: str) -> str:
     """`text` with each run of blanks around a line break, outside tags and raw elements, made one line break."""
-    if _GAP in text:
-        return _compact_gaps_one_by_one(text)
+    if not any(pair in text for pair in _NEAR_BREAK):
+        return text  # a page whose templates and data hold no such run: nothing to split
     parts = _TOKEN.split(text)  # text, token, raw element's name or None, text, ...
-    gaps = _BREAK_AFTER.sub("\n", _GAP.join(parts[0::3]))
-    parts[0::3] = _BREAK_BEFORE.sub("\n", gaps[::-1])[::-1].split(_GAP)
+    if _GAP in text:
+        parts[0::3] = [_collapse(gap) for gap in parts[0::3]]
+    else:  # every gap at once: one call instead of one per tag
+        parts[0::3] = _collapse(_GAP.join(parts[0::3])).split(_GAP)
     parts[2::3] = [""] * (len(parts) // 3)
     return "".join(parts)
 
 
-def _compact_gaps_one_by_one(text: str) -> str:
-    parts = _TOKEN.split(text)
-    parts[0::3] = [_BREAK_BEFORE.sub("\n", _BREAK_AFTER.sub("\n", gap)[::-1])[::-1] for gap in parts[0::3]]
-    parts[2::3] = [""] * (len(parts) // 3)
-    return "".join(parts)
+def _collapse(text: str) -> str:
+    """Each run of blanks holding a line break made one line break, line by line: the
+    blanks ending a line and starting the next are the run's, and a line of blanks
+    only lies inside one."""
+    lines = text.split("\n")
+    if len(lines) == 1:
+        return text
+    kept = [lines[0].rstrip(_BLANKS)]
+    for line in lines[1:-1]:
+        line = line.strip(_BLANKS)
+        if line:
+            kept.append(line)
+    kept.append(lines[-1].lstrip(_BLANKS))
+    return "\n".join(kept)
