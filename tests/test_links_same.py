@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from generator.output import links
 
@@ -82,3 +83,42 @@ def test_a_page_with_dotted_capital_i_before_an_open_comment_is_read_to_its_end(
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                             cwd=Path(__file__).resolve().parent.parent)
     assert result.stdout.strip() == "['/a/']", result.stderr
+
+
+def plain_page_links(text: str, page_url: str, page_rel: str, base) -> links.PageLinks:
+    """page_links at 1f377a3: each attribute's value split and looked up on every page."""
+    found: dict[str, tuple[str, str, str]] = {}
+    ids: set[str] = set()
+    for name, value in plain_attributes(plain_markup(text)):
+        if name in ("id", "name"):
+            ids.add(value)
+            continue
+        urls = [part.strip().split(" ")[0] for part in value.split(",") if part.strip()] \
+            if name == "srcset" else [value.strip()]
+        for url in urls:
+            if not url or url in found:
+                continue
+            if url.startswith("#"):
+                found[url] = (url, page_rel, unquote(url[1:]))
+                continue
+            target = links.target_of(url, page_url, base)
+            if target is not None:
+                found[url] = (url, target, unquote(urlsplit(url).fragment))
+    return links.PageLinks(tuple(found.values()), frozenset(ids))
+
+
+LINK_PIECES = ["<a href=", "<img src=", "<img srcset=", "<source srcset=", "<p id=", "<a name=", '"', "'", " ", ">",
+               "/", "/a/", "/b/#c", "#isi", "#", "../x", "x.jpg", " 480w", ", ", ",", "//example.org/y",
+               "https://example.org/z/", "https://other.org/", "mailto:a@b", "%20", "&amp;", "?q=1", "/dok/",
+               "<!--", "-->", "<script>", "</script>", "\n", "z"]
+
+
+def test_random_pages_give_the_links_and_ids_the_plain_reading_gives() -> None:
+    rng = random.Random(24)
+    bases = [urlsplit("https://example.org/"), urlsplit("https://example.org/dok/")]
+    for _ in range(20_000):
+        text = "".join(rng.choice(LINK_PIECES) for _ in range(rng.randint(0, 30)))
+        base = rng.choice(bases)
+        page_url = rng.choice(["/", "/a/b/", "/dok/c/"])
+        assert links.page_links(text, page_url, "p/index.html", base) == \
+            plain_page_links(text, page_url, "p/index.html", base), repr(text)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from typing import AbstractSet, Callable
+from typing import AbstractSet, Any, Callable, NamedTuple
 from urllib.parse import SplitResult, unquote, urljoin, urlsplit
 
 IGNORED_SCHEMES = ("mailto", "tel", "data", "javascript", "sms")
@@ -41,13 +41,15 @@ _RAW_SEARCH = {needle: re.compile(re.escape(needle), re.I | re.A).search for pai
 # Most start tags recur on page after page (the menu, the cards, the footer): each is read
 # once per process. The tags are read one by one only while none opens a quoted value it
 # does not close (`title="x>`), whose value runs on into the next tags when they are read
-# as one text, joined by blanks, as they are then.
-_OF_TAG: dict[str, list[tuple[str, str]]] = {}
+# as one text, joined by blanks, as they are then. Each tag keeps its attributes and what
+# page_links takes from them (`_Reading`), so a recurring tag's srcset is split once.
+_OF_TAG: dict[str, _Reading] = {}
 _OF_TAG_MAX = 100_000  # distinct start tags remembered per process (some 20 MB at most)
 _OPEN_QUOTE = re.compile(r"""=\s*(?:"[^"]*|'[^']*)\Z""")
 
-_ROOTED: dict[tuple[str, SplitResult], tuple[str | None, str]] = {}
-_ROOTED_MAX = 500_000  # distinct root-relative links remembered per process
+# The output path and fragment of each root-relative link, per base URL (one per build).
+_ROOTED: dict[SplitResult, dict[str, tuple[str | None, str]]] = {}
+_ROOTED_MAX = 500_000  # distinct root-relative links remembered per process and base URL
 
 
 @dataclass(frozen=True)
@@ -65,26 +67,26 @@ def page_links(text: str, page_url: str, page_rel: str, base: SplitResult) -> Pa
     """
     links: dict[str, tuple[str, str, str]] = {}
     ids: set[str] = set()
-    for name, value in _attributes(_markup_only(text)):
-        if name in ("id", "name"):
-            ids.add(value)
+    rooted = _ROOTED.get(base)
+    if rooted is None:
+        rooted = _ROOTED[base] = {}
+    for is_id, url in _entries(_markup_only(text)):
+        if is_id:
+            ids.add(url)
             continue
-        urls = [part.strip().split(" ")[0] for part in value.split(",") if part.strip()] \
-            if name == "srcset" else [value.strip()]
-        for url in urls:
-            if not url or url in links:
-                continue
-            if url.startswith("#"):
-                links[url] = (url, page_rel, unquote(url[1:]))
-                continue
-            # Most links are root-relative ("/nasional/"): the same on every page.
-            known = _ROOTED.get((url, base)) if url.startswith("/") else None
-            if known is None:
-                known = (target_of(url, page_url, base), unquote(urlsplit(url).fragment))
-                if url.startswith("/") and not url.startswith("//") and len(_ROOTED) < _ROOTED_MAX:
-                    _ROOTED[(url, base)] = known
-            if known[0] is not None:
-                links[url] = (url, known[0], known[1])
+        if url in links:
+            continue
+        if url[0] == "#":
+            links[url] = (url, page_rel, unquote(url[1:]))
+            continue
+        # Most links are root-relative ("/nasional/"): the same on every page.
+        known = rooted.get(url) if url[0] == "/" else None
+        if known is None:
+            known = (target_of(url, page_url, base), unquote(urlsplit(url).fragment))
+            if url[0] == "/" and not url.startswith("//") and len(rooted) < _ROOTED_MAX:
+                rooted[url] = known
+        if known[0] is not None:
+            links[url] = (url, known[0], known[1])
     return PageLinks(tuple(links.values()), frozenset(ids))
 
 
@@ -132,20 +134,37 @@ def _find_in(text: str) -> Callable[[str, int], int]:
     return find
 
 
+class _Reading(NamedTuple):
+    """What one start tag (or several read as one) holds."""
+
+    attributes: list[tuple[str, str]]  # (name, value) of its href, src, srcset, id and name attributes
+    entries: list[tuple[bool, str]]  # (True, id) or (False, URL) in the same order, each URL of a srcset apart
+
+
 def _attributes(text: str) -> list[tuple[str, str]]:
     """(name, value) of every href, src, srcset, id and name attribute of a start tag."""
+    return _read_tags(text, 0)
+
+
+def _entries(text: str) -> list[tuple[bool, str]]:
+    """(True, value) of every id and name attribute, (False, URL) of every non-empty URL
+    of an href, src or srcset (stripped; a srcset's candidates without their sizes), in order."""
+    return _read_tags(text, 1)
+
+
+def _read_tags(text: str, part: int) -> list[Any]:
     tags = _TAG.findall(text)
-    found: list[tuple[str, str]] = []
+    found: list[Any] = []
     for tag in tags:
         known = _OF_TAG.get(tag)
         if known is None:
             if _OPEN_QUOTE.search(tag):  # a value may run on into the next tags: read them all as one
-                return _read(" ".join(tags))
-            known = _read(tag)
+                return _reading(_read(" ".join(tags)))[part]
+            known = _reading(_read(tag))
             if len(_OF_TAG) < _OF_TAG_MAX:
                 _OF_TAG[tag] = known
-        if known:
-            found += known
+        if known[part]:
+            found += known[part]
     return found
 
 
@@ -156,6 +175,19 @@ def _read(tags: str) -> list[tuple[str, str]]:
             value = double or single or bare
             found.append((name.lower(), html.unescape(value) if "&" in value else value))
     return found
+
+
+def _reading(attributes: list[tuple[str, str]]) -> _Reading:
+    entries: list[tuple[bool, str]] = []
+    for name, value in attributes:
+        if name in ("id", "name"):
+            entries.append((True, value))
+        elif name == "srcset":
+            candidates = (part.strip().split(" ")[0] for part in value.split(",") if part.strip())
+            entries += [(False, url) for url in candidates if url]
+        elif value.strip():
+            entries.append((False, value.strip()))
+    return _Reading(attributes, entries)
 
 
 def target_of(link: str, page_url: str, base: SplitResult) -> str | None:
