@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import jinja2
 from babel.dates import format_date as format_babel_date
@@ -95,6 +95,20 @@ def make_environment(theme: Theme, config: SiteConfig, links: Any = None,
             card_cache[key] = html
         return html
 
+    fragments: dict[tuple[Any, ...], Markup] = {}
+
+    def fragment(name: str, make: Callable[..., Any], *args: Any) -> Markup:
+        # A part of many pages (the masthead, the footer), `make(*args)`, rendered once per
+        # worker for each `args`: they must name all it shows that differs between pages of
+        # one build (its strings, URLs, sections and config do not).
+        key = (name, *args)
+        html = fragments.get(key)
+        if html is None:
+            if len(fragments) >= CACHE_SIZE:
+                fragments.clear()
+            html = fragments[key] = Markup(make(*args))
+        return html
+
     @lru_cache(maxsize=CACHE_SIZE)
     def month_label(year: int, month: int) -> str:
         return format_babel_date(date(year, month, 1), strings.get("month_format", "LLLL y"),
@@ -114,6 +128,7 @@ def make_environment(theme: Theme, config: SiteConfig, links: Any = None,
         t=translate,
         url=site_url,
         render_card=render_card,
+        fragment=fragment,
         abs_url=lambda path: config.base_url.rstrip("/") + path if path.startswith("/") else path,
         month_label=month_label,
         **template_helpers(config),  # picture(image, ...), share_image(image), thumb_image(image)
