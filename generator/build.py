@@ -58,6 +58,7 @@ T = TypeVar("T")
 SEARCH_DIR = BUNDLE_DIR  # the search index, inside the output folder
 WORDS_KEY = "words-3"  # the word counts' format (the cache also checks the sitegen version)
 RANKING_KEY = "ranking-1"  # the related ranking state's format (generator/related/incremental.py)
+STORIES_KEY = "saved-stories-1"  # what saved.json was made from (generator/search/saved.py)
 
 
 @dataclass
@@ -201,7 +202,8 @@ def _build(options: BuildOptions, progress: Progress | None, limits: SizeLimits 
             report.changed += [o.rel for o in outputs]
             if options.search:
                 indexed = report.timed("search", lambda: index(
-                    staging.root, config, content, fingerprints=search_fps, scratch=_scratch(options.out)))
+                    staging.root, config, content, fingerprints=search_fps, scratch=_scratch(options.out),
+                    cache=cache, reuse=not options.clean))
                 report.search, search_state = indexed.report, indexed.state
             sizes = output_sizes(staging.root) if limits.check else {}
             raise_if_errors(size_errors(sizes, limits, origins))  # before the switch: the old output stays
@@ -229,7 +231,7 @@ def _build(options: BuildOptions, progress: Progress | None, limits: SizeLimits 
 
                 indexed = report.timed("search", lambda: index(
                     update.root, config, content, fingerprints=search_fps, base=options.out,
-                    scratch=_scratch(options.out), previous=read_state(manifest.search)))
+                    scratch=_scratch(options.out), previous=read_state(manifest.search), cache=cache))
                 report.search, search_state = indexed.report, indexed.state
                 for rel in indexed.staged:
                     update.stage_tree(rel)
@@ -289,14 +291,23 @@ def related_lists(content: Content, config: SiteConfig, cache: BuildCache, fp: F
 
 
 def index(root: Path, config: SiteConfig, content: Content, *, fingerprints: Mapping[str, str] | None,
-          base: Path | None = None, scratch: Path | None = None, previous: Any = None) -> Any:
+          base: Path | None = None, scratch: Path | None = None, previous: Any = None,
+          cache: BuildCache | None = None, reuse: bool = True) -> Any:
     """Build the Pagefind shards that changed into `root` (staging or update folder) before
     the switch; pages `root` lacks, and the shards kept, are in `base`, the output folder
-    of an incremental build (generator.search.incremental.IndexResult)."""
+    of an incremental build (generator.search.incremental.IndexResult). `cache` keeps
+    what saved.json was made from; without it, or with `reuse` off (--clean), every page
+    saved.json needs is read."""
     from generator.search.incremental import index_search
+    from generator.search.saved import read_known
 
-    return index_search(root, config, content.articles, base=base, scratch=scratch,
-                        fingerprints=fingerprints, previous=previous, old=base)
+    known = read_known(cache.load_pickle(cache.stories_path, STORIES_KEY)) if cache is not None and reuse else {}
+    result = index_search(root, config, content.articles, base=base, scratch=scratch,
+                          fingerprints=fingerprints, previous=previous, old=base, stories=known)
+    if cache is not None and result.stories != known:
+        # Saved before the switch: it describes pages, not the output, so it is right either way.
+        cache.save_pickle(cache.stories_path, STORIES_KEY, dict(result.stories))
+    return result
 
 
 def index_fingerprints(outputs: Sequence[Output], settings: str, fp: Fingerprinter) -> dict[str, str]:

@@ -229,3 +229,33 @@ def test_a_new_story_enters_the_saved_lists_of_its_words(tmp_path: Path, monkeyp
     assert report.search.indexed == ("2023-2",)  # an incremental build, one shard indexed again
     assert newest("bulan") == ["sains/2023/11/gerhana/", "sains/2023/10/teleskop/"]
     assert newest("warga") == ["sains/2023/11/gerhana/", "kota/2022/03/kebun-kelapa/"]
+
+
+def test_saved_lists_read_only_the_pages_that_changed_and_equal_a_clean_builds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.search import saved
+
+    monkeypatch.setattr(saved, "KEEP", 2)
+    site, out = make(tmp_path)
+    read: list[str] = []
+    reader = saved.read_story
+    monkeypatch.setattr(saved, "read_story", lambda page, text: read.append(page) or reader(page, text))
+    story(site, "gerhana", "2023").write_text(NEW, encoding="utf-8")
+    story(site, "pasar-ikan", "2023").write_text(
+        story(site, "pasar-ikan", "2023").read_text(encoding="utf-8").replace("lapangan", "lapangan bola"),
+        encoding="utf-8")
+    build_into(site, out, search=True)
+    assert sorted(read) == ["kota/2023/06/pasar-ikan/index.html", "sains/2023/11/gerhana/index.html"]
+    clean = tmp_path / "clean"
+    build_into(site, clean, search=True, clean=True)
+    assert (out / "pagefind/saved.json").read_bytes() == (clean / "pagefind/saved.json").read_bytes()
+
+
+def test_a_crafted_saved_stories_cache_is_read_as_empty() -> None:
+    from generator.search.saved import read_known
+
+    good = ("f" * 32, "kota/x/", 1, (("title", "X"),), frozenset({"banjir"}))
+    assert read_known({"kota/x/index.html": good}) == {"kota/x/index.html": good}
+    assert read_known({"a": ("f", "u", "1", (), frozenset())}) == {}  # a stamp that is not an int
+    assert read_known({"a": ("f", "u", 1, (), {"banjir"})}) == {}  # words not a frozenset
+    assert read_known(["not", "a", "dict"]) == {}

@@ -107,6 +107,7 @@ class BuildCache:
         self.related_path = self.root / "related.pickle"
         self.words_path = self.root / "words.pickle"  # each article's word counts, for the related engine
         self.ranking_path = self.root / "ranking.pickle"  # each story's shortlist, for ranking only what changed
+        self.stories_path = self.root / "saved-stories.pickle"  # what pagefind/saved.json was made from
 
     def load_manifest(self) -> Manifest | None:
         """The manifest of the last successful build into this output folder, or None."""

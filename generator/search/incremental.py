@@ -18,7 +18,7 @@ import os
 import re
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -38,7 +38,7 @@ from generator.search.pagefind import (
     pagefind_version,
     tree_size,
 )
-from generator.search.saved import SAVED_FILE, saved_file
+from generator.search.saved import SAVED_FILE, Known, saved_file
 from generator.search.shards import NAME, Layout, Shard, format_cut, parse_cut, plan_layout
 from generator.urls import output_path
 
@@ -110,6 +110,7 @@ class IndexResult:
     state: IndexState | None
     staged: tuple[str, ...]  # paths under the root built here, to move in as units
     removed: tuple[str, ...]  # paths of the output that no longer belong to the index
+    stories: Known = field(default_factory=dict)  # what saved.json was made from, for the next build
 
 
 def shard_key(shard: Shard, fingerprints: Mapping[str, str] | None, language: str) -> str | None:
@@ -130,7 +131,7 @@ def index_site(root: Path, config: SiteConfig, articles: Sequence[Article] | Non
 def index_search(root: Path, config: SiteConfig, articles: Sequence[Article] | None = None, *,
                  base: Path | None = None, scratch: Path | None = None,
                  fingerprints: Mapping[str, str] | None = None, previous: IndexState | None = None,
-                 old: Path | None = None) -> IndexResult:
+                 old: Path | None = None, stories: Known | None = None) -> IndexResult:
     """Index the shards whose pages changed into `root/pagefind/`.
 
     `articles` are the site's published articles (without them the pages are found by
@@ -138,7 +139,8 @@ def index_search(root: Path, config: SiteConfig, articles: Sequence[Article] | N
     `root` are read (the output folder, when `root` holds an update's changed files);
     `scratch` is the folder of page links Pagefind reads. `fingerprints` (page -> digest),
     `previous` (the manifest's state) and `old` (the output folder holding the index that
-    state describes) let unchanged shards be kept instead of indexed again.
+    state describes) let unchanged shards be kept instead of indexed again; `stories`
+    (the last build's IndexResult.stories) lets saved.json read only the pages that changed.
     """
     start = time.perf_counter()
     root = Path(os.path.abspath(root))
@@ -182,7 +184,7 @@ def index_search(root: Path, config: SiteConfig, articles: Sequence[Article] | N
         if shard.name not in runs:
             pages[shard.name], sizes[shard.name] = known[shard.name].pages, known[shard.name].size
     listing = _shard_list(layout, pages)
-    saved = _saved(root, entries, config, base) if layout.shards else b""
+    saved, kept_stories = _saved(root, entries, config, base, fingerprints, stories) if layout.shards else (b"", {})
     staged: list[str] = []
     removed: list[str] = []
     if not partial:
@@ -213,7 +215,7 @@ def index_search(root: Path, config: SiteConfig, articles: Sequence[Article] | N
         indexed=tuple(s.name for s in todo),
         # What this build wrote: `root` is the staging folder or the update's, never the live output.
         files=sum(1 for path in index_root.rglob("*") if path.is_file()) if index_root.is_dir() else 0)
-    return IndexResult(report, state, tuple(staged), tuple(removed))
+    return IndexResult(report, state, tuple(staged), tuple(removed), kept_stories)
 
 
 def _run_shards(root: Path, shards: Sequence[Shard], config: SiteConfig, base: Path | None,
@@ -260,11 +262,12 @@ def _read(path: Path) -> bytes | None:
         return None
 
 
-def _saved(root: Path, entries: Sequence[tuple[str, datetime]], config: SiteConfig, base: Path | None) -> bytes:
+def _saved(root: Path, entries: Sequence[tuple[str, datetime]], config: SiteConfig, base: Path | None,
+           fingerprints: Mapping[str, str] | None, stories: Known | None) -> tuple[bytes, Known]:
     """pagefind/saved.json: the saved first screens of the newest stories' frequent words."""
     try:
         return saved_file(root, [(page, int(when.timestamp())) for page, when in entries], config.language,
-                          Path(os.path.abspath(base)) if base is not None else None)
+                          Path(os.path.abspath(base)) if base is not None else None, fingerprints, stories)
     except OSError as exc:
         raise BuildError([Diagnostic("pagefind", f"could not read the newest articles in {root}: {exc}",
                                      hint=_SKIP_HINT)]) from None

@@ -11,7 +11,9 @@ so a list (and the intersection of two lists up to the newer of their last entri
 exactly the start of what the live search ordered "Terbaru" gives. Words are matched
 the way Pagefind matches them: Snowball stems for the site's language, a query's last
 word also as the start of a longer stem (list "p"), the others as whole stems ("e").
-Only the newest WINDOW article pages are read, so the cost does not grow with the archive.
+Only the newest WINDOW article pages are read, so the cost does not grow with the archive,
+and a page whose fingerprint is unchanged since the last build is not read again: what it
+was found by is kept in `.sitegen/` (`Known`), so publishing one story reads one page.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from generator.related.stems import algorithm
 from generator.related.stopwords import STOP_WORDS
@@ -56,9 +58,17 @@ class Story:
     words: frozenset[str]  # lowercase, diacritics removed
 
 
+# A page's story as the cache keeps it: (fingerprint, url, stamp, meta, words), plain
+# builtins only, as everything .sitegen/ holds (generator/output/safeload.py).
+Known = Mapping[str, tuple[str, str, int, tuple[tuple[str, str], ...], frozenset[str]]]
+
+
 def fold(text: str) -> str:
     """Lowercase without diacritics, as Pagefind normalises text and queries."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    if decomposed.isascii():  # most of an Indonesian page: no combining mark to drop
+        return decomposed
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def read_story(page: str, text: str) -> Story | None:
@@ -119,16 +129,45 @@ def saved_lists(stories: Iterable[Story], language: str) -> dict[str, object]:
                         for i in used]}
 
 
-def saved_file(root: Path, pages: Sequence[tuple[str, int]], language: str, base: Path | None = None) -> bytes:
-    """pagefind/saved.json for the article `pages` ((path, Unix time)) of the output in `root`."""
+def read_known(value: object) -> Known:
+    """The well-formed entries of a `Known` read from the cache (anything else is dropped and read again)."""
+    if not isinstance(value, dict):
+        return {}
+    good: dict[str, tuple[str, str, int, tuple[tuple[str, str], ...], frozenset[str]]] = {}
+    for page, entry in value.items():
+        if isinstance(page, str) and isinstance(entry, tuple) and len(entry) == 5 \
+                and isinstance(entry[0], str) and isinstance(entry[1], str) and type(entry[2]) is int \
+                and isinstance(entry[3], tuple) and all(isinstance(m, tuple) and len(m) == 2
+                                                        and all(isinstance(x, str) for x in m) for m in entry[3]) \
+                and isinstance(entry[4], frozenset) and all(isinstance(w, str) for w in entry[4]):
+            good[page] = entry
+    return good
+
+
+def saved_file(root: Path, pages: Sequence[tuple[str, int]], language: str, base: Path | None = None,
+               fingerprints: Mapping[str, str] | None = None, known: Known | None = None) -> tuple[bytes, Known]:
+    """pagefind/saved.json for the article `pages` ((path, Unix time)) of the output in `root`,
+    and the stories it was made from, for `known` next time.
+
+    A page whose fingerprint (`fingerprints`, page -> digest of what it is built from)
+    equals the one `known` holds for it is taken from `known` instead of being read.
+    """
     newest = sorted(pages, key=lambda p: (-p[1], p[0]))[:WINDOW]
     stories = []
+    kept: dict[str, tuple[str, str, int, tuple[tuple[str, str], ...], frozenset[str]]] = {}
     for page, _ in newest:
-        path = root / page
-        if not path.is_file() and base is not None:
-            path = base / page
-        story = read_story(page, path.read_text(encoding="utf-8", errors="replace"))
+        digest = (fingerprints or {}).get(page)
+        was = (known or {}).get(page)
+        if digest is not None and was is not None and was[0] == digest:
+            story: Story | None = Story(*was[1:])
+        else:
+            path = root / page
+            if not path.is_file() and base is not None:
+                path = base / page
+            story = read_story(page, path.read_text(encoding="utf-8", errors="replace"))
         if story is not None:
             stories.append(story)
-    return json.dumps(saved_lists(stories, language), ensure_ascii=False, separators=(",", ":")).encode()
-
+            if digest is not None:
+                kept[page] = (digest, story.url, story.stamp, story.meta, story.words)
+    document = json.dumps(saved_lists(stories, language), ensure_ascii=False, separators=(",", ":")).encode()
+    return document, kept
