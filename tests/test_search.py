@@ -325,7 +325,9 @@ def test_only_article_pages_carry_the_index_markers(sample_public_subpath: Path)
     html = (root / story.url.strip("/") / "index.html").read_text(encoding="utf-8")
     hidden = html[html.index("<div hidden data-pagefind-ignore>"):html.index("</article>")]
     assert f'<span data-pagefind-filter="year">{story.date.astimezone(config.tz).year}</span>' in hidden
-    assert f'<span data-pagefind-sort="date">{int(story.date.timestamp())}</span>' in hidden
+    # The date sorts, and as metadata ("stamp") places a corrected story's overlay result by date.
+    assert (f'<span data-pagefind-sort="date" data-pagefind-meta="stamp">{int(story.date.timestamp())}</span>'
+            in hidden)
     # Results show a thumbnail: the small variant, not the original photo.
     thumb = thumb_image(story.image, config.images)
     assert thumb is not None and "/_v/" in thumb.url and thumb.width is not None and thumb.width <= 480
@@ -468,7 +470,7 @@ def test_newest_first_sorts_results_by_date(browser, site_url: str) -> None:
     stamps = page.evaluate("""async () => {
         const links = [...document.querySelectorAll('.search-result-title a')].map(a => a.href);
         const html = await Promise.all(links.map(u => fetch(u).then(r => r.text())));
-        return html.map(t => +t.match(/data-pagefind-sort="date">(\\d+)</)[1]);
+        return html.map(t => +t.match(/data-pagefind-sort="date"[^>]*>(\\d+)</)[1]);
     }""")
     assert len(stamps) == 5 and stamps == sorted(stamps, reverse=True)
     assert problems == []

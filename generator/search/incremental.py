@@ -7,10 +7,13 @@ and the index language. The keys and the layout are kept in the build manifest
 shard folders of the previous output where they are, and writes a new shard list
 (`pagefind/shards.json`) that the search page reads. Anything doubtful in the stored
 state (it may come from a CI cache) reads as no state: every shard is indexed again.
+A sealed shard whose pages changed keeps its bundle, and its changes go into the
+corrections overlay instead, within a bound (overlay.py).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib.util
 import json
@@ -38,12 +41,25 @@ from generator.search.pagefind import (
     pagefind_version,
     tree_size,
 )
+from generator.search.overlay import (
+    LIMIT,
+    OVERLAY,
+    Patch,
+    Sealed,
+    diff,
+    overlay_key,
+    read_sealed,
+    result_ids,
+    short,
+    within_limit,
+)
 from generator.search.saved import SAVED_FILE, Known, saved_file
 from generator.search.shards import NAME, Layout, Shard, format_cut, parse_cut, plan_layout
 from generator.urls import output_path
 
 LIST_FILE = "shards.json"  # the shard list the search page reads, in pagefind/
-STATE_FORMAT = 1
+STATE_FORMAT = 2
+LIST_FORMAT = 1  # of shards.json, which the search page reads
 _KEY = re.compile(r"[0-9a-f]{32}")
 
 
@@ -65,11 +81,15 @@ class IndexState:
     threshold: int
     recent: int
     shards: tuple[ShardState, ...]
+    sealed: Mapping[str, Sealed] = dataclasses.field(default_factory=dict)  # by shard name
+    overlay: tuple[str, int, int] | None = None  # the corrections bundle's key, pages, bytes
 
     def to_json(self) -> dict[str, Any]:
         """The manifest's `search` value."""
         return {"format": STATE_FORMAT, "threshold": self.threshold, "recent": self.recent,
-                "shards": [[s.name, s.start, s.key, s.pages, s.size] for s in self.shards]}
+                "shards": [[s.name, s.start, s.key, s.pages, s.size] for s in self.shards],
+                "sealed": {name: entry.to_json() for name, entry in sorted(self.sealed.items())},
+                "overlay": list(self.overlay) if self.overlay else None}
 
 
 def read_state(data: object) -> IndexState | None:
@@ -95,7 +115,14 @@ def read_state(data: object) -> IndexState | None:
     names = [s.name for s in shards]
     if len(set(names)) != len(names) or ("" in names and len(names) > 1):
         return None
-    return IndexState(threshold, recent, tuple(shards))
+    sealed = read_sealed(data.get("sealed"), set(names) - {""})
+    overlay = data.get("overlay")
+    if overlay is not None and not (isinstance(overlay, list) and len(overlay) == 3 and isinstance(overlay[0], str)
+                                    and _KEY.fullmatch(overlay[0]) and _count(overlay[1]) and _count(overlay[2])):
+        return None
+    if sealed is None:
+        return None
+    return IndexState(threshold, recent, tuple(shards), sealed, tuple(overlay) if overlay else None)
 
 
 def _count(value: object, least: int = 1) -> bool:
@@ -171,22 +198,40 @@ def index_search(root: Path, config: SiteConfig, articles: Sequence[Article] | N
     single = bool(layout.shards) and layout.shards[0].name == ""
     listed = old_index is not None and (old_index / LIST_FILE).is_file()
     partial = listed and bool(known) and "" not in known and not single
+    newest = layout.shards[0].last.year if layout.shards else 0
+    sealed = {s.name for s in layout.shards if s.name and s.last.year < newest}
+    patches: dict[str, Patch] = {}
+    hidden: dict[str, dict[str, str]] = {}
     if partial or (single and listed and kept(layout.shards[0])):
         todo = [s for s in layout.shards if not kept(s)]
+        if partial and previous is not None and fingerprints is not None and old_index is not None:
+            patches, hidden = _patches(todo, sealed, previous, fingerprints, old_index)
+            todo = [s for s in todo if s.name not in patches]
     else:
         partial = False
         todo = list(layout.shards)
-    runs, peak = _run_shards(root, todo, config, base, scratch)
+    overlay = _overlay_shard(patches, dict(entries))
+    okey = overlay_key({p: (fingerprints or {})[p] for p in overlay.pages}, pagefind_version(),
+                       index_language(config.language)) if overlay else None
+    was_overlay = previous.overlay if previous is not None and partial else None
+    redo_overlay = overlay is not None and not (
+        was_overlay is not None and was_overlay[0] == okey and old_index is not None
+        and (old_index / OVERLAY / "pagefind-entry.json").is_file())
+    runs, peak = _run_shards(root, todo + ([overlay] if overlay is not None and redo_overlay else []),
+                             config, base, scratch)
     index_root = root / BUNDLE_DIR
     pages = {name: count for name, (count, _) in runs.items()}
     sizes = {name: size for name, (_, size) in runs.items()}
     for shard in layout.shards:
         if shard.name not in runs:
             pages[shard.name], sizes[shard.name] = known[shard.name].pages, known[shard.name].size
-    listing = _shard_list(layout, pages)
+    if overlay is not None and not redo_overlay and was_overlay is not None:
+        pages[OVERLAY], sizes[OVERLAY] = was_overlay[1], was_overlay[2]
+    listing = _shard_list(layout, pages, hidden, overlay)
     saved, kept_stories = _saved(root, entries, config, base, fingerprints, stories) if layout.shards else (b"", {})
     staged: list[str] = []
     removed: list[str] = []
+    drop_overlay = overlay is None and old_index is not None and (old_index / OVERLAY).exists()
     if not partial:
         if todo:  # the whole index, built here: it replaces the old one as one folder
             (index_root / LIST_FILE).write_bytes(listing)
@@ -194,25 +239,34 @@ def index_search(root: Path, config: SiteConfig, articles: Sequence[Article] | N
             staged.append(BUNDLE_DIR)
         elif not layout.shards and old_index is not None and old_index.exists():
             removed.append(BUNDLE_DIR)
-    elif todo or (old_index is not None and ((old_index / LIST_FILE).read_bytes() != listing
-                                             or _read(old_index / SAVED_FILE) != saved)):
+    elif todo or redo_overlay or drop_overlay or (old_index is not None and (
+            (old_index / LIST_FILE).read_bytes() != listing or _read(old_index / SAVED_FILE) != saved)):
         # Only the shards indexed again and the new lists move in; the others stay where they are.
         index_root.mkdir(parents=True, exist_ok=True)
         (index_root / LIST_FILE).write_bytes(listing)
         (index_root / SAVED_FILE).write_bytes(saved)
         staged += [shard.folder for shard in todo] + [f"{BUNDLE_DIR}/{LIST_FILE}", f"{BUNDLE_DIR}/{SAVED_FILE}"]
+        staged += [f"{BUNDLE_DIR}/{OVERLAY}"] if redo_overlay else []
         names = {s.name for s in layout.shards}
         removed += [f"{BUNDLE_DIR}/{name}" for name in known if name not in names]
+        removed += [f"{BUNDLE_DIR}/{OVERLAY}"] if drop_overlay else []
     state = None
-    if layout.shards and all(keys.values()):
+    if layout.shards and all(keys.values()) and fingerprints is not None:
+        bases = {name: Sealed(previous.sealed[name].base, hidden[name])
+                 for name in patches if previous is not None}
+        bases.update({s.name: Sealed({p: short(fingerprints[p]) for p in s.pages})
+                      for s in layout.shards if s.name in sealed and s.name not in patches})
         state = IndexState(search.shard_threshold, search.recent_shard, tuple(
-            ShardState(s.name, format_cut(s.start), keys[s.name] or "", pages[s.name], sizes[s.name])
-            for s in reversed(layout.shards)))
+            ShardState(s.name, format_cut(s.start), (known[s.name].key if s.name in patches else keys[s.name]) or "",
+                       pages[s.name], sizes[s.name])
+            for s in reversed(layout.shards)), bases,
+            (okey or "", pages[OVERLAY], sizes[OVERLAY]) if overlay is not None else None)
     report = SearchReport(
-        pages=sum(pages.values()), seconds=time.perf_counter() - start,
+        # Stories searchable: the bundles' pages less the superseded versions they still hold.
+        pages=sum(pages.values()) - sum(len(ids) for ids in hidden.values()), seconds=time.perf_counter() - start,
         index_bytes=sum(sizes.values()) + (len(listing) + len(saved) if layout.shards else 0),
         shards=tuple(s.name for s in layout.shards if s.name), peak_memory=peak,
-        indexed=tuple(s.name for s in todo),
+        indexed=tuple(s.name for s in todo) + ((OVERLAY,) if redo_overlay else ()),
         # What this build wrote: `root` is the staging folder or the update's, never the live output.
         files=sum(1 for path in index_root.rglob("*") if path.is_file()) if index_root.is_dir() else 0)
     return IndexResult(report, state, tuple(staged), tuple(removed), kept_stories)
@@ -273,9 +327,58 @@ def _saved(root: Path, entries: Sequence[tuple[str, datetime]], config: SiteConf
                                      hint=_SKIP_HINT)]) from None
 
 
-def _shard_list(layout: Layout, pages: Mapping[str, int]) -> bytes:
-    """pagefind/shards.json: every bundle, newest first, with the days it covers."""
-    return json.dumps({"format": STATE_FORMAT, "shards": [
-        {"name": s.name, "bundle": f"{s.name}/" if s.name else "", "pages": pages[s.name],
-         "first": s.first.isoformat(), "last": s.last.isoformat()} for s in layout.shards]},
-        separators=(",", ":")).encode()
+def _patches(todo: Sequence[Shard], sealed: set[str], previous: IndexState, fingerprints: Mapping[str, str],
+             old_index: Path) -> tuple[dict[str, Patch], dict[str, dict[str, str]]]:
+    """The sealed shards among `todo` kept as they are, with their changes in the overlay,
+    and the result ids of their superseded pages (a shard whose ids are not all found is
+    indexed again instead)."""
+    patches: dict[str, Patch] = {}
+    for shard in todo:
+        was = previous.sealed.get(shard.name)
+        # Whatever the shard now holds, hiding every stale version and adding every current
+        # one that differs is exact; the bound decides when indexing it again is cheaper.
+        if (shard.name in sealed and was is not None
+                and all(page in fingerprints for page in shard.pages)
+                and (old_index / shard.name / "pagefind-entry.json").is_file()):
+            patch = diff(shard, was.base, fingerprints)
+            # More than half of it changed (a settings or theme change changes every page):
+            # indexing the shard again costs no more than the overlay would, and folds it.
+            if patch.size * 2 <= max(len(shard.pages), len(was.base)):
+                patches[shard.name] = patch
+    patches, _ = within_limit(patches, LIMIT)
+    ids: dict[str, dict[str, str]] = {}
+    for name, patch in list(patches.items()):
+        stored = previous.sealed[name].hidden
+        found = {page: stored[page] for page in patch.superseded if page in stored}
+        found.update(result_ids(old_index / name, set(patch.superseded) - set(found)))
+        if len(found) == len(patch.superseded):
+            ids[name] = found
+        else:
+            del patches[name]
+    return patches, ids
+
+
+def _overlay_shard(patches: Mapping[str, Patch], dates: Mapping[str, datetime]) -> Shard | None:
+    """The corrections bundle's run: the current versions of the patched shards' changed stories."""
+    fresh = sorted({page for patch in patches.values() for page in patch.fresh}, key=lambda p: (dates[p], p))
+    if not fresh:
+        return None
+    first, last = dates[fresh[0]].date(), dates[fresh[-1]].date()
+    return Shard(name=OVERLAY, start=(first, 0), pages=tuple(fresh), first=first, last=last)
+
+
+def _shard_list(layout: Layout, pages: Mapping[str, int], hidden: Mapping[str, Mapping[str, str]],
+                overlay: Shard | None) -> bytes:
+    """pagefind/shards.json: every bundle, newest first, with the days it covers; the ids of
+    the superseded results a shard must drop; the corrections overlay, if any."""
+    def entry(s: Shard) -> dict[str, Any]:
+        fields: dict[str, Any] = {"name": s.name, "bundle": f"{s.name}/" if s.name else "", "pages": pages[s.name],
+                                  "first": s.first.isoformat(), "last": s.last.isoformat()}
+        if hidden.get(s.name):
+            fields["hidden"] = sorted(hidden[s.name].values())
+        return fields
+
+    listing: dict[str, Any] = {"format": LIST_FORMAT, "shards": [entry(s) for s in layout.shards]}
+    if overlay is not None:
+        listing["overlay"] = entry(overlay)
+    return json.dumps(listing, separators=(",", ":")).encode()

@@ -38,7 +38,7 @@ _STDERR_TAIL = 12  # lines of Pagefind's own output quoted in a failure diagnost
 # Markers the default theme writes on article pages; read only when index_site is not
 # given the articles (see find_article_pages).
 _BODY_MARK = b"data-pagefind-body"
-_DATE_MARK = re.compile(rb'data-pagefind-sort="date">\s*(-?\d+)\s*<')
+_DATE_MARK = re.compile(rb'data-pagefind-sort="date"[^>]*>\s*(-?\d+)\s*<')
 
 
 @dataclass(frozen=True)

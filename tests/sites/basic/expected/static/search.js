@@ -9,6 +9,13 @@
    another, as setting up several at once in that worker raced ("memory access out of
    bounds"), and the page yields between shards.
 
+   Corrections to stories of sealed (older) shards live in one small overlay bundle
+   (shards.json "overlay", pagefind/corrections/), searched after the shards; the versions
+   they replace stay in their shard's bundle and are dropped by result id ("hidden")
+   before any result's data loads, so counts are exact. The overlay holds stories of any
+   date: for "Terbaru" its results are merged into the shards' by their date (meta
+   "stamp"), loading only the data of the results shown.
+
    Before any index loads, the query's words are looked up in pagefind/saved.json
    (written at build time for the words most frequent in the newest stories): when all
    are there, the newest stories holding them are shown at once, said to be that, in
@@ -54,9 +61,12 @@ async function start(page) {
     if (!r.ok) throw new Error("no shard list");
     return r.json();
   });
-  const shards = listing.shards.map((s) => ({
-    path: indexPath + s.bundle, first: parseInt(s.first, 10), last: parseInt(s.last, 10), instance: null
-  }));
+  const bundle = (s) => ({
+    path: indexPath + s.bundle, first: parseInt(s.first, 10), last: parseInt(s.last, 10), instance: null,
+    hidden: new Set(s.hidden || [])
+  });
+  const shards = listing.shards.map(bundle);
+  const overlay = listing.overlay ? bundle(listing.overlay) : null;
   // The year menu comes from the shard list: no index needs loading to fill it.
   const yearSelect = page.querySelector("select[data-filter=year]");
   const years = [];
@@ -110,19 +120,30 @@ async function start(page) {
   function filters() {
     const chosen = {};
     for (const select of selects) {
-      if (select.value && select.dataset.filter !== "year") chosen[select.dataset.filter] = select.value;
+      // The year also skips shards (shardsFor); as a filter it keeps a shard that spans
+      // two years, and the overlay, to the chosen one.
+      if (select.value) chosen[select.dataset.filter] = select.value;
     }
     return chosen;
   }
 
   function shardsFor() {
     const year = parseInt(yearSelect.value, 10);
-    return isNaN(year) ? shards : shards.filter((s) => s.first <= year && year <= s.last);
+    const covers = (s) => isNaN(year) || (s.first <= year && year <= s.last);
+    return shards.filter(covers).concat(overlay && covers(overlay) ? [overlay] : []);
+  }
+
+  const loaded = new WeakMap();
+  function dataOf(result) {
+    // Each result's data loads once, whether for showing it or for placing it by date.
+    if (!loaded.has(result)) loaded.set(result, result.data());
+    return loaded.get(result);
   }
 
   async function render(results, from) {
-    const slice = results.slice(from, from + PAGE_SIZE);
-    const data = await Promise.all(slice.map((r) => r.data()));
+    const slice = Array.isArray(results) ? results.slice(from, from + PAGE_SIZE)
+      : await results.slice(from, from + PAGE_SIZE);
+    const data = await Promise.all(slice.map(dataOf));
     return data.map(card);
   }
 
@@ -192,12 +213,34 @@ async function start(page) {
     return card({ url: baseUrl + story.url, meta: story.meta, excerpt: "" });
   }
 
-  function merge(perShard, sort) {
+  function merge(perShard, sort, corrected = []) {
     // Shards cover disjoint runs of days, newest first: for "newest" their date-sorted lists
     // follow each other; for relevance the lists are merged by Pagefind's score (a stable
-    // sort of the concatenation, as Pagefind's own mergeIndex does).
+    // sort of the concatenation, as Pagefind's own mergeIndex does). The overlay's results
+    // (`corrected`) go in by score, or by date.
     const all = perShard.flat();
-    return sort === "newest" ? all : all.sort((a, b) => b.score - a.score);
+    if (sort !== "newest") return all.concat(corrected).sort((a, b) => b.score - a.score);
+    return corrected.length ? byDate(all, corrected) : all;
+  }
+
+  function byDate(main, extra) {
+    // Two newest-first lists merged as far as asked: only the results compared, which are
+    // the ones shown, have their data (and date) loaded.
+    const out = [];
+    let i = 0;
+    let j = 0;
+    const stamp = async (r) => parseInt(((await dataOf(r)).meta || {}).stamp, 10) || 0;
+    return {
+      length: main.length + extra.length,
+      async slice(from, to) {
+        while (out.length < Math.min(to, this.length)) {
+          if (j >= extra.length) out.push(main[i++]);
+          else if (i >= main.length) out.push(extra[j++]);
+          else out.push((await stamp(extra[j])) > (await stamp(main[i])) ? extra[j++] : main[i++]);
+        }
+        return out.slice(from, to);
+      }
+    };
   }
 
   async function search(term, focusResults) {
@@ -241,14 +284,18 @@ async function start(page) {
       if (focusResults) region.focus();
     }
     const perShard = [];
+    let corrected = [];
     for (let i = 0; i < targets.length; i++) {
       const instance = await instanceOf(targets[i]);
       const found = await instance.search(term, options);
       if (mine !== generation) return;
-      perShard.push(found ? found.results : []);
+      // A corrected or deleted story's old version is dropped by id, before any data loads.
+      const results = found ? found.results.filter((r) => !targets[i].hidden.has(r.id)) : [];
+      if (targets[i] === overlay) corrected = results;
+      else perShard.push(results);
       if (i < targets.length - 1 && (saved || i > 0)) {
         // Progress on a long search: the matches found so far, shard by shard.
-        const sofar = perShard.reduce((n, r) => n + r.length, 0);
+        const sofar = perShard.reduce((n, r) => n + r.length, corrected.length);
         if (saved) say(strings.saved_progress.replace("{term}", term), sofar);
         else say(strings.recent, sofar);
       }
@@ -264,7 +311,7 @@ async function start(page) {
       }
       await new Promise((resolve) => setTimeout(resolve, 0)); // let the page paint and respond
     }
-    shown = merge(perShard, sort);
+    shown = merge(perShard, sort, corrected);
     const cards = await render(shown, 0);
     if (mine !== generation) return;
     list.replaceChildren(...cards);
