@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from generator.build import remember_digests
 from generator.output import safeload
+from generator.output.fingerprint import Fingerprinter
 from generator.output.cache import PARSE_SHARDS, parse_shard
 from tests.conftest import build_into
 from tests.test_incremental import snapshot
@@ -83,3 +88,41 @@ def _entries_beside(site: Path, story: str) -> dict[str, object]:
     """The entries of the shard `story` belongs to, read as a build reads them."""
     with (site / f".sitegen/parsed/{parse_shard(story):02d}.pickle").open("rb") as handle:
         return safeload.load(handle)[2]["entries"]
+
+
+def test_an_incremental_build_digests_only_the_edited_article(basic_site: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "public"
+    build_into(basic_site, out)
+    digested: list[str] = []
+    digest = Fingerprinter._digest
+
+    def spy(self: Fingerprinter, value: object) -> bytes:
+        if isinstance(value, tuple) and len(value) == 2 and value[0] == "Article":
+            digested.append(next(f for f in value[1] if isinstance(f, str) and f.startswith("content/")))
+        return digest(self, value)
+
+    monkeypatch.setattr(Fingerprinter, "_digest", spy)
+    story = basic_site / STORY
+    story.write_text(story.read_text(encoding="utf-8") + "\nSatu kalimat koreksi.\n", encoding="utf-8")
+    build_into(basic_site, out)
+    assert digested == [STORY]
+    monkeypatch.setattr(Fingerprinter, "_digest", digest)
+    fresh = tmp_path / "fresh"
+    build_into(basic_site, fresh, clean=True)
+    assert snapshot(out) == snapshot(fresh)
+
+
+def test_a_parse_cache_entry_with_a_malformed_digest_gets_it_computed_again(basic_site: Path,
+                                                                            tmp_path: Path) -> None:
+    build_into(basic_site, tmp_path / "public")
+    entries: dict[str, Any] = {}
+    for path in (basic_site / ".sitegen/parsed").glob("*.pickle"):
+        with path.open("rb") as handle:
+            entries.update(safeload.load(handle)[2]["entries"])
+    assert all(len(entry) == 4 for entry in entries.values())  # the build kept each digest
+    rel, entry = next(iter(entries.items()))
+    right = Fingerprinter().record_digest(entry[2])
+    entries[rel] = (*entry[:3], b"short")
+    remember_digests(entries, Fingerprinter())
+    assert entries[rel][3] == right

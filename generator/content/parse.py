@@ -25,8 +25,10 @@ MAX_SOURCE_BYTES = 5 * 1024 * 1024
 
 
 # What the parse cache keeps per article: the file's stamp, the stamps of the files it
-# reads besides itself (its lead image), and the parsed article.
-ParsedEntry = tuple[Stamp, tuple[tuple[str, Stamp], ...], Article]
+# reads besides itself (its lead image), and the parsed article; the build adds the
+# article's fingerprint digest as a fourth item (generator/build.py:remember_digests).
+ParsedEntry = tuple[Stamp, tuple[tuple[str, Stamp], ...], Article] | tuple[
+    Stamp, tuple[tuple[str, Stamp], ...], Article, bytes]
 
 
 def load_content(sources: Sources, config: SiteConfig, drafts: bool,

@@ -51,6 +51,10 @@ class Fingerprinter:
             self._records[key] = entry
         return entry[1]
 
+    def remember(self, record: Any, digest: bytes) -> None:
+        """Take `digest` as `record`'s own (one kept with it in the parse cache), instead of computing it."""
+        self._records[id(record)] = (record, digest)
+
     def records(self) -> dict[int, tuple[Any, bytes]]:
         """The records digested so far, to hand to the next build's Fingerprinter."""
         return self._records
