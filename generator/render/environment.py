@@ -55,6 +55,12 @@ class SiteEnvironment(jinja2.Environment):
 
     context_class = SiteContext
 
+    def __init__(self, **options: Any):
+        super().__init__(**options)
+        # The cached fragments (cards, masthead, footer) the page being rendered shows,
+        # filled by the site's helpers (templates.py) and read by the renderer.
+        self.fragments_shown: list[Any] = []
+
     def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
         """The environment's globals with the template's own over them, as one dict."""
         return {**self.globals, **(d or {})}

@@ -10,7 +10,7 @@ from generator.content.model import Article
 from generator.images.markup import body_image_hook
 from generator.plan.feeds import render_atom
 from generator.plan.pages import ATOM_MAKER, Page, SiteData
-from generator.render.compact import compact_html
+from generator.render.compact import compact_page
 from generator.render.seo import article_jsonld, breadcrumbs_jsonld, person_jsonld
 from generator.render.templates import Theme, make_environment, render_template
 
@@ -60,5 +60,7 @@ class Renderer:
             name = page.context["group"].name
             bio = first_paragraph_text(page.markdown) if page.markdown else ""
             context["person_jsonld"] = person_jsonld(name, profile, bio, self.site, self.config)
+        shown = self.env.fragments_shown  # type: ignore[attr-defined]
+        shown.clear()
         text = render_template(self.env, page.template, context)
-        return compact_html(text) if page.template.endswith(".html") else text
+        return compact_page(text, shown) if page.template.endswith(".html") else text

@@ -16,6 +16,7 @@ from generator.content.markdown import with_dateline
 from generator.dates import format_date, iso
 from generator.errors import BuildError, Diagnostic, line_of
 from generator.images.markup import template_helpers
+from generator.render.compact import Closed, closed
 from generator.render.environment import SiteEnvironment
 from generator.render.theme import Theme, load_theme
 
@@ -81,33 +82,35 @@ def make_environment(theme: Theme, config: SiteConfig, links: Any = None,
         head, space, tail = text.rpartition(" ")  # "17.00 WIB": the zone never alone on a line
         return head + "\u00a0" + tail if space else text
 
-    card_cache: dict[tuple[str, str, bool, str, bool], Markup] = {}
+    # What a page shows of the cached parts below, in order, for compact_page (renderer.py).
+    shown: list[Closed] = env.fragments_shown
+
+    def cached(cache: dict[Any, tuple[Markup, Closed | None]], key: Any, make: Callable[[], Any]) -> Markup:
+        entry = cache.get(key)
+        if entry is None:
+            if len(cache) >= CACHE_SIZE:
+                cache.clear()
+            html = Markup(make())
+            entry = cache[key] = (html, closed(html))
+        if entry[1] is not None:
+            shown.append(entry[1])
+        return entry[0]
+
+    card_cache: dict[Any, tuple[Markup, Closed | None]] = {}
 
     def render_card(article: Any, heading: str = "h3", show_summary: bool = True, kind: str = "grid",
                     eager: bool = False) -> Markup:
-        key = (article.source, heading, show_summary, kind, eager)
-        html = card_cache.get(key)
-        if html is None:
-            if len(card_cache) >= CACHE_SIZE:
-                card_cache.clear()
-            html = Markup(env.get_template("partials/card.html").render(
-                a=article, heading=heading, show_summary=show_summary, kind=kind, eager=eager))
-            card_cache[key] = html
-        return html
+        return cached(card_cache, (article.source, heading, show_summary, kind, eager),
+                      lambda: env.get_template("partials/card.html").render(
+                          a=article, heading=heading, show_summary=show_summary, kind=kind, eager=eager))
 
-    fragments: dict[tuple[Any, ...], Markup] = {}
+    fragments: dict[Any, tuple[Markup, Closed | None]] = {}
 
     def fragment(name: str, make: Callable[..., Any], *args: Any) -> Markup:
         # A part of many pages (the masthead, the footer), `make(*args)`, rendered once per
         # worker for each `args`: they must name all it shows that differs between pages of
         # one build (its strings, URLs, sections and config do not).
-        key = (name, *args)
-        html = fragments.get(key)
-        if html is None:
-            if len(fragments) >= CACHE_SIZE:
-                fragments.clear()
-            html = fragments[key] = Markup(make(*args))
-        return html
+        return cached(fragments, (name, *args), lambda: make(*args))
 
     @lru_cache(maxsize=CACHE_SIZE)
     def month_label(year: int, month: int) -> str:
