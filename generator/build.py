@@ -183,7 +183,7 @@ def _build(options: BuildOptions, progress: Progress | None, limits: SizeLimits 
     content, pages = planned.content, planned.pages
     outputs = report.timed("fingerprint", lambda: fingerprint_outputs(pages, content, sources, theme, config,
                                                                       settings, fp))
-    search_fps = index_fingerprints(outputs, settings, fp) if options.search else None
+    search_fps = {o.rel: o.indexed for o in outputs if o.indexed is not None} if options.search else None
     if memory is not None:
         memory.records = fp.records()  # this build's records only: the old ones can go
     renderer = Renderer(theme, config, planned.site, options.safe, memory.templates if memory is not None else None)
@@ -323,14 +323,6 @@ def index(root: Path, config: SiteConfig, content: Content, *, fingerprints: Map
         # Saved before the switch: it describes pages, not the output, so it is right either way.
         cache.save_pickle(cache.stories_path, STORIES_KEY, dict(result.stories))
     return result
-
-
-def index_fingerprints(outputs: Sequence[Output], settings: str, fp: Fingerprinter) -> dict[str, str]:
-    """Each article page's fingerprint without its related list, which Pagefind does not
-    read (it is outside the indexed body): a story whose list moved is not indexed again."""
-    return {o.rel: fp.digest(settings, o.page.url, o.page.template, o.page.text, o.page.markdown,
-                             {k: v for k, v in o.page.context.items() if k != "related"})
-            for o in outputs if o.page is not None and o.page.template == "article.html"}
 
 
 def _scratch(out: Path) -> Path:

@@ -185,22 +185,21 @@ def test_a_crafted_manifest_only_makes_the_index_built_whole(tmp_path: Path) -> 
     assert (tmp_path / "victim/keep.txt").read_text() == "x"
 
 
-def test_a_related_list_moving_does_not_reindex_a_story(tmp_path: Path) -> None:
-    from generator.build import index_fingerprints
+def test_a_related_list_moving_does_not_reindex_a_story_but_rebuilds_its_page() -> None:
+    from generator.output.files import page_fingerprints
     from generator.output.fingerprint import Fingerprinter
-    from generator.output.files import Output
     from generator.plan.pages import Page
 
-    def output(related: tuple[str, ...]) -> Output:
+    def prints(article: str, related: tuple[str, ...]) -> tuple[str, str | None]:
         page = Page(url="/a/", template="article.html", source="a.md",
-                    context={"article": "A", "related": related, "tag_urls": {}})
-        return Output(rel="a/index.html", fingerprint="", page=page)
+                    context={"article": article, "related": related, "tag_urls": {}})
+        return page_fingerprints(page, "s", Fingerprinter())
 
-    fp = Fingerprinter()
-    assert index_fingerprints([output(("x",))], "s", fp) == index_fingerprints([output(("y", "z"))], "s", fp)
-    page = Page(url="/a/", template="article.html", source="a.md", context={"article": "B", "related": ()})
-    assert index_fingerprints([Output(rel="a/index.html", fingerprint="", page=page)], "s", fp) \
-        != index_fingerprints([output(())], "s", fp)
+    (page_x, indexed_x), (page_yz, indexed_yz) = prints("A", ("x",)), prints("A", ("y", "z"))
+    assert indexed_x == indexed_yz and page_x != page_yz
+    assert prints("B", ())[1] != prints("A", ())[1]
+    listing = Page(url="/kota/", template="section.html", source="kota", context={"related": ("x",)})
+    assert page_fingerprints(listing, "s", Fingerprinter())[1] is None  # not indexed
 
 
 @pytest.mark.browser

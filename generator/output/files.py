@@ -25,15 +25,33 @@ class Output:
     page: Page | None = None
     copy_from: Path | None = None
     variant: Planned | None = None  # a resized photo: copy_from (in the cache) is made when missing
+    indexed: str | None = None  # an article page's fingerprint without its related list: what Pagefind reads
+
+
+INDEXED_TEMPLATE = "article.html"  # the pages the search index reads
+
+
+def page_fingerprints(page: Page, settings: str, fp: Fingerprinter) -> tuple[str, str | None]:
+    """A page's fingerprint and, for an article page, the fingerprint of what Pagefind reads.
+
+    Pagefind never reads the related list (it sits outside `<article data-pagefind-body>`),
+    so a story whose list moved is not indexed again. The page's own fingerprint is then
+    made from that one and the list, so its context is pickled once, not twice.
+    """
+    if page.template != INDEXED_TEMPLATE:
+        return fp.digest(settings, page.url, page.template, page.text, page.maker, page.markdown, page.context), None
+    indexed = fp.digest(settings, page.url, page.template, page.text, page.markdown,
+                        {k: v for k, v in page.context.items() if k != "related"})
+    return fp.digest(indexed, page.maker, page.context.get("related")), indexed
 
 
 def fingerprint_outputs(pages: Sequence[Page], content: Content, sources: Sources, theme: Theme,
                         config: SiteConfig, settings: str, fp: Fingerprinter) -> list[Output]:
     """Every output file with a digest of everything it is made from."""
-    outputs = [Output(rel=str(output_path(page.url)), page=page,
-                      fingerprint=fp.digest(settings, page.url, page.template, page.text, page.maker, page.markdown,
-                                            page.context))
-               for page in pages]
+    outputs = []
+    for page in pages:
+        fingerprint, indexed = page_fingerprints(page, settings, fp)
+        outputs.append(Output(rel=str(output_path(page.url)), fingerprint=fingerprint, page=page, indexed=indexed))
     for src, rel in static_files(theme, content, sources, config):
         outputs.append(Output(rel=rel, copy_from=src, fingerprint=fp.digest(settings, str(src), _stamp(src, sources, config))))
     # Resized photos: the name holds a digest of the photo and the settings, so it is the fingerprint.
