@@ -7,6 +7,8 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.config.site import SiteConfig
 from generator.content.model import Article
@@ -211,3 +213,17 @@ def test_robots_allows_all_and_names_both_sitemaps() -> None:
         "\n"
         "Sitemap: https://user.github.io/arsip/sitemap.xml\n"
         "Sitemap: https://user.github.io/arsip/sitemap-news.xml\n")
+
+
+@settings(deadline=None, max_examples=300)
+@given(paths=st.lists(st.text(alphabet=st.sampled_from(list("az09/_.~-:%&<>'\" éİ\x01\ud7ff")), max_size=12)
+                      .map(lambda s: "/" + s), max_size=6),
+       base=st.sampled_from(["https://x.org", "https://x.org/", "https://x.org/arsip&lama/", "http://[::1]:8000"]),
+       dated=st.booleans())
+def test_the_fast_path_for_plain_paths_writes_what_quoting_and_escaping_would(
+        paths: list[str], base: str, dated: bool) -> None:
+    from generator.plan.sitemaps import _url_fragment, _url_fragments
+
+    when = datetime(2023, 11, 9, 14, 30, tzinfo=timezone(timedelta(hours=7))) if dated else None
+    entries = [SitemapEntry(path=p, lastmod=when) for p in paths]
+    assert _url_fragments(base, entries) == [_url_fragment(base, e) for e in entries]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Sequence
@@ -30,7 +31,8 @@ _URLSET_OPEN = f"{_XML_DECL}<urlset xmlns={quoteattr(SITEMAP_NS)}>\n"
 _URLSET_CLOSE = "</urlset>\n"
 # RFC 3986 characters a path may keep as is; "%" stays so encoded paths are not re-encoded.
 _PATH_SAFE = "/%:@!$&'()*+,;=-._~"
-# XML 1.0 forbids these even as character references, so they can only be dropped.
+# A site path that quoting and escaping leave as it is (no ":", so never an absolute URL).
+_PLAIN_PATH = re.compile(r"/[A-Za-z0-9/_.~-]*")
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ def render_sitemaps(entries: Sequence[SitemapEntry], base_url: str, *,
     """Return file name -> XML: one sitemap.xml, or an index over sitemap-N.xml parts."""
     if max_urls < 1:
         raise ValueError(f"max_urls must be at least 1, not {max_urls}")
-    fragments = [_url_fragment(base_url, entry) for entry in entries]
+    fragments = _url_fragments(base_url, entries)
     parts = _split(fragments, entries, max_urls, max_bytes)
     if len(parts) <= 1:
         return {SITEMAP_NAME: _urlset(fragments)}
@@ -135,6 +137,23 @@ def _split(fragments: Sequence[str], entries: Sequence[SitemapEntry], max_urls: 
     if fragments:
         parts.append((start, len(fragments)))
     return parts
+
+
+def _url_fragments(base_url: str, entries: Sequence[SitemapEntry]) -> list[str]:
+    """Each entry's <url> element. A path of plain characters (every path of a site with
+    ASCII slugs) needs no quoting nor escaping, and is joined to the base URL escaped once:
+    quoting is most of the cost of a sitemap of 100,000 pages."""
+    prefix = xml_text(base_url.rstrip("/"))
+    fragments = []
+    for entry in entries:
+        if not _PLAIN_PATH.fullmatch(entry.path):
+            fragments.append(_url_fragment(base_url, entry))
+        elif entry.lastmod is None:
+            fragments.append(f"  <url>\n    <loc>{prefix}{entry.path}</loc>\n  </url>\n")
+        else:
+            fragments.append(f"  <url>\n    <loc>{prefix}{entry.path}</loc>\n"
+                             f"    <lastmod>{xml_date(entry.lastmod, 'sitemap')}</lastmod>\n  </url>\n")
+    return fragments
 
 
 def _url_fragment(base_url: str, entry: SitemapEntry) -> str:
