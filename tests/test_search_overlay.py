@@ -4,6 +4,7 @@ what a reader finds equals a clean build's."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from datetime import date
 from pathlib import Path
@@ -84,6 +85,9 @@ def test_a_correction_to_a_sealed_story_goes_to_the_overlay_and_its_old_version_
     site, out = make(tmp_path)
     sealed = {name: inodes(out, name) for name in ("2022-1", "2023-1", "2023-2")}
     old_id = result_ids(out / "pagefind/2022-1", {"sains/2022/08/hujan-meteor/index.html"})
+    fragment = out / "pagefind/2022-1/fragment" / f"{old_id['sains/2022/08/hujan-meteor/index.html']}.pf_fragment"
+    assert json.loads(gzip.decompress(fragment.read_bytes())[len(b"pagefind_dcd"):])["url"] == \
+        "/sains/2022/08/hujan-meteor/"
     correct(site, "hujan-meteor", "2022", "bukit kapur", "puncak gunung")
     report = build_into(site, out, search=True)
     assert report.search.indexed == (OVERLAY,) and report.search.pages == 5

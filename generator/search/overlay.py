@@ -26,7 +26,6 @@ search pays for the overlay (one more small bundle, a few hundred ids).
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import re
@@ -42,7 +41,9 @@ LIMIT = 300  # changed, new or deleted stories the overlay stands for at most (s
 SHORT = 16  # hex digits of a page's fingerprint kept in the base: 64 bits
 _SHORT = re.compile(r"[0-9a-f]{16}")
 _ID = re.compile(r"[a-z0-9-]{1,20}_[0-9a-f]{7,64}")  # Pagefind's result id: language, "_", hash
-_FRAGMENT_MAGIC = b"pagefind_dcd"  # what a decompressed fragment starts with
+# A decompressed fragment: Pagefind's marker, then JSON whose first field is the URL.
+_URL = re.compile(rb'pagefind_dcd\{"url":"((?:[^"\\]|\\.)*)"')
+_HEAD = 4096  # bytes decompressed to reach the end of the URL
 
 assert not NAME.fullmatch(OVERLAY)
 
@@ -139,9 +140,12 @@ def result_ids(bundle: Path, pages: set[str]) -> dict[str, str]:
         if not path.name.endswith(".pf_fragment"):
             continue
         try:
-            data = gzip.decompress(path.read_bytes())
-            url = json.loads(data[len(_FRAGMENT_MAGIC):])["url"] if data.startswith(_FRAGMENT_MAGIC) else None
-        except (OSError, ValueError, KeyError, TypeError, EOFError, zlib.error):
+            # The URL is the fragment's first field: only the start is decompressed (a
+            # 2,613-page shard scanned in 0.26-0.56 s instead of 0.54-0.64 s, load 10).
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(path.read_bytes(), _HEAD)
+            match = _URL.match(head)
+            url = json.loads(b'"' + match.group(1) + b'"') if match else None
+        except (OSError, ValueError, zlib.error):
             continue
         page = wanted.get(url) if isinstance(url, str) else None
         rid = path.name[:-len(".pf_fragment")]
