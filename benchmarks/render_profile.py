@@ -9,11 +9,15 @@ function (`output/write.py:_render_chunk`), in this one process, as one render w
 would. Feeds and sitemaps are text made at plan time: their cost is that planning step
 (timed again here) plus the write.
 
-Two passes, each with a new renderer (cold card and date caches, as in a worker):
+Three passes, each with a new renderer (cold card and date caches, as in a worker):
 
 1. timed: CPU milliseconds (time.process_time) of each page, printed per kind
    (article, listing, home, feed, sitemap, other) as median and mean;
-2. under cProfile: where the CPU goes, each function's own time put in one area (Jinja
+2. timed by stage, without a profiler (which doubles some costs and not others): the CPU
+   of the template (Jinja, cards included), the Markdown body, the compaction, the link
+   reading, the folders and the file writes of each page, as a mean per article and per
+   listing page;
+3. under cProfile: where the CPU goes, each function's own time put in one area (Jinja
    template code, markdown-it, Babel, picture/image markup, escaping, writing and the
    filesystem, ...). A built-in (str.join, a dict method) counts for the area of the
    function that called it.
@@ -25,6 +29,7 @@ The figures docs/performance.md quotes come from this script at the commit it na
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import hashlib
 import pstats
@@ -36,7 +41,7 @@ import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterator
 from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
@@ -44,9 +49,11 @@ sys.path.insert(0, str(REPO))
 
 from generator.config.options import BuildOptions  # noqa: E402
 from generator.output.files import Output  # noqa: E402
+from generator.output import write  # noqa: E402
 from generator.output.write import _render_chunk  # noqa: E402
 from generator.pipeline import Plan, front_half  # noqa: E402
 from generator.plan.pages import Page, plan_feeds, plan_sitemaps  # noqa: E402
+from generator.render import renderer as renderer_module  # noqa: E402
 from generator.render.renderer import Renderer  # noqa: E402
 from generator.urls import output_path  # noqa: E402
 
@@ -126,6 +133,64 @@ def timed_pass(planned: Plan, out: Path) -> dict[str, list[float]]:
 
 
 # --- where the time goes ----------------------------------------------------------------
+
+# (stage, module, function): the functions a worker calls for each page, timed in place.
+# (Earlier commits compacted with compact_html: whichever the renderer has is timed.)
+STAGES = [("template", renderer_module, "render_template"), ("markdown", renderer_module, "render_markdown"),
+          ("compaction", renderer_module, "compact_page"), ("compaction", renderer_module, "compact_html"),
+          ("links", write, "page_links"), ("folders", write, "make_folder")]
+
+
+@contextlib.contextmanager
+def stage_clocks(spent: dict[str, float]) -> Iterator[None]:
+    """Add the CPU seconds of each stage's calls to `spent` while in the block (and of
+    Path.write_bytes as "write")."""
+    active: set[str] = set()  # a stage calling itself (make_folder makes parents) is timed once
+
+    def clocked(stage: str, func: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            if stage in active:
+                return func(*args, **kwargs)
+            active.add(stage)
+            start = time.process_time()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                spent[stage] = spent.get(stage, 0.0) + time.process_time() - start
+                active.discard(stage)
+        return run
+
+    saved = [(module, name, getattr(module, name)) for _, module, name in STAGES if hasattr(module, name)]
+    saved.append((Path, "write_bytes", Path.write_bytes))
+    for stage, module, name in STAGES:
+        if hasattr(module, name):
+            setattr(module, name, clocked(stage, getattr(module, name)))
+    Path.write_bytes = clocked("write", Path.write_bytes)  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        for module, name, func in saved:
+            setattr(module, name, func)
+
+
+def stage_pass(planned: Plan, out: Path) -> dict[str, dict[str, float]]:
+    """Mean CPU ms per page of each stage, for the article and the listing pages."""
+    shared = worker(planned, out)
+    totals: dict[str, dict[str, float]] = {"article": {}, "listing": {}}
+    counts = {kind: 0 for kind in totals}
+    spent: dict[str, float] = {}
+    with stage_clocks(spent):
+        for position, page in enumerate(planned.pages):
+            kind = kind_of(page)
+            before = dict(spent)
+            render_one(position, shared)
+            if kind in totals:
+                counts[kind] += 1
+                for stage, seconds in spent.items():
+                    totals[kind][stage] = totals[kind].get(stage, 0.0) + seconds - before.get(stage, 0.0)
+    return {kind: {stage: 1000 * s / max(counts[kind], 1) for stage, s in table.items()}
+            for kind, table in totals.items()}
+
 
 AREAS = [  # (area, a test on (filename, function name)), first match wins
     ("escaping", lambda f, n: "markupsafe" in f or n in ("<built-in method markupsafe._speedups.escape>",
@@ -232,6 +297,12 @@ def main() -> None:
           f"{sum(every) / 1000:>9.2f}")
     print(f"median over the mix (medians of article, listing, home, feed, sitemap): {statistics.median(mix):.3f} ms")
     print(f"output digest (pages only): {tree_digest(out)}")
+
+    stages = stage_pass(planned, out)
+    print("\nCPU ms per page by stage, without a profiler (mean)")
+    for kind, table in stages.items():
+        print(f"  {kind:<9}" + ", ".join(f"{stage} {ms:.3f}" for stage, ms in sorted(table.items(), key=lambda kv: -kv[1]))
+              + f"; sum {sum(table.values()):.3f}")
 
     stats = profile_pass(planned, out)
     totals = areas(stats)
