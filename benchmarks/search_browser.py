@@ -116,7 +116,9 @@ FINAL = """() => {
     const shown = b.marks.filter(m => m[1] && m[1].links && m[1].links.length);
     const done = b.marks.find(m => m[1] && m[1].stage === "complete");
     const early = b.marks.find(m => m[1] && m[1].stage !== "complete");
-    return {first: shown.length ? shown[0][0] : done[0], complete: done[0], count: String(done[1].count),
+    // The complete count can be on screen before the complete list (a saved word's "total").
+    const counted = b.marks.find(m => m[1] && (m[1].total === done[1].count || m[1].stage === "complete"));
+    return {first: shown.length ? shown[0][0] : done[0], complete: done[0], count: String(done[1].count), counted: counted[0],
             early: early ? early[1].links : [], final: done[1].links, long: b.long, by: "marks",
             stage: early ? early[1].stage : null};
   }
@@ -228,6 +230,7 @@ class Sample:
     final_top: tuple[str, ...]
     timed_by: str = "dom"  # "marks": the page's own performance marks; "dom": the MutationObserver
     early_stage: str | None = None  # what the early list was: "saved" (build-time list), "partial" (newest shard)
+    count_ms: float | None = None  # the complete count on screen (before the complete list for a saved word)
 
 
 def count_of(text: str) -> int | None:
@@ -258,7 +261,8 @@ def search_once(context: Any, page_url: str, query: str, cache: str, log: Reques
         long_tasks=sum(d > 200 for d in long),
         longest_task_ms=max(long, default=0.0) if seen["long"] is not None else None,
         early_overlap=len(set(early) & set(seen["final"])) if early else None,
-        final_top=tuple(seen["final"]), timed_by=seen["by"], early_stage=seen["stage"])
+        final_top=tuple(seen["final"]), timed_by=seen["by"], early_stage=seen["stage"],
+        count_ms=seen.get("counted", complete))
 
 
 def search_cold_and_warm(browser: Any, page_url: str, query: str, log: RequestLog) -> list[Sample]:

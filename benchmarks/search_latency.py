@@ -48,16 +48,16 @@ def _ms(value: float | None) -> str:
 
 def table(rows: list[tuple[Query, Sample]]) -> str:
     """The samples as a Markdown table, one row per query and cache."""
-    lines = ["| class | query | stories matching | hits | cache | first results | complete count "
+    lines = ["| class | query | stories matching | hits | cache | first results | complete count | complete list "
              "| requests | transferred | long tasks > 200 ms (longest) | early top 10 in final top 10 |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for query, s in rows:
         longest = "no observer" if s.longest_task_ms is None else f"{s.longest_task_ms:.0f} ms"
         overlap = "— (one ranking)" if s.early_overlap is None else \
             f"{s.early_overlap}/{min(10, len(s.final_top))} ({s.early_stage or 'early'})"
         lines.append(f"| {query.label} | {query.text} | {query.stories:,} | "
                      f"{'—' if s.hits is None else f'{s.hits:,}'} | {s.cache} | {_ms(s.first_ms)} | "
-                     f"{_ms(s.complete_ms)} | {s.requests} | {s.kilobytes:,.0f} kB | {s.long_tasks} ({longest}) | "
+                     f"{_ms(s.count_ms)} | {_ms(s.complete_ms)} | {s.requests} | {s.kilobytes:,.0f} kB | {s.long_tasks} ({longest}) | "
                      f"{overlap} |")
     return "\n".join(lines)
 
@@ -71,6 +71,7 @@ def summary(rows: list[tuple[Query, Sample]]) -> str:
         if firsts:
             parts.append(f"{words}-word queries, cold: first results at most {_ms(max(firsts))} "
                          f"(median {_ms(statistics.median(firsts))}), complete count at most "
+                         f"{_ms(max(s.count_ms or s.complete_ms or 0 for s in cold))}, complete list at most "
                          f"{_ms(max(s.complete_ms or 0 for s in cold))}")
     long = sum(s.long_tasks for _, s in rows)
     return "; ".join(parts) + f"; {long} long task(s) over 200 ms in all."
@@ -119,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
             for query in queries:
                 for sample in search_cold_and_warm(browser, page_url, query.text, log):
                     print(f"  {query.label:16} {query.text!r:28} {sample.cache}: first {_ms(sample.first_ms)}, "
-                          f"complete {_ms(sample.complete_ms)}, {sample.hits} hits, {sample.requests} requests",
+                          f"count {_ms(sample.count_ms)}, complete {_ms(sample.complete_ms)}, {sample.hits} hits, {sample.requests} requests",
                           flush=True)
                     rows.append((query, sample))
         finally:

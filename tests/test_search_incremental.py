@@ -275,3 +275,34 @@ def test_a_crafted_saved_stories_cache_is_read_as_empty() -> None:
     assert read_known({"a": ("f", "u", "1", (), frozenset())}) == {}  # a stamp that is not an int
     assert read_known({"a": ("f", "u", 1, (), {"banjir"})}) == {}  # words not a frozenset
     assert read_known(["not", "a", "dict"]) == {}
+
+
+def test_counts_read_only_the_bundles_indexed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.search import counts, saved
+
+    monkeypatch.setattr(saved, "KEEP", 2)
+    site, out = make(tmp_path)
+    doc = json.loads((out / "pagefind/saved.json").read_text())
+    # Every saved word carries its whole-archive count: "kota" is the section of three stories.
+    assert doc["lists"][doc["words"]["kota"]]["n"] == 3
+    opened: list[str] = []
+    reader = counts._Reader
+    monkeypatch.setattr(counts, "_Reader", lambda folder, *hidden: opened.append(folder.name) or reader(folder, *hidden))
+    edited = story(site, "pasar-ikan", "2023")
+    edited.write_text(edited.read_text(encoding="utf-8").replace("lapangan", "lapangan bola"), encoding="utf-8")
+    report = build_into(site, out, search=True)
+    # The shard indexed again is read; the others' counts come from the manifest.
+    assert report.search.indexed == ("2023-1",) and opened == ["2023-1"]
+    clean = tmp_path / "clean"
+    build_into(site, clean, search=True, clean=True)
+    assert (out / "pagefind/saved.json").read_bytes() == (clean / "pagefind/saved.json").read_bytes()
+
+
+def test_a_crafted_counts_state_is_counted_again() -> None:
+    base = IndexState(10, 2, (ShardState("2023-1", "2023-05-20", "a" * 32, 2, 10),)).to_json()
+    good = read_state({**base, "words": {"2023-1": {"top": [["kota", 2]], "counts": {"kota": 2}}}})
+    assert good is not None and good.words["2023-1"].counts == {"kota": 2}
+    for words in ({"2023-1": {"top": [["kota", -1]], "counts": {}}}, {"2023-1": {"top": [], "counts": {"kota": "2"}}},
+                  {"9999-9": {"top": [], "counts": {}}}, ["not", "a", "dict"]):
+        state = read_state({**base, "words": words})
+        assert state is not None and state.words == {}  # the shards are kept; only the counts are read again

@@ -75,6 +75,7 @@ def test_the_benchmark_reports_figures_for_every_query_class_cold_and_warm(tmp_p
         sample = row["sample"]
         assert sample["hits"] >= 1, (label, cache, sample)
         assert sample["first_ms"] > 0 and sample["complete_ms"] > 0, (label, cache, sample)
+        assert 0 < sample["count_ms"] <= sample["complete_ms"], (label, cache, sample)
         if cache == "cold":
             assert sample["requests"] >= 5 and sample["kilobytes"] > 10, (label, sample)
         assert len(sample["final_top"]) == min(10, sample["hits"])

@@ -236,3 +236,27 @@ def test_chromium_finds_corrections_by_their_new_words_only_and_equals_a_clean_b
         assert problems == []
         page.close()
         other.close()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_saved_counts_stay_exact_with_the_overlay(browser, corrected) -> None:
+    # A saved word's whole-archive count leaves out the versions the page hides and counts
+    # the overlay's: "banjir" lost story 99 (deleted), as a clean build's count says.
+    out, clean = corrected
+
+    def counts(folder: Path) -> dict[str, int]:
+        doc = json.loads((folder / "pagefind/saved.json").read_text(encoding="utf-8"))
+        return {word: doc["lists"][number]["n"] for word, number in doc["words"].items()}
+
+    mine, theirs = counts(out), counts(clean)
+    shared = set(mine) & set(theirs)
+    assert "banjir" in shared and "warga" in shared
+    assert {w: mine[w] for w in shared} == {w: theirs[w] for w in shared}
+    assert mine["banjir"] == STORIES // 3 - 1
+    with serve(out) as url:
+        page, problems = open_page(browser, url)
+        for word in ("banjir", "warga"):
+            assert search_all(page, url, word)[1] == mine[word], word
+        assert problems == []
+        page.close()

@@ -4,6 +4,7 @@ archive's, and the final list is the one a plain Pagefind search gives."""
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 from datetime import date, timedelta
@@ -89,7 +90,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.browser
 def test_results_appear_newest_shard_first_then_complete(browser, archive: Path) -> None:
     # "kemarau" is in too few of the newest stories to have a saved list: the newest
-    # shard's results come first.
+    # shard's results come first (under its complete count, as a common word of the archive).
     with serve(archive) as url:
         page = browser.new_page(locale="id-ID")
         page.add_init_script(WATCH_STATES)
@@ -116,8 +117,6 @@ def test_results_appear_newest_shard_first_then_complete(browser, archive: Path)
 @pytest.mark.slow
 @pytest.mark.browser
 def test_the_final_list_equals_a_plain_pagefind_search(browser, archive: Path) -> None:
-    import json
-
     shards = [f"/pagefind/{s['bundle']}" for s in json.loads((archive / "pagefind/shards.json").read_text())["shards"]]
     with serve(archive) as url:
         page, problems = open_page(browser, url + "cari/?q=banjir")
@@ -166,23 +165,50 @@ def test_a_saved_list_shows_at_once_and_is_the_start_of_the_newest_first_list(br
         page.close()
 
 
+def watch_saved_texts(page) -> None:
+    """Record the status line's text while the page shows a saved list."""
+    page.add_init_script("""
+      window.__texts = [];
+      new MutationObserver(() => {
+        if (document.documentElement.dataset.searchState === 'saved')
+          window.__texts.push(document.querySelector('[data-search-status]').textContent);
+      }).observe(document, {subtree: true, childList: true, characterData: true, attributes: true});""")
+
+
 @pytest.mark.slow
 @pytest.mark.browser
 def test_the_saved_list_says_what_it_is_until_the_complete_list_replaces_it(browser, archive: Path) -> None:
+    # Two words: no count is saved for them; the number found so far grows instead.
     with serve(archive) as url:
         page = browser.new_page(locale="id-ID")
-        page.add_init_script("""
-          window.__texts = [];
-          new MutationObserver(() => {
-            if (document.documentElement.dataset.searchState === 'saved')
-              window.__texts.push(document.querySelector('[data-search-status]').textContent);
-          }).observe(document, {subtree: true, childList: true, characterData: true, attributes: true});""")
+        watch_saved_texts(page)
+        page.goto(url + "cari/?q=banjir+pasar")
+        page.wait_for_function("document.documentElement.dataset.searchState === 'complete'")
+        texts = page.evaluate("window.__texts")
+        assert texts and all(t.startswith("Berita terbaru yang memuat “banjir pasar” (daftar tersimpan)") for t in texts)
+        # While the older shards are searched, the count found so far grows on screen.
+        counts = [int(t.split("arsip: ")[1].split(" ")[0]) for t in texts if "sejauh ini" in t]
+        final = int(page.locator("[data-search-count]").get_attribute("data-search-count"))
+        assert counts and counts == sorted(counts) and counts[-1] < final
+        assert page.locator("[data-search-status]").inner_text() == f"Ditemukan {final:,} berita".replace(",", ".")
+        page.close()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_a_saved_word_shows_its_complete_count_at_once_and_the_ranking_s_progress(browser, archive: Path) -> None:
+    with serve(archive) as url:
+        page = browser.new_page(locale="id-ID")
+        watch_saved_texts(page)
         page.goto(url + "cari/?q=banjir")
         page.wait_for_function("document.documentElement.dataset.searchState === 'complete'")
         texts = page.evaluate("window.__texts")
-        assert texts and all(t.startswith("Berita terbaru yang memuat “banjir” (daftar tersimpan)") for t in texts)
-        # While the older shards are searched, the count found so far grows on screen.
-        counts = [int(t.split("arsip: ")[1].split(" ")[0]) for t in texts if "sejauh ini" in t]
-        assert counts and counts == sorted(counts) and counts[-1] < BANJIR
+        number = f"{BANJIR:,}".replace(",", ".")
+        told = f"Ditemukan {number} berita untuk “banjir”, dihitung dari seluruh arsip."
+        assert texts and all(t.startswith(told) for t in texts), texts
+        shards = len(json.loads((archive / "pagefind/shards.json").read_text())["shards"])
+        done = [int(t.split("disusun (")[1].split(" ")[0]) for t in texts]
+        assert done[0] == 0 and done == sorted(done) and done[-1] < shards and len(set(done)) > 1
+        assert all(f"dari {shards} bagian arsip" in t for t in texts)
         assert page.locator("[data-search-status]").inner_text() == f"Ditemukan {BANJIR:,} berita".replace(",", ".")
         page.close()

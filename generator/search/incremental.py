@@ -53,6 +53,7 @@ from generator.search.overlay import (
     short,
     within_limit,
 )
+from generator.search.counts import ShardWords, read_words
 from generator.search.saved import SAVED_FILE, Known, saved_file
 from generator.search.shards import NAME, Layout, Shard, format_cut, parse_cut, plan_layout
 from generator.urls import output_path
@@ -83,13 +84,16 @@ class IndexState:
     shards: tuple[ShardState, ...]
     sealed: Mapping[str, Sealed] = dataclasses.field(default_factory=dict)  # by shard name
     overlay: tuple[str, int, int] | None = None  # the corrections bundle's key, pages, bytes
+    words: Mapping[str, ShardWords] = dataclasses.field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """The manifest's `search` value."""
         return {"format": STATE_FORMAT, "threshold": self.threshold, "recent": self.recent,
                 "shards": [[s.name, s.start, s.key, s.pages, s.size] for s in self.shards],
                 "sealed": {name: entry.to_json() for name, entry in sorted(self.sealed.items())},
-                "overlay": list(self.overlay) if self.overlay else None}
+                "overlay": list(self.overlay) if self.overlay else None,
+                "words": {name: {"top": [list(t) for t in w.top], "counts": dict(w.counts)}
+                          for name, w in self.words.items()}}
 
 
 def read_state(data: object) -> IndexState | None:
@@ -122,7 +126,8 @@ def read_state(data: object) -> IndexState | None:
         return None
     if sealed is None:
         return None
-    return IndexState(threshold, recent, tuple(shards), sealed, tuple(overlay) if overlay else None)
+    return IndexState(threshold, recent, tuple(shards), sealed, tuple(overlay) if overlay else None,
+                      read_words(data.get("words"), set(names)))
 
 
 def _count(value: object, least: int = 1) -> bool:
@@ -228,7 +233,14 @@ def index_search(root: Path, config: SiteConfig, articles: Sequence[Article] | N
     if overlay is not None and not redo_overlay and was_overlay is not None:
         pages[OVERLAY], sizes[OVERLAY] = was_overlay[1], was_overlay[2]
     listing = _shard_list(layout, pages, hidden, overlay)
-    saved, kept_stories = _saved(root, entries, config, base, fingerprints, stories) if layout.shards else (b"", {})
+    old_words = previous.words if previous is not None else {}  # kept bundles' counts (counts.py)
+    bundles = [(s.name, (root / s.folder) if s.name in runs or old_index is None else old_index / s.name,
+                None if s.name in runs else old_words.get(s.name), frozenset(hidden.get(s.name, {}).values()))
+               for s in layout.shards]
+    if overlay is not None:
+        bundles.append((OVERLAY, root / overlay.folder if redo_overlay or old_index is None else old_index / OVERLAY,
+                        None, frozenset()))
+    saved, kept_stories, words = _saved(root, entries, config, base, fingerprints, stories, bundles)
     staged: list[str] = []
     removed: list[str] = []
     drop_overlay = overlay is None and old_index is not None and (old_index / OVERLAY).exists()
@@ -260,7 +272,8 @@ def index_search(root: Path, config: SiteConfig, articles: Sequence[Article] | N
             ShardState(s.name, format_cut(s.start), (known[s.name].key if s.name in patches else keys[s.name]) or "",
                        pages[s.name], sizes[s.name])
             for s in reversed(layout.shards)), bases,
-            (okey or "", pages[OVERLAY], sizes[OVERLAY]) if overlay is not None else None)
+            (okey or "", pages[OVERLAY], sizes[OVERLAY]) if overlay is not None else None,
+            {name: w for name, w in words.items() if name != OVERLAY})
     report = SearchReport(
         # Stories searchable: the bundles' pages less the superseded versions they still hold.
         pages=sum(pages.values()) - sum(len(ids) for ids in hidden.values()), seconds=time.perf_counter() - start,
@@ -317,11 +330,14 @@ def _read(path: Path) -> bytes | None:
 
 
 def _saved(root: Path, entries: Sequence[tuple[str, datetime]], config: SiteConfig, base: Path | None,
-           fingerprints: Mapping[str, str] | None, stories: Known | None) -> tuple[bytes, Known]:
-    """pagefind/saved.json: the saved first screens of the newest stories' frequent words."""
+           fingerprints: Mapping[str, str] | None, stories: Known | None,
+           bundles: Sequence[tuple[str, Path, ShardWords | None, frozenset[str]]]) -> tuple[bytes, Known, dict]:
+    """pagefind/saved.json (none without shards) with the whole-archive counts; the stories and bundles read."""
+    if not bundles:
+        return b"", {}, {}
     try:
         return saved_file(root, [(page, int(when.timestamp())) for page, when in entries], config.language,
-                          Path(os.path.abspath(base)) if base is not None else None, fingerprints, stories)
+                          Path(os.path.abspath(base)) if base is not None else None, fingerprints, stories, bundles)
     except OSError as exc:
         raise BuildError([Diagnostic("pagefind", f"could not read the newest articles in {root}: {exc}",
                                      hint=_SKIP_HINT)]) from None

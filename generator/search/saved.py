@@ -14,6 +14,12 @@ word also as the start of a longer stem (list "p"), the others as whole stems ("
 Only the newest WINDOW article pages are read, so the cost does not grow with the archive,
 and a page whose fingerprint is unchanged since the last build is not read again: what it
 was found by is kept in `.sitegen/` (`Known`), so publishing one story reads one page.
+
+Counts: each saved stem also carries "n", the number of stories a one-word search for it
+finds over the whole archive, summed over the shards from Pagefind's own index
+(counts.py), so the page can show the complete count before the live search ends. Up to
+ARCHIVE more stems, the archive's commonest (from each shard's most frequent words) that
+the newest stories lack, are saved with their count and what list the window gives.
 """
 
 from __future__ import annotations
@@ -26,15 +32,17 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from generator.related.stems import algorithm
+from generator.search.counts import IndexFormatError, ShardIndex, ShardWords
 from generator.related.stopwords import STOP_WORDS
 
 SAVED_FILE = "saved.json"  # in pagefind/, beside shards.json
 FORMAT = 1
 WINDOW = 1000  # newest stories read
 WORDS = 120  # stems saved, the most frequent in the window
+ARCHIVE = 40  # and at most this many of the archive's commonest stems besides
 KEEP = 30  # newest stories kept per stem: enough for ten after intersecting two words
 SHOWN = ("title", "date", "section", "image", "image_alt")  # the metadata a result shows
 
@@ -86,8 +94,13 @@ def read_story(page: str, text: str) -> Story | None:
     return Story(url, int(sort.group(1)), tuple(sorted(meta.items())), words)
 
 
-def saved_lists(stories: Iterable[Story], language: str) -> dict[str, object]:
-    """The saved.json document for `stories` (any order): words, their lists and the stories."""
+def saved_lists(stories: Iterable[Story], language: str, common: Sequence[str] = (),
+                counter: Callable[[list[str]], Mapping[str, int]] | None = None) -> dict[str, object]:
+    """The saved.json document for `stories` (any order): words, their lists and the stories.
+
+    `common` are the archive's stems, commonest first; `counter` gives each saved stem's
+    whole-archive count of a one-word search (no counts without it).
+    """
     newest = sorted(stories, key=lambda s: (-s.stamp, s.url))[:WINDOW]
     name = algorithm(language)
     import snowballstemmer  # as related/stems.py loads it: only when a build writes this file
@@ -113,10 +126,27 @@ def saved_lists(stories: Iterable[Story], language: str) -> dict[str, object]:
     frequent = sorted((s for s, ids in holding.items()
                        if len(ids) >= KEEP and s not in STOP_WORDS and s.isalpha() and len(s) >= 3),
                       key=lambda s: (-len(holding[s]), s))[:WORDS]
-    lists = [{"p": prefixed(s)[:KEEP], "e": holding[s][:KEEP]} for s in frequent]
+    chosen = set(frequent)
+    for s in common:  # the archive's commonest words, whatever the newest stories hold
+        if len(frequent) >= WORDS + ARCHIVE:
+            break
+        if s not in chosen and s not in STOP_WORDS and s.isalpha() and len(s) >= 3 \
+                and (stemmer.stemWord(s) if stemmer else s) == s:
+            frequent.append(s)
+            chosen.add(s)
+    # A word of the archive that fewer than KEEP of the newest stories hold gets its count
+    # only: the page then shows the newest shard's results, as for any other word.
+    lists = [{"p": prefixed(s)[:KEEP], "e": holding[s][:KEEP]} if len(holding.get(s, ())) >= KEEP
+             else {"p": [], "e": []} for s in frequent]
+    if counter is not None:
+        counts = counter(frequent)
+        for s, entry in zip(frequent, lists):
+            entry["n"] = counts[s]
     number = {s: n for n, s in enumerate(frequent)}
     forms = {w: number[stem_of[w]] for w in sorted(stem_of)
              if stem_of[w] in number and w not in STOP_WORDS and w.isalpha() and len(w) >= 3}
+    for s in frequent[WORDS:]:
+        forms.setdefault(s, number[s])  # a stem typed as it is stems to itself (checked above)
     used = sorted({i for entry in lists for key in ("p", "e") for i in entry[key]})
     position = {i: n for n, i in enumerate(used)}
     for entry in lists:
@@ -145,9 +175,15 @@ def read_known(value: object) -> Known:
 
 
 def saved_file(root: Path, pages: Sequence[tuple[str, int]], language: str, base: Path | None = None,
-               fingerprints: Mapping[str, str] | None = None, known: Known | None = None) -> tuple[bytes, Known]:
+               fingerprints: Mapping[str, str] | None = None, known: Known | None = None,
+               shards: Sequence[tuple[str, Path, ShardWords | None, frozenset[str]]] = ()
+               ) -> tuple[bytes, Known, dict[str, ShardWords]]:
     """pagefind/saved.json for the article `pages` ((path, Unix time)) of the output in `root`,
-    and the stories it was made from, for `known` next time.
+    the stories it was made from, for `known` next time, and what it read of each shard.
+
+    `shards` are (name, bundle folder, what an earlier build read of that bundle if it is
+    unchanged, the result ids the page hides in it): the counts and the archive's common
+    words come from them.
 
     A page whose fingerprint (`fingerprints`, page -> digest of what it is built from)
     equals the one `known` holds for it is taken from `known` instead of being read.
@@ -169,5 +205,27 @@ def saved_file(root: Path, pages: Sequence[tuple[str, int]], language: str, base
             stories.append(story)
             if digest is not None:
                 kept[page] = (digest, story.url, story.stamp, story.meta, story.words)
-    document = json.dumps(saved_lists(stories, language), ensure_ascii=False, separators=(",", ":")).encode()
-    return document, kept
+    indexes = {name: ShardIndex(folder, was, hidden) for name, folder, was, hidden in shards}
+    words: dict[str, ShardWords] = {}
+    common: list[str] = []
+    try:
+        total: dict[str, int] = defaultdict(int)
+        for index in indexes.values():
+            for word, n in index.top():
+                total[word] += n
+        # Common: held by at least KEEP stories, as a recent word must be by KEEP of the newest.
+        common = sorted((w for w in total if total[w] >= KEEP), key=lambda w: (-total[w], w))
+    except IndexFormatError:
+        indexes = {}  # an index this sitegen cannot read: saved lists without counts
+
+    def count(stems: list[str]) -> Mapping[str, int]:
+        for name, index in indexes.items():
+            words[name] = index.words(stems)  # only the stems saved now are kept: the state stays small
+        return {s: sum(shard.counts[s] for shard in words.values()) for s in stems}
+
+    try:
+        document = saved_lists(stories, language, common, count if indexes else None)
+    except IndexFormatError:
+        words = {}
+        document = saved_lists(stories, language, common)
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode(), kept, words

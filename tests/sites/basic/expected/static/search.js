@@ -19,7 +19,9 @@
    Before any index loads, the query's words are looked up in pagefind/saved.json
    (written at build time for the words most frequent in the newest stories): when all
    are there, the newest stories holding them are shown at once, said to be that, in
-   place of the newest shard's results, until the complete list replaces them.
+   place of the newest shard's results, until the complete list replaces them. For a
+   one-word query the file also holds the number of stories the live search will find
+   (counted at build time from Pagefind's own index, over every shard), shown at once.
 
    Hooks for tests and benchmarks: <html data-search-state="searching|saved|partial|complete">
    and [data-search-count] (the number of results so far, final once complete); and a
@@ -96,12 +98,14 @@ async function start(page) {
 
   function setState(state) { root.setAttribute("data-search-state", state); }
 
-  function marked(stage, count) {
+  function marked(stage, count, total) {
     // Marked at the first task after the next frame, when the change is on screen; the
-    // links are read now, before anything else changes the list.
-    const links = Array.from(list.querySelectorAll(".search-result-title a"), (a) => a.getAttribute("href")).slice(0, PAGE_SIZE);
+    // links are read now, before anything else changes the list. `total` is the complete
+    // count when it is on screen before the complete list (a saved word's).
+    const links = stage === "count" ? [] : Array.from(list.querySelectorAll(".search-result-title a"), (a) => a.getAttribute("href")).slice(0, PAGE_SIZE);
+    const detail = total === null || total === undefined ? { stage, count, links } : { stage, count, links, total };
     requestAnimationFrame(() => setTimeout(() => {
-      if (performance.mark) performance.mark("sitegen-search:shown", { detail: { stage, count, links } });
+      if (performance.mark) performance.mark("sitegen-search:shown", { detail });
     }, 0));
   }
 
@@ -194,19 +198,23 @@ async function start(page) {
     // stem ("e"), the last also the start of a longer one ("p"). Each list is complete
     // down to its last entry, so the stories in all lists up to the newest of those last
     // entries are exactly the newest stories holding all the words.
-    if (!saved || saved.format !== 1) return null;
+    // A one-word query also gets its complete count ("n", over the whole archive).
+    const none = { stories: null, total: null };
+    if (!saved || saved.format !== 1) return none;
     const words = term.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "").split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-    if (!words.length) return null;
+    if (!words.length) return none;
     const lists = [];
+    let total = null;
     for (let i = 0; i < words.length; i++) {
       const number = saved.words[words[i]];
-      if (number === undefined) return null;
+      if (number === undefined) return none;
       const entry = saved.lists[number];
       lists.push(i === words.length - 1 ? entry.p : (entry.e || entry.p));
+      if (words.length === 1 && typeof entry.n === "number") total = entry.n;
     }
     const upTo = Math.min(...lists.map((l) => (l.length >= saved.keep ? l[l.length - 1] : Infinity)));
     const found = lists[0].filter((n) => n <= upTo && lists.every((l) => l.includes(n)));
-    return found.length ? found.slice(0, PAGE_SIZE).map((n) => saved.stories[n]) : null;
+    return { stories: found.length ? found.slice(0, PAGE_SIZE).map((n) => saved.stories[n]) : null, total };
   }
 
   function savedCard(story) {
@@ -274,14 +282,24 @@ async function start(page) {
     const unfiltered = !Object.keys(options.filters).length && !yearSelect.value;
     const targets = shardsFor();
     if (targets.length) instanceOf(targets[0]).catch(() => {}); // its set-up need not wait for the saved list
-    const saved = unfiltered ? savedFor(await savedData, term) : null;
+    const known = unfiltered ? savedFor(await savedData, term) : { stories: null, total: null };
     if (mine !== generation) return;
+    const saved = known.stories;
+    // A saved word's complete count is known before any shard answers: said at once, with
+    // the progress of the ranking that is still to come.
+    const total = targets.length > 1 ? known.total : null;
+    const counted = (done) => say(strings.counted.replace("{term}", term).replace("{done}", String(done))
+      .replace("{total}", String(targets.length)), total);
     if (saved) {
       list.replaceChildren(...saved.map(savedCard));
       setState("saved");
-      status.textContent = strings.saved.replace("{term}", term);
-      marked("saved", saved.length);
+      if (total !== null) counted(0);
+      else status.textContent = strings.saved.replace("{term}", term);
+      marked("saved", saved.length, total);
       if (focusResults) region.focus();
+    } else if (total !== null) {
+      counted(0);
+      marked("count", 0, total);
     }
     const perShard = [];
     let corrected = [];
@@ -293,10 +311,11 @@ async function start(page) {
       const results = found ? found.results.filter((r) => !targets[i].hidden.has(r.id)) : [];
       if (targets[i] === overlay) corrected = results;
       else perShard.push(results);
-      if (i < targets.length - 1 && (saved || i > 0)) {
+      if (i < targets.length - 1 && (saved || i > 0 || total !== null)) {
         // Progress on a long search: the matches found so far, shard by shard.
         const sofar = perShard.reduce((n, r) => n + r.length, corrected.length);
-        if (saved) say(strings.saved_progress.replace("{term}", term), sofar);
+        if (total !== null) counted(i + 1);
+        else if (saved) say(strings.saved_progress.replace("{term}", term), sofar);
         else say(strings.recent, sofar);
       }
       if (i === 0 && targets.length > 1 && !saved) {
@@ -305,8 +324,8 @@ async function start(page) {
         if (mine !== generation) return;
         list.replaceChildren(...cards);
         setState("partial");
-        say(strings.recent, first.length);
-        marked("partial", first.length);
+        if (total === null) say(strings.recent, first.length);
+        marked("partial", first.length, total);
         if (focusResults && first.length) region.focus();
       }
       await new Promise((resolve) => setTimeout(resolve, 0)); // let the page paint and respond
