@@ -344,6 +344,7 @@ def test_only_article_pages_carry_the_index_markers(sample_public_subpath: Path)
     page = (root / "cari/index.html").read_text(encoding="utf-8")
     assert 'data-index="/arsip/pagefind/"' in page and 'data-base="/arsip/"' in page
     assert '<script type="module" src="/arsip/static/search.js"></script>' in page
+    assert '<link rel="preload" href="/arsip/pagefind/shards.json" as="fetch" crossorigin>' in page
     assert '<meta name="robots" content="noindex">' in page
     assert "/cari/" not in (root / "sitemap.xml").read_text(encoding="utf-8")
 
@@ -419,6 +420,23 @@ def test_typing_in_the_search_page_finds_the_story_and_keeps_q_in_the_url(browse
     assert result_links(page, 1) == [BODY_WORD_URL]
     assert page.evaluate("document.activeElement.id") == "search-q"  # typing keeps the focus in the box
     page.wait_for_load_state("networkidle")
+    assert problems == []
+    page.close()
+
+
+@pytest.mark.browser
+def test_a_search_page_opened_without_a_query_sets_up_pagefind_before_the_reader_types(
+        browser, site_url: str) -> None:
+    # The set-up (script, worker, WebAssembly, index metadata) is what a first search
+    # waited for; done at once, it is over by the time a query is typed (issue 24).
+    page, problems = open_page(browser, site_url + "cari/")
+    page.wait_for_function("performance.getEntriesByType('resource').some(r => r.name.endsWith('/pagefind-worker.js'))")
+    assert page.evaluate("document.documentElement.dataset.searchState") is None  # nothing searched
+    fetched = page.evaluate("performance.getEntriesByType('resource').map(r => new URL(r.name).pathname)")
+    # The shard list and saved lists come from the page's preloads, fetched once each.
+    assert fetched.count("/arsip/pagefind/shards.json") == 1 and fetched.count("/arsip/pagefind/saved.json") == 1
+    page.locator("#search-q").press_sequentially(BODY_WORD, delay=20)
+    assert result_links(page, 1) == [BODY_WORD_URL]
     assert problems == []
     page.close()
 

@@ -380,5 +380,10 @@ async function start(page) {
   if (query) {
     input.value = query;
     search(query, true); // from the masthead box: focus moves to the results
+  } else {
+    // Opened to type a query: the newest shard's Pagefind set-up (script, worker,
+    // WebAssembly, index metadata) runs while the reader types, not after Enter.
+    const warm = () => instanceOf(shards[0]).catch(() => {});
+    if (window.requestIdleCallback) requestIdleCallback(warm, { timeout: 1000 }); else setTimeout(warm, 200);
   }
 }
