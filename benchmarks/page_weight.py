@@ -17,7 +17,7 @@ then prints, as Markdown tables:
   whitespace at line starts and ends that compact_html (generator/render/compact.py) removes
   (0 once the build removes it).
 
---before builds with the whitespace cut switched off (compact_html a no-op, JSON-LD with
+--before builds with the whitespace cut switched off (compaction a no-op, JSON-LD with
 blanks after ',' and ':'), for the size before it, from the same code and theme.
 """
 
@@ -54,7 +54,7 @@ AFTER = "import sys; from generator.cli import main; sys.exit(main(sys.argv[1:])
 # The build as it was before the whitespace cut: the workers are forked, so they inherit the patch.
 BEFORE = """import sys
 import generator.render.renderer as renderer
-renderer.compact_html = lambda text: text
+renderer.compact_page = lambda text, fragments: text
 made = renderer.make_environment
 def indented_json(*args, **kwargs):
     env = made(*args, **kwargs)

@@ -40,7 +40,7 @@ def test_compacting_twice_changes_nothing_more() -> None:
 def test_a_compacted_site_renders_as_the_indented_one(tmp_path: Path, browser, monkeypatch) -> None:
     compacted = tmp_path / "compact"
     build_into(REPO, compacted, future=True)
-    monkeypatch.setattr(renderer, "compact_html", lambda text: text)  # the workers are forked: they see it
+    monkeypatch.setattr(renderer, "compact_page", lambda text, fragments: text)  # the workers are forked: they see it
     indented = tmp_path / "indented"
     build_into(REPO, indented, future=True, clean=True)
     pages = ["", "nasional/", "nasional/2023/11/warga-kampung-melayu-bersihkan-lumpur/", "tag/banjir/", "cari/"]
