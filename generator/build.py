@@ -143,7 +143,7 @@ def _build(options: BuildOptions, progress: Progress | None, limits: SizeLimits 
             cache.save_stamps(record)
     fp = Fingerprinter(memory.records if memory is not None else None)
     # variant_settings: another Pillow renames every resized photo, so every page showing one changes.
-    settings = fp.digest(__version__, config, theme_digest(theme), variant_settings(config.images), options.safe,
+    settings = fp.digest(__version__, config.portable(), theme_digest(theme), variant_settings(config.images), options.safe,
                          options.drafts, options.search, options.future, COMPACT_VERSION)
     inputs = fp.digest(settings, sources.stamps)
     if manifest is not None and not options.out.is_dir():
@@ -168,7 +168,7 @@ def _build(options: BuildOptions, progress: Progress | None, limits: SizeLimits 
     from generator.render.renderer import Renderer
 
     # Parsed stories are kept by their file's stamp (size and digest of its bytes).
-    parse_key = Fingerprinter().digest(__version__, config)
+    parse_key = Fingerprinter().digest(__version__, config.portable())
     entries = {} if options.clean else cache.load_parsed(parse_key)
     before = dict(entries)
     stories = read(loaded, jobs, report.timed, parsed=entries, defer=True)  # errors reported with the links'

@@ -87,6 +87,17 @@ def test_a_fresh_clone_with_a_restored_cache_rebuilds_nothing(newsroom: Newsroom
     assert not again.clean and again.written == 0 and again.removed == 0
 
 
+def test_a_runner_that_checks_the_site_out_at_another_path_each_run_rebuilds_nothing(
+        newsroom: Newsroom, parsed: list[str], tmp_path: Path) -> None:
+    # GitLab's runners, for one, name the checkout after the runner: the path moves between runs.
+    newsroom.run_workflow()
+    newsroom.runner = tmp_path / "builds" / "runner-7" / "0" / "desk" / "arsip"
+    parsed.clear()
+    again = newsroom.run_workflow()
+    assert parsed == []
+    assert not again.clean and again.written == 0 and again.removed == 0
+
+
 def test_one_new_story_from_a_fresh_clone_writes_what_a_local_build_writes_and_equals_a_clean_build(
         newsroom: Newsroom, parsed: list[str], tmp_path: Path) -> None:
     newsroom.run_workflow()

@@ -81,6 +81,14 @@ class SiteConfig:
     limits: LimitsConfig = field(default_factory=LimitsConfig)
     links: LinksConfig = field(default_factory=LinksConfig)
 
+    def portable(self) -> "SiteConfig":
+        """These settings without the site folder's path: what a build's digests depend on.
+
+        A CI runner may check the site out at another path on every run (GitLab's builds
+        folder names the runner); the cache it restores must still match.
+        """
+        return dataclasses.replace(self, source=Path("."))
+
     @property
     def base_path(self) -> str:
         """The URL path the site lives under, e.g. "/" or "/arsip/"."""

@@ -88,13 +88,26 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     return stat.st_size, stat.st_mtime_ns
 
 
+def _output_name(source: Path, out: Path) -> str:
+    """What names an output folder's cache files: its path inside the site when it is there.
+
+    A CI runner may check the site out at another path on each run (GitLab's names the
+    runner); `public/` inside it is still the same output, and its restored cache must match.
+    """
+    out = out.resolve()
+    try:
+        return "site:" + out.relative_to(source.resolve()).as_posix()
+    except ValueError:
+        return str(out)
+
+
 class BuildCache:
     """Reads and writes the cache files of one site and one output folder."""
 
     def __init__(self, source: Path, out: Path, memory: Memory | None = None):
         self.memory = memory
         self.root = source / CACHE_DIR
-        key = hashlib.blake2b(str(out.resolve()).encode(), digest_size=8).hexdigest()
+        key = hashlib.blake2b(_output_name(source, out).encode(), digest_size=8).hexdigest()
         self.manifest_path = self.root / f"manifest-{key}.json"
         self.journal_path = self.root / f"journal-{key}.json"
         self.parse_dir = self.root / "parsed"  # the parse cache, in PARSE_SHARDS files

@@ -52,8 +52,9 @@ def fingerprint_outputs(pages: Sequence[Page], content: Content, sources: Source
     for page in pages:
         fingerprint, indexed = page_fingerprints(page, settings, fp)
         outputs.append(Output(rel=str(output_path(page.url)), fingerprint=fingerprint, page=page, indexed=indexed))
+    # By output path and the file's size and digest, not its path on disk: the same wherever the site is.
     for src, rel in static_files(theme, content, sources, config):
-        outputs.append(Output(rel=rel, copy_from=src, fingerprint=fp.digest(settings, str(src), _stamp(src, sources, config))))
+        outputs.append(Output(rel=rel, copy_from=src, fingerprint=fp.digest(settings, rel, _stamp(src, sources, config))))
     # Resized photos: the name holds a digest of the photo and the settings, so it is the fingerprint.
     taken = {o.rel for o in outputs}
     outputs += [Output(rel=item.rel, fingerprint=item.name, copy_from=item.path, variant=item)

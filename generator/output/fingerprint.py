@@ -95,9 +95,13 @@ def digest_files(paths: Iterable[Path], root: Path) -> str:
 
 
 def theme_digest(theme: Theme) -> str:
-    """Digest of every file of the theme: a template change may touch any page."""
+    """Digest of every file of the theme: a template change may touch any page.
+
+    Folders are named by their place in the theme's lookup order, not by their path, so
+    the digest is the same wherever the site or sitegen is installed.
+    """
     files = []
-    for folder in theme.templates + theme.static:
-        files += [(folder, p) for p in folder.rglob("*") if p.is_file()]
-    return Fingerprinter().digest(
-        [(str(folder), digest_files([p], folder)) for folder, p in sorted(files)], dict(theme.strings))
+    for place, folder in enumerate(theme.templates + theme.static):
+        files += [(place, p.relative_to(folder).as_posix(), digest_files([p], folder))
+                  for p in sorted(folder.rglob("*")) if p.is_file()]
+    return Fingerprinter().digest(files, dict(theme.strings))
