@@ -57,7 +57,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 SEARCH_DIR = BUNDLE_DIR  # the search index, inside the output folder
 WORDS_KEY = "words-3"  # the word counts' format (the cache also checks the sitegen version)
-RANKING_KEY = "ranking-1"  # the related ranking state's format (generator/related/incremental.py)
+RANKING_KEY = "ranking-2"  # the related ranking state's format (generator/related/incremental.py)
 STORIES_KEY = "saved-stories-1"  # what saved.json was made from (generator/search/saved.py)
 
 

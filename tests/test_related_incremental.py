@@ -94,7 +94,18 @@ def test_a_draft_a_pin_and_new_settings_give_the_clean_lists(archive) -> None:
     after(state, drafted)
     pinned = [replace(a, related=(archive[3].slug,)) if a is archive[9] else a for a in drafted]
     after(state, pinned)
+    after(state, drafted)  # the pin taken out again: the list kept from the pinned build must not stay
     after(state, pinned, replace(CONFIG, allow_newer=False))
+
+
+def test_a_story_that_moves_the_seal_a_step_gives_the_clean_lists(archive) -> None:
+    from generator.related.vectors import seal_size
+
+    first = next(n for n in range(500, 600) if seal_size(n + 1) > seal_size(n))
+    state: dict = {}
+    compute_related(archive[:first], CONFIG, state=state)
+    after(state, archive[:first + 1])  # every weight moves
+    after(state, archive[:first + 2])
 
 
 def test_a_state_of_other_settings_or_a_malformed_one_ranks_every_row(archive, monkeypatch) -> None:
@@ -103,13 +114,24 @@ def test_a_state_of_other_settings_or_a_malformed_one_ranks_every_row(archive, m
     spy = Spy(monkeypatch)
     after(state, archive)  # the state was ranked with count = 4
     assert compute_related(archive, CONFIG, state=state) and spy.ranked[-1] == 0  # nothing changed
-    state["rows"][archive[0].source] = ("not", "a", "row")
-    after(state, archive)
-    first = state["rows"][archive[0].source]
-    state["rows"][archive[0].source] = (*first[:3], ([],), ())
-    after(state, archive)
-    # Ranked incrementally, cleanly, (nothing), then twice incrementally and cleanly.
-    assert spy.ranked == [len(archive), len(archive), 0] + [len(archive)] * 4
+    good = dict(state)
+    bounds, rows = good["short"]
+    broken = [
+        ("sources", good["sources"][:-1]),  # one story short
+        ("sections", [*good["sections"][:-1], 7]),  # not a str
+        ("timestamp", good["timestamp"][:-3]),  # not whole float64s
+        ("text", good["text"][:2]),  # values missing
+        ("short", (bounds, rows[:-8])),  # bounds past the end
+        ("short", (bounds, (2**40).to_bytes(8, "little") + rows[8:])),  # a story number out of range
+        ("computed", (good["computed"][0], good["computed"][1][8:] + good["computed"][1][:8])),  # off its shortlist
+        ("threshold", "not bytes"),
+    ]
+    for key, value in broken:
+        state.clear()
+        state.update({**good, key: value})
+        after(state, archive)
+    # Ranked incrementally, cleanly, (nothing), then each broken state incrementally and cleanly.
+    assert spy.ranked == [len(archive), len(archive), 0] + [len(archive)] * 2 * len(broken)
 
 
 @settings(deadline=None, max_examples=12, suppress_health_check=[HealthCheck.function_scoped_fixture])

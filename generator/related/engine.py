@@ -74,12 +74,12 @@ def compute_related(articles: Sequence[Article], config: RelatedConfig,
     pins = _resolve_pins(signals.articles)
     # Every row keeps 2 x count computed entries, enough for any number of pins: the
     # lists do not depend on how many other stories pin.
-    lists, _ = ranked_rows(signals, config, query_matrices(signals, config), {} if state is None else state)
-    result: dict[str, tuple[str, ...]] = {}
-    for i, article in enumerate(signals.articles):
-        chosen = _assemble(i, pins[i], lists[i], signals, config)
-        result[article.source] = tuple(signals.articles[j].source for j in chosen)
-    return result
+    (bounds, rows), _ = ranked_rows(signals, config, query_matrices(signals, config), {} if state is None else state,
+                                    pins, lambda i, pinned, computed: _assemble(i, pinned, computed, signals, config))
+    sources = [a.source for a in signals.articles]
+    listed = np.array(sources, dtype=object)[rows].tolist()
+    ends = bounds.tolist()
+    return {source: tuple(listed[ends[i]:ends[i + 1]]) for i, source in enumerate(sources)}
 
 
 def explain_related(articles: Sequence[Article], config: RelatedConfig, source: str) -> list[Explanation]:

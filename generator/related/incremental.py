@@ -3,11 +3,11 @@
 A row's ranked list is a function of its query (its own vectors and the weights of its
 features), the shortlisting scores of its candidates, and the full vectors of the
 stories on its shortlist (exact scores and the feedback read nothing else). The
-previous build's state keeps, per story: a digest of its vectors, a digest of its
-query, its shortlist and the score a newcomer must reach to enter it. A row is ranked
-again when
+previous build's state keeps every story's vectors and query (feature keys and values,
+the same in every build of the archive), its shortlist and the score a newcomer must
+reach to enter it, its computed list and its assembled one. A row is ranked again when
 
-- it is new, or its vectors or its query changed;
+- it is new, or its vectors or its query changed (compared value for value);
 - its shortlist holds a story that changed or was removed;
 - a story that changed (or is new) now scores at least its threshold, and so may
   enter its shortlist.
@@ -15,102 +15,138 @@ again when
 Every other row's shortlist, and so its list, is what it was: its candidates' scores
 are products of unchanged vectors, and none of the changed stories can reach it. The
 weights themselves (vectors.py) move only when the sealed part of the archive grows,
-which makes most rows' digests equal from one story to the next.
+which makes most rows' vectors equal from one story to the next. A row that was not
+ranked again and pins nothing (now or before) keeps its assembled list too: its
+computed list and the eligibility of the stories on it are as they were.
 
-The state is plain data (dicts, tuples, bytes, floats, str), as the cache loader
-requires; anything that does not look like it is ignored and every row is ranked.
+The state is plain data (state.py); anything that does not look like it is ignored
+and every row is ranked.
 """
 
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Callable
 
 import numpy as np
 import scipy.sparse as sp
 
 from generator.config.related import RelatedConfig
 from generator.related.rank import partial_scores, rank
+from generator.related.state import Rows, owners, pack, pack_rows, same_rows, splice, unpack, unpack_rows
 from generator.related.vectors import Signals
 
-STATE_FORMAT = 1
+STATE_FORMAT = 2
 # Shortlisting scores are sums in another order here than in rank's products: a
 # newcomer this close below a threshold is ranked again rather than trusted out.
 _MARGIN = 1e-9
+_VECTOR = ("<u8", "<f8")  # feature keys and values of a sparse row
+_ROWS = ("<i8",)  # story numbers (rows of the state's own `sources`)
+_MATRICES = ("text", "tags", "people", "query")
 
-RowState = tuple[bytes, bytes, float, tuple[str, ...], tuple[str, ...]]
+
+@dataclass(frozen=True)
+class _Previous:
+    """The previous build's state, read and checked."""
+
+    sources: list[str]
+    sections: list[str]
+    timestamp: np.ndarray
+    eligible: np.ndarray
+    pinned: np.ndarray  # whose assembled list had pins
+    vectors: dict[str, Rows]  # _MATRICES, as feature keys and values
+    threshold: np.ndarray
+    short: Rows
+    computed: Rows
+    lists: Rows
 
 
 def ranked_rows(signals: Signals, config: RelatedConfig, queries: tuple[sp.csr_matrix, sp.csr_matrix],
-                state: dict[str, Any] | None) -> tuple[list[list[int]], int]:
-    """Each row's computed list (rows, best first, 2 x count long at most) and how many rows were ranked.
+                state: dict[str, Any] | None, pins: list[list[int]],
+                assemble: Callable[[int, list[int], list[int]], list[int]]) -> tuple[Rows, int]:
+    """Each row's assembled list, as row-grouped (bounds, rows), and how many rows were ranked.
 
-    `state` is the previous build's (or empty); it is replaced by this build's.
+    `assemble(row, pins, computed)` cuts a list from the row's pins and computed list
+    (2 x count best first). `state` is the previous build's (or empty); it is replaced
+    by this build's.
     """
+    n = len(signals.articles)
     sources = [a.source for a in signals.articles]
-    vectors = row_digests(signals)
-    query_keys = _query_digests(signals, queries[0])
+    vectors = _vectors(signals, queries[0])
+    pinned = np.array([bool(p) for p in pins], dtype=bool)
     old = _previous(state, config)
-    stale = [i for i, s in enumerate(sources) if s not in old or old[s][0] != vectors[i]]
-    changed = {sources[i] for i in stale} | (set(old) - set(sources))
-    again = set(stale)
-    for i, source in enumerate(sources):
-        before = old.get(source)
-        if before is not None and (before[1] != query_keys[i] or not changed.isdisjoint(before[3])):
-            again.add(i)
-    if stale and old:
-        thresholds = np.array([old[s][2] if s in old else -np.inf for s in sources])
-        r, _, s = partial_scores(signals, config, *queries, np.arange(len(sources)),
-                                 np.array(stale, dtype=np.int64))
-        again.update(r[np.isfinite(s) & (s >= thresholds[r] - _MARGIN)].tolist())
-    rows = np.array(sorted(again), dtype=np.int64)
+    again = np.ones(n, dtype=bool)
+    keep_list = np.zeros(n, dtype=bool)
+    new_rows = old_rows = np.zeros(0, dtype=np.int64)
+    if old is not None:
+        at = {s: k for k, s in enumerate(old.sources)}
+        old_of = np.array([at.get(s, -1) for s in sources], dtype=np.int64)
+        new_rows = np.flatnonzero(old_of >= 0)
+        old_rows = old_of[new_rows]
+        same = (old.timestamp[old_rows].view(np.uint64) == signals.timestamp[new_rows].view(np.uint64)) \
+            & (old.eligible[old_rows] == signals.eligible[new_rows]) \
+            & np.array([old.sections[o] == signals.articles[i].section
+                        for i, o in zip(new_rows.tolist(), old_rows.tolist())], dtype=bool)
+        for name in _MATRICES[:3]:
+            same &= same_rows(old.vectors[name], vectors[name], old_rows, new_rows)
+        stale = np.ones(n, dtype=bool)
+        stale[new_rows[same]] = False
+        changed = np.ones(len(old.sources), dtype=bool)  # in the old numbering: removed or changed
+        changed[old_rows[same]] = False
+        reached = np.zeros(len(old.sources), dtype=bool)
+        reached[owners(old.short[0])[changed[old.short[1]]]] = True
+        again = stale.copy()
+        again[new_rows] |= reached[old_rows] | ~same_rows(old.vectors["query"], vectors["query"], old_rows, new_rows)
+        if stale.any() and len(old.sources):
+            thresholds = np.full(n, -np.inf)
+            thresholds[new_rows] = old.threshold[old_rows]
+            r, _, s = partial_scores(signals, config, *queries, np.arange(n), np.flatnonzero(stale))
+            again[r[np.isfinite(s) & (s >= thresholds[r] - _MARGIN)]] = True
+        keep_list[new_rows] = ~old.pinned[old_rows]
+    keep_list &= ~again & ~pinned
+    rows = np.flatnonzero(again)
     ranked, _, short = rank(signals, config, rows, extra=config.count, queries=queries)
-    new: dict[str, RowState] = {}
-    bounds = np.searchsorted(ranked.row, np.append(rows, len(sources)))
-    cuts = np.searchsorted(short.row, np.append(rows, len(sources)))
-    for k, i in enumerate(rows.tolist()):
-        new[sources[i]] = (vectors[i], query_keys[i], float(short.threshold[k]),
-                           tuple(sources[j] for j in short.col[cuts[k]:cuts[k + 1]].tolist()),
-                           tuple(sources[j] for j in ranked.col[bounds[k]:bounds[k + 1]].tolist()))
-    at = {s: i for i, s in enumerate(sources)}
-    lists: list[list[int]] = []
-    for i, source in enumerate(sources):
-        entry = new.get(source) or old[source]
-        new[source] = entry
-        lists.append([at[s] for s in entry[4]])
+    kept = ~again[new_rows]
+    kept_new, kept_old = new_rows[kept], old_rows[kept]
+    renumber = np.full(len(old.sources) if old is not None else 0, -1, dtype=np.int64)
+    renumber[old_rows] = new_rows
+    ends = np.append(rows, n)
+    fresh_short = (np.searchsorted(short.row, ends), short.col)
+    fresh_computed = (np.searchsorted(ranked.row, ends), ranked.col)
+    empty = (np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    shortlists = splice(n, rows, fresh_short, kept_new, kept_old, empty if old is None else old.short, renumber)
+    computed = splice(n, rows, fresh_computed, kept_new, kept_old, empty if old is None else old.computed, renumber)
+    threshold = np.zeros(n)
+    threshold[rows] = short.threshold
+    if old is not None:
+        threshold[kept_new] = old.threshold[kept_old]
+    cut = np.flatnonzero(~keep_list)
+    bounds, values = computed[0].tolist(), computed[1].tolist()
+    assembled = [assemble(i, pins[i], values[bounds[i]:bounds[i + 1]]) for i in cut.tolist()]
+    fresh_lists = (np.concatenate(([0], np.cumsum([len(a) for a in assembled], dtype=np.int64))),
+                   np.array([j for a in assembled for j in a], dtype=np.int64))
+    reused = keep_list[new_rows]
+    lists = splice(n, cut, fresh_lists, new_rows[reused], old_rows[reused], empty if old is None else old.lists, renumber)
     if state is not None:
         state.clear()
-        state.update({"format": STATE_FORMAT, "config": repr(config), "rows": new})
+        state.update({"format": STATE_FORMAT, "config": repr(config), "sources": sources,
+                      "sections": [a.section for a in signals.articles],
+                      "timestamp": pack(signals.timestamp, "<f8"), "eligible": pack(signals.eligible, "u1"),
+                      "pinned": pack(pinned, "u1"), "threshold": pack(threshold, "<f8"),
+                      **{name: pack_rows(vectors[name], _VECTOR) for name in _MATRICES},
+                      "short": pack_rows(shortlists, _ROWS), "computed": pack_rows(computed, _ROWS),
+                      "lists": pack_rows(lists, _ROWS)})
     return lists, len(rows)
 
 
-def row_digests(signals: Signals) -> list[bytes]:
-    """A digest per row of everything other rows' lists read of it: its three vectors
-    (features named the same way in every build), section, date and draft status."""
+def _vectors(signals: Signals, query: sp.csr_matrix) -> dict[str, Rows]:
+    """Every row's vectors and query as feature keys (the same in every build) and values."""
     tag_keys, people_keys = _name_keys(signals.tag_names), _name_keys(signals.people_names)
-    parts = [(signals.text, signals.term_keys), (signals.tags, tag_keys), (signals.people, people_keys)]
-    digests = []
-    for i, article in enumerate(signals.articles):
-        h = hashlib.blake2b(digest_size=16)
-        for matrix, keys in parts:
-            a, b = matrix.indptr[i], matrix.indptr[i + 1]
-            h.update(np.int64(b - a).tobytes())
-            h.update(keys[matrix.indices[a:b]].tobytes())
-            h.update(matrix.data[a:b].tobytes())
-        h.update(repr((article.section, float(signals.timestamp[i]), bool(signals.eligible[i]))).encode())
-        digests.append(h.digest())
-    return digests
-
-
-def _query_digests(signals: Signals, query: sp.csr_matrix) -> list[bytes]:
-    keys = np.concatenate([_name_keys(signals.tag_names), signals.term_keys])
-    digests = []
-    for i in range(query.shape[0]):
-        a, b = query.indptr[i], query.indptr[i + 1]
-        h = hashlib.blake2b(keys[query.indices[a:b]].tobytes(), digest_size=16)
-        h.update(query.data[a:b].tobytes())
-        digests.append(h.digest())
-    return digests
+    query_keys = np.concatenate([tag_keys, signals.term_keys])
+    return {name: (matrix.indptr.astype(np.int64), keys[matrix.indices], matrix.data)
+            for name, matrix, keys in (("text", signals.text, signals.term_keys), ("tags", signals.tags, tag_keys),
+                                       ("people", signals.people, people_keys), ("query", query, query_keys))}
 
 
 def _name_keys(names: tuple[str, ...]) -> np.ndarray:
@@ -119,23 +155,39 @@ def _name_keys(names: tuple[str, ...]) -> np.ndarray:
                     dtype=np.uint64)
 
 
-def _previous(state: dict[str, Any] | None, config: RelatedConfig) -> dict[str, RowState]:
-    """The previous build's rows, or none when the state is absent, of other settings, or malformed."""
+def _previous(state: dict[str, Any] | None, config: RelatedConfig) -> _Previous | None:
+    """The previous build's state, or None when it is absent, of other settings, or malformed."""
     if not isinstance(state, dict) or state.get("format") != STATE_FORMAT or state.get("config") != repr(config):
-        return {}
-    rows = state.get("rows")
-    if not isinstance(rows, dict):
-        return {}
-    known = rows.keys()
-    try:
-        for source, entry in rows.items():
-            # Shortlists name stories of the state (so str, as the keys are: the cache
-            # holds builtin types only), and each list is part of its shortlist.
-            if not (isinstance(source, str) and isinstance(entry, tuple) and len(entry) == 5
-                    and isinstance(entry[0], bytes) and isinstance(entry[1], bytes)
-                    and isinstance(entry[2], float) and isinstance(entry[3], tuple) and isinstance(entry[4], tuple)
-                    and known >= set(entry[3]) >= set(entry[4])):
-                return {}
-    except TypeError:  # an unhashable name
-        return {}
-    return rows
+        return None
+    sources, sections = state.get("sources"), state.get("sections")
+    if not isinstance(sources, list) or not isinstance(sections, list) or len(sections) != len(sources) \
+            or not all(type(s) is str for s in sources) or not all(type(s) is str for s in sections) \
+            or len(set(sources)) != len(sources):
+        return None
+    n = len(sources)
+    arrays = {name: unpack(state.get(name), kind, n) for name, kind in
+              (("timestamp", "<f8"), ("eligible", "u1"), ("pinned", "u1"), ("threshold", "<f8"))}
+    vectors = {name: unpack_rows(state.get(name), _VECTOR, n) for name in _MATRICES}
+    rows = {name: unpack_rows(state.get(name), _ROWS, n) for name in ("short", "computed", "lists")}
+    if any(v is None for v in (*arrays.values(), *vectors.values(), *rows.values())):
+        return None
+    if any(((r[1] < 0) | (r[1] >= n)).any() for r in rows.values()):  # type: ignore[index]
+        return None
+    short, computed, lists = rows["short"], rows["computed"], rows["lists"]
+    # A computed list is cut from its shortlist, and a list assembled without pins from
+    # its computed list: a row kept unranked relies on both.
+    unpinned = arrays["pinned"][owners(lists[0])] == 0  # type: ignore[index,arg-type]
+    if not (_within(computed, short, n).all() and _within(lists, computed, n)[unpinned].all()):  # type: ignore[arg-type]
+        return None
+    return _Previous(sources=sources, sections=sections, timestamp=arrays["timestamp"],  # type: ignore[arg-type]
+                     eligible=arrays["eligible"].astype(bool), pinned=arrays["pinned"].astype(bool),  # type: ignore[union-attr]
+                     vectors=vectors, threshold=arrays["threshold"], short=short, computed=computed,  # type: ignore[arg-type]
+                     lists=lists)  # type: ignore[arg-type]
+
+
+def _within(part: Rows, whole: Rows, n: int) -> np.ndarray:
+    """Whether each entry of `part` is among the entries of the same row of `whole`."""
+    keys = np.sort(owners(whole[0]) * n + whole[1])  # np.isin would sort both sides, and more slowly
+    wanted = owners(part[0]) * n + part[1]
+    return keys[np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))] == wanted if len(keys) else \
+        np.zeros(len(wanted), dtype=bool)
