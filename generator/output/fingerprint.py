@@ -9,6 +9,7 @@ import pickle
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
+from generator.config.site import Section
 from generator.content.model import Article
 from generator.plan.listings import Group, Month
 
@@ -17,8 +18,9 @@ if TYPE_CHECKING:
 
 # Records shown on many pages: each is digested once per build and then named by its
 # digest. A tag's Group holds every article of the tag and appears on each of the tag's
-# pages, so pickling it whole every time would make fingerprinting quadratic.
-SHARED_RECORDS = (Article, Group, Month)
+# pages, so pickling it whole every time would make fingerprinting quadratic. A Section
+# is on every article page of its section: one digest instead of a pickled dataclass each.
+SHARED_RECORDS = (Article, Group, Month, Section)
 
 
 class Fingerprinter:
