@@ -297,7 +297,7 @@ def related_lists(content: Content, config: SiteConfig, cache: BuildCache, fp: F
         words = unpack_words(packed) if packed is not None else {}  # a new dict: `packed` may be shared
         # A copy: a state from memory is shared with earlier builds (load_pickle).
         state = {} if clean else dict(cache.load_pickle(cache.ranking_path, RANKING_KEY) or {})
-        lists = compute_related(content.articles, config.related, words, state)
+        lists = compute_related(content.articles, config.related, words, state, fp.record_digest)
         cache.save_pickle(cache.related_path, key, lists)
         cache.save_pickle(cache.words_path, WORDS_KEY, encode_words(pack_words(words)))
         cache.save_pickle(cache.ranking_path, RANKING_KEY, state)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 from dataclasses import replace
@@ -13,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import generator.related.incremental as incremental
+import generator.related.textrows as textrows
 from generator.config.related import RelatedConfig
 from generator.content.model import Article
 from generator.related.engine import compute_related
@@ -40,9 +42,25 @@ class Spy:
         monkeypatch.setattr(incremental, "rank", rank)
 
 
-def after(state: dict, articles: list[Article], config: RelatedConfig = CONFIG) -> dict[str, tuple[str, ...]]:
+class Kept(dict):
+    """What a build keeps between rankings: the ranking state (the dict itself) and the word counts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.words: dict = {}
+
+    def rank(self, articles: list[Article], config: RelatedConfig = CONFIG) -> dict[str, tuple[str, ...]]:
+        return compute_related(articles, config, self.words, self, record=record)
+
+
+def record(article: Article) -> bytes:
+    """A digest of every field, as the parse cache keeps one per story."""
+    return hashlib.blake2b(repr(article).encode(), digest_size=16).digest()
+
+
+def after(state: Kept, articles: list[Article], config: RelatedConfig = CONFIG) -> dict[str, tuple[str, ...]]:
     """The lists ranked incrementally from `state`, checked against a clean ranking."""
-    lists = compute_related(articles, config, state=state)
+    lists = state.rank(articles, config)
     assert lists == compute_related(articles, config)
     return lists
 
@@ -54,17 +72,52 @@ def newest_copy(articles: list[Article]) -> Article:
 
 
 def test_a_new_story_ranks_a_few_rows_and_gives_the_clean_lists(archive, monkeypatch) -> None:
-    state: dict = {}
-    before = compute_related(archive, CONFIG, state=state)
+    state = Kept()
+    before = state.rank(archive)
     spy = Spy(monkeypatch)
     lists = after(state, [*archive, newest_copy(archive)])
     assert spy.ranked[0] < len(archive) // 10
     assert sum(before[s] != lists[s] for s in before) >= 1
 
 
+def test_a_new_story_weighs_the_text_of_a_few_rows(archive, monkeypatch) -> None:
+    state = Kept()
+    state.rank(archive)
+    weighed: list[int] = []
+    real = textrows.weigh_rows
+    monkeypatch.setattr(textrows, "weigh_rows", lambda n, *rest: weighed.append(n) or real(n, *rest))
+    after(state, [*archive, newest_copy(archive)])
+    assert weighed and 1 <= weighed[0] < len(archive) // 10  # the new story, and those sharing a word it moved
+
+
+def test_a_corrupt_text_record_or_missing_word_counts_read_as_no_state(archive) -> None:
+    state = Kept()
+    state.rank(archive)
+    good = dict(state)
+    counted = good["counted"]
+    broken = [
+        {**counted, "count": b"\xff" * len(counted["count"])},  # negative counts
+        {**counted, "vocabulary": counted["vocabulary"][8:] + counted["vocabulary"][:8]},  # not ascending
+        {**counted, "keys": counted["keys"][:-1]},  # a key cut short
+        {**counted, "sealed_count": counted["count"][:-8] + (2**40).to_bytes(8, "little")},  # more than in all
+        "not a record",
+    ]
+    gone = [a for a in archive if a is not archive[5]]
+    for value in broken:
+        state.clear()
+        state.update({**good, "counted": value})
+        after(state, gone)
+        state.clear()
+        state.update(good)
+    words = dict(state.words)
+    state.words.clear()  # the word counts of a deleted story are needed to take its words out
+    after(state, gone)
+    state.words.update(words)
+
+
 def test_an_edit_a_deletion_and_a_new_tag_give_the_clean_lists(archive, monkeypatch) -> None:
-    state: dict = {}
-    compute_related(archive, CONFIG, state=state)
+    state = Kept()
+    state.rank(archive)
     spy = Spy(monkeypatch)
     middle = archive[len(archive) // 2]
     edited = [replace(a, body=a.body + "\n\nBanjir bandang merendam tanggul Kalimalang.") if a is middle else a
@@ -82,14 +135,14 @@ def test_an_edit_a_deletion_and_a_new_tag_give_the_clean_lists(archive, monkeypa
 
 def test_deleting_a_sealed_story_gives_the_clean_lists(archive) -> None:
     # The seal's edge moves by one story: weights move, most rows are ranked again.
-    state: dict = {}
-    compute_related(archive, CONFIG, state=state)
+    state = Kept()
+    state.rank(archive)
     after(state, [a for a in archive if a is not archive[100]])
 
 
 def test_a_draft_a_pin_and_new_settings_give_the_clean_lists(archive) -> None:
-    state: dict = {}
-    compute_related(archive, CONFIG, state=state)
+    state = Kept()
+    state.rank(archive)
     drafted = [replace(a, draft=True) if a is archive[7] else a for a in archive]
     after(state, drafted)
     pinned = [replace(a, related=(archive[3].slug,)) if a is archive[9] else a for a in drafted]
@@ -102,18 +155,18 @@ def test_a_story_that_moves_the_seal_a_step_gives_the_clean_lists(archive) -> No
     from generator.related.vectors import seal_size
 
     first = next(n for n in range(500, 600) if seal_size(n + 1) > seal_size(n))
-    state: dict = {}
-    compute_related(archive[:first], CONFIG, state=state)
+    state = Kept()
+    state.rank(archive[:first])
     after(state, archive[:first + 1])  # every weight moves
     after(state, archive[:first + 2])
 
 
 def test_a_state_of_other_settings_or_a_malformed_one_ranks_every_row(archive, monkeypatch) -> None:
-    state: dict = {}
-    compute_related(archive, replace(CONFIG, count=4), state=state)
+    state = Kept()
+    state.rank(archive, replace(CONFIG, count=4))
     spy = Spy(monkeypatch)
     after(state, archive)  # the state was ranked with count = 4
-    assert compute_related(archive, CONFIG, state=state) and spy.ranked[-1] == 0  # nothing changed
+    assert state.rank(archive) and spy.ranked[-1] == 0  # nothing changed
     good = dict(state)
     bounds, rows = good["short"]
     broken = [
@@ -139,8 +192,8 @@ def test_a_state_of_other_settings_or_a_malformed_one_ranks_every_row(archive, m
                                 st.integers(0, 10_000)), min_size=1, max_size=4))
 def test_any_sequence_of_changes_gives_the_clean_lists(archive, steps) -> None:
     articles = list(archive[:250])
-    state: dict = {}
-    compute_related(articles, CONFIG, state=state)
+    state = Kept()
+    state.rank(articles)
     for number, (kind, pick) in enumerate(steps):
         k = pick % len(articles)
         if kind == "add":

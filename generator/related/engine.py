@@ -26,7 +26,7 @@ in a dict, which is what makes tokenising 100,000 articles take seconds.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -34,8 +34,9 @@ import scipy.sparse as sp
 from generator.config.related import RelatedConfig
 from generator.content.model import Article
 from generator.errors import BuildError, Diagnostic, suggest, terminal_safe
-from generator.related.incremental import ranked_rows
+from generator.related.incremental import previous_text, ranked_rows
 from generator.related.rank import Ranked, query_matrices, rank, score_pairs
+from generator.related.textrows import save_counted
 from generator.related.vectors import Signals, make_signals
 from generator.related.words import TermCounts
 
@@ -62,20 +63,27 @@ class Explanation:
 
 def compute_related(articles: Sequence[Article], config: RelatedConfig,
                     words: dict[bytes, TermCounts] | None = None,
-                    state: dict[str, Any] | None = None) -> dict[str, tuple[str, ...]]:
+                    state: dict[str, Any] | None = None,
+                    record: Callable[[Article], bytes] | None = None) -> dict[str, tuple[str, ...]]:
     """Map every article's source to the sources of its related articles, best first.
 
     `words` caches each article's word counts between builds (see vectors._term_rows).
     `state` is the previous call's ranking state, replaced by this one's: with it, only
-    the rows a change can reach are ranked again (incremental.py), with the same lists.
+    the text rows whose words or weights changed are weighed (textrows.py) and only the
+    rows a change can reach are ranked again (incremental.py), with the same lists.
+    `record` gives an article's record digest (the parse cache's), which changes with its
+    text: an article whose digest is the last build's is not hashed again.
     """
     _check_config(config)
-    signals = make_signals(articles, config, words)
+    signals = make_signals(articles, config, words, previous=previous_text(state, config) if words is not None else None,
+                           record=record)
     pins = _resolve_pins(signals.articles)
     # Every row keeps 2 x count computed entries, enough for any number of pins: the
     # lists do not depend on how many other stories pin.
     (bounds, rows), _ = ranked_rows(signals, config, query_matrices(signals, config), {} if state is None else state,
                                     pins, lambda i, pinned, computed: _assemble(i, pinned, computed, signals, config))
+    if state is not None and signals.counted is not None:
+        save_counted(state, signals.counted)
     sources = [a.source for a in signals.articles]
     listed = np.array(sources, dtype=object)[rows].tolist()
     ends = bounds.tolist()

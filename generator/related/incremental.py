@@ -35,6 +35,7 @@ import scipy.sparse as sp
 from generator.config.related import RelatedConfig
 from generator.related.rank import partial_scores, rank
 from generator.related.state import Rows, owners, pack, pack_rows, same_rows, splice, unpack, unpack_rows
+from generator.related.textrows import Counted, read_counted
 from generator.related.vectors import Signals
 
 STATE_FORMAT = 2
@@ -153,6 +154,19 @@ def _name_keys(names: tuple[str, ...]) -> np.ndarray:
     """A 64-bit key per tag or person name, the same in every build."""
     return np.array([int.from_bytes(hashlib.blake2b(n.encode(), digest_size=8).digest(), "little") for n in names],
                     dtype=np.uint64)
+
+
+def previous_text(state: dict[str, Any] | None, config: RelatedConfig) -> tuple[Counted, Rows] | None:
+    """What the previous build's text matrix was made from, and its rows (word hashes and
+    weights), for vectors.make_signals to update; None when the state cannot be used."""
+    if not isinstance(state, dict) or state.get("format") != STATE_FORMAT or state.get("config") != repr(config):
+        return None
+    sources = state.get("sources")
+    if not isinstance(sources, list) or not all(type(s) is str for s in sources):
+        return None
+    counted = read_counted(state, sources)
+    rows = unpack_rows(state.get("text"), _VECTOR, len(sources))
+    return None if counted is None or rows is None else (counted, rows)
 
 
 def _previous(state: dict[str, Any] | None, config: RelatedConfig) -> _Previous | None:

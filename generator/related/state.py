@@ -85,22 +85,28 @@ def _bits(array: np.ndarray) -> np.ndarray:
 def splice(count: int, fresh_rows: np.ndarray, fresh: Rows, kept_rows: np.ndarray, kept_from: np.ndarray,
            old: Rows, renumber: np.ndarray | None = None) -> Rows:
     """Row-grouped data of `count` rows: rows fresh_rows (ascending) from `fresh`, rows
-    kept_rows from rows kept_from of `old`, their first values mapped through `renumber`."""
+    kept_rows (ascending) from rows kept_from of `old`, their first values mapped through `renumber`."""
     lengths = np.zeros(count, dtype=np.int64)
     fresh_lengths = np.diff(fresh[0])
-    kept_lengths = np.diff(old[0])[kept_from]
     lengths[fresh_rows] = fresh_lengths
-    lengths[kept_rows] = kept_lengths
+    lengths[kept_rows] = np.diff(old[0])[kept_from]
     indptr = np.concatenate(([0], np.cumsum(lengths)))
     to_fresh = np.repeat(indptr[fresh_rows], fresh_lengths) + offsets(fresh_lengths)
-    within = offsets(kept_lengths)
-    to_kept = np.repeat(indptr[kept_rows], kept_lengths) + within
-    from_kept = np.repeat(old[0][kept_from], kept_lengths) + within
+    # Kept rows come in runs that follow each other in both numberings (rows are in path
+    # order, and an edit breaks few runs): each run is one slice, not an index per entry.
+    breaks = np.flatnonzero((np.diff(kept_rows) != 1) | (np.diff(kept_from) != 1)) + 1
+    firsts, lasts = np.concatenate(([0], breaks)), np.concatenate((breaks, [len(kept_rows)])) - 1
+    runs = list(zip(indptr[kept_rows[firsts]].tolist(), indptr[kept_rows[lasts] + 1].tolist(),
+                    old[0][kept_from[firsts]].tolist())) if len(kept_rows) else []
     values = []
     for k, (new_values, old_values) in enumerate(zip(fresh[1:], old[1:])):
         out = np.empty(int(indptr[-1]), dtype=new_values.dtype)
         out[to_fresh] = new_values
-        moved = old_values[from_kept]
-        out[to_kept] = renumber[moved] if k == 0 and renumber is not None else moved
+        for start, end, source in runs:
+            out[start:end] = old_values[source:source + end - start]
+        if k == 0 and renumber is not None:
+            kept = np.ones(len(out), dtype=bool)
+            kept[to_fresh] = False
+            out[kept] = renumber[out[kept]]
         values.append(out)
     return (indptr, *values)

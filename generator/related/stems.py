@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 
@@ -50,30 +50,35 @@ class Stems:
 
     def __init__(self, language: str, stem: bool = True, spell: bool = False) -> None:
         self.name = algorithm(language, stem)
-        self._stemmer = None
-        if self.name:
-            import snowballstemmer  # loaded only when a build ranks related stories
-
-            self._stemmer = snowballstemmer.stemmer(self.name)
+        self._stemmer: Any = None  # loaded on the first word not stemmed before in this process
         self._known = _REMEMBERED.setdefault(self.name, {}) if self.name else {}
         self._forms: dict[int, Counter[str]] | None = {} if spell else None
 
     def apply(self, hashes: np.ndarray, counts: np.ndarray, spell: Callable[[int], bytes]) -> np.ndarray:
         """Stem hashes of the distinct word `hashes`, which occur `counts` times; `spell(k)` spells hashes[k]."""
-        if self._stemmer is None:
+        if not self.name:
             stems = hashes
         else:
-            known, stemmer = self._known, self._stemmer
+            known = self._known
             stems = np.empty(len(hashes), dtype=np.uint64)
             for k, value in enumerate(hashes.tolist()):
                 found = known.get(value)
                 if found is None:
-                    found = known[value] = _stem_hash(stemmer.stemWord(spell(k).decode("utf-8")))
+                    found = known[value] = _stem_hash(self._stemmer_of().stemWord(spell(k).decode("utf-8")))
                 stems[k] = found
         if self._forms is not None:
             for k, (stem, count) in enumerate(zip(stems.tolist(), counts.tolist())):
                 self._forms.setdefault(stem, Counter())[spell(k).decode("utf-8")] += count
         return stems
+
+    def _stemmer_of(self) -> Any:
+        if self._stemmer is None:
+            # Loaded only when a word must be stemmed: importing every Snowball stemmer
+            # costs a tenth of a second, more than stemming one new story.
+            import snowballstemmer
+
+            self._stemmer = snowballstemmer.stemmer(self.name)
+        return self._stemmer
 
     def spelling(self) -> dict[int, str]:
         """Each stem hash seen -> its most frequent surface form (ties: alphabetical)."""

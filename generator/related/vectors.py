@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
 
 from generator.config.related import RelatedConfig
 from generator.content.model import Article
-from generator.related.rows import CHUNK_ENTRIES, best_in_rows
+from generator.related.rows import CHUNK_ENTRIES
+from generator.related.state import Rows
 from generator.related.stems import Stems
+from generator.related.textrows import Counted, text_keys, update_text
+from generator.related.weights import document_counts, effective_df, idf_of, weigh_rows
 from generator.related.words import TOKEN_BATCH, TermCounts, count_words, text_key
 
 # sqrt(coherence) is rounded to this many steps of 1 (see _earned).
@@ -36,18 +39,21 @@ class Signals:
     tag_names: tuple[str, ...]
     term_names: tuple[str, ...]
     people_names: tuple[str, ...]
+    counted: Counted | None = None  # what the text matrix was made from, when words were cached
 
 
 def _term_rows(articles: tuple[Article, ...], stems: Stems, cache: dict[bytes, TermCounts] | None = None,
-               want_names: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], np.ndarray]:
+               want_names: bool = False,
+               keys: list[bytes] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], np.ndarray]:
     """Count the non-stop words of every article as (row, term id, count) triples.
 
     Term ids follow hash order, whatever article a word first appears in: ties between
     equally weighted terms are then broken the same way whatever else the archive
     holds. `cache` maps text_key() to earlier counts; it is updated to hold exactly
-    the articles given.
+    the articles given. `keys` are the articles' text keys, when known.
     """
-    keys = [text_key(a, stems.name) for a in articles] if cache is not None else []
+    if keys is None:
+        keys = [text_key(a, stems.name) for a in articles] if cache is not None else []
     counted: list[TermCounts | None] = [cache.get(k) for k in keys] if cache is not None else [None] * len(articles)
     missing = [i for i, c in enumerate(counted) if c is None]
     for i, counts in zip(missing, count_words([articles[i] for i in missing], stems)):
@@ -92,20 +98,44 @@ def _feature_rows(lists: list[set[str]]) -> tuple[np.ndarray, np.ndarray, np.nda
 
 
 def make_signals(articles: Sequence[Article], config: RelatedConfig, words: dict[bytes, TermCounts] | None = None,
-             want_names: bool = False) -> Signals:
-    """Vectorise the archive; rows follow source order so input order never matters."""
+                 want_names: bool = False, previous: tuple[Counted, Rows] | None = None,
+                 record: Callable[[Article], bytes] | None = None) -> Signals:
+    """Vectorise the archive; rows follow source order so input order never matters.
+
+    With `words` (the word-count cache) and `previous` (what the last text matrix was
+    made from, and its rows as word hashes and weights), the text matrix is updated
+    rather than made again (textrows.py); `record` gives an article's record digest,
+    which stands for its text key when it is the last build's.
+    """
     ordered = tuple(sorted(articles, key=lambda a: (a.source, a.slug)))
     n = len(ordered)
-    sealed = sealed_rows(ordered)
-    # The triples go to _matrix in a list it empties, so they are freed as it goes.
+    timestamp = np.array([a.date.timestamp() for a in ordered], dtype=np.float64)
+    sealed = _sealed(timestamp)
     stems = Stems(config.language, config.stem, spell=want_names)
-    rows, ids, counts, spelled, term_keys = _term_rows(ordered, stems, words, want_names)
-    text, term_names, term_df = _matrix(sealed, [rows, ids, counts], spelled, keep=config.max_terms, log_tf=True)
-    del rows, ids, counts
+    keys = records = None
+    made = None
+    if words is not None and not want_names:
+        records = [record(a) for a in ordered] if record is not None else [b""] * n
+        keys = text_keys(ordered, stems, records, None if previous is None else previous[0])
+        if previous is not None:
+            made = update_text(ordered, sealed, keys, *previous, words, lambda some: count_words(some, stems),
+                               config.max_terms)
+    if made is not None:
+        text, counted = made[0].matrix, made[1]
+        term_keys, count, sealed_count = made[0].vocabulary, made[0].count, made[0].sealed_count
+        term_df, term_names = effective_df(count, sealed_count), ("",) * len(term_keys)
+        words.clear()  # type: ignore[union-attr]
+        words.update(zip(keys, counted))  # type: ignore[union-attr, arg-type]
+    else:
+        # The triples go to _matrix in a list it empties, so they are freed as it goes.
+        rows, ids, counts, spelled, term_keys = _term_rows(ordered, stems, words, want_names, keys)
+        text, term_names, term_df, count, sealed_count = _matrix(sealed, [rows, ids, counts], spelled,
+                                                                 keep=config.max_terms, log_tf=True)
+        del rows, ids, counts
     rows, ids, counts, spelled = _feature_rows([{t.strip().casefold() for t in a.tags if t.strip()} for a in ordered])
-    tags, tag_names, tag_df = _matrix(sealed, [rows, ids, counts], spelled)
+    tags, tag_names, tag_df, _, _ = _matrix(sealed, [rows, ids, counts], spelled)
     rows, ids, counts, spelled = _feature_rows([{p for p in (*a.reporters, *a.editors) if p} for a in ordered])
-    people, people_names, _ = _matrix(sealed, [rows, ids, counts], spelled)
+    people, people_names, _, _, _ = _matrix(sealed, [rows, ids, counts], spelled)
     del rows, ids, counts
     # A tag or byline counts for as much as its stories' words agree (see _earned).
     tags, people = _earned(tags, text, sealed), _earned(people, text, sealed)
@@ -114,10 +144,13 @@ def make_signals(articles: Sequence[Article], config: RelatedConfig, words: dict
         articles=ordered, tags=tags, text=text, people=people,
         section=np.array([section_ids.setdefault(a.section, len(section_ids)) for a in ordered],
                          dtype=np.int64),
-        timestamp=np.array([a.date.timestamp() for a in ordered], dtype=np.float64),
+        timestamp=timestamp,
         eligible=np.array([not a.draft for a in ordered], dtype=bool),
         sealed=sealed, tag_df=tag_df, term_df=term_df, term_keys=term_keys,
         tag_names=tag_names, term_names=term_names, people_names=people_names,
+        counted=None if keys is None or records is None else Counted(
+            sources=[a.source for a in ordered], keys=keys, records=records, sealed=sealed, vocabulary=term_keys,
+            count=count, sealed_count=sealed_count),
     )
 
 
@@ -126,9 +159,14 @@ def sealed_rows(ordered: Sequence[Article]) -> np.ndarray:
 
     Oldest by date, then path; rows are in path order.
     """
-    by_age = sorted(range(len(ordered)), key=lambda i: (ordered[i].date.timestamp(), ordered[i].source))
-    sealed = np.zeros(len(ordered), dtype=bool)
-    sealed[by_age[:seal_size(len(ordered))]] = True
+    return _sealed(np.array([a.date.timestamp() for a in ordered], dtype=np.float64))
+
+
+def _sealed(timestamp: np.ndarray) -> np.ndarray:
+    """sealed_rows() from the rows' timestamps: rows in path order break ties by path."""
+    by_age = np.lexsort((np.arange(len(timestamp)), timestamp))
+    sealed = np.zeros(len(timestamp), dtype=bool)
+    sealed[by_age[:seal_size(len(timestamp))]] = True
     return sealed
 
 
@@ -197,66 +235,21 @@ def _earned(features: sp.csr_matrix, text: sp.csr_matrix, sealed: np.ndarray) ->
     return scaled
 
 
-def _matrix(sealed: np.ndarray, triples: list[np.ndarray], names: list[str],
-            keep: int | None = None, log_tf: bool = False) -> tuple[sp.csr_matrix, tuple[str, ...], np.ndarray]:
+def _matrix(sealed: np.ndarray, triples: list[np.ndarray], names: list[str], keep: int | None = None,
+            log_tf: bool = False) -> tuple[sp.csr_matrix, tuple[str, ...], np.ndarray, np.ndarray, np.ndarray]:
     """Build an IDF-weighted, row-normalised matrix from [rows, features, counts] triples.
 
-    Also returns each feature's effective document frequency (effective_df).
+    Also returns each feature's effective document frequency (effective_df), and its
+    document counts in all and in the sealed part.
 
     `triples` is emptied: the caller's arrays can then be freed here, as soon as they
     are filtered (at 100,000 articles they are a few hundred MB).
     """
     rows, cols, counts = triples
     triples.clear()
-    n = len(sealed)
-    # In slices: bincount (like searchsorted across dtypes) would copy int32 ids to int64 whole.
-    df = np.zeros(len(names), dtype=np.int64)
-    old = np.zeros(len(names), dtype=np.int64)
-    for start in range(0, len(cols), CHUNK_ENTRIES):
-        piece = cols[start:start + CHUNK_ENTRIES]
-        df += np.bincount(piece, minlength=len(names))
-        old += np.bincount(piece[sealed[rows[start:start + CHUNK_ENTRIES]]], minlength=len(names))
+    df, old = document_counts(sealed, rows, cols, len(names))
     effective = effective_df(df, old)
-    # ln(1 + S/df) over the sealed part (S stories): a feature on 30% of articles weighs
-    # ~1.5, a rare one up to ~11 at 100,000 articles, and one on every article still
-    # weighs a little, so a two-article site can relate its two flood stories.
-    idf = np.log1p(max(int(sealed.sum()), 1) / effective)
-    # In place and in slices: at 100,000 articles each temporary the size of the triples
-    # is over 100 MB, and this step sets the peak memory of a build.
-    mask = (df >= 2)[cols]  # a feature on one article only can never be shared
-    rows, cols = rows[mask], cols[mask]
-    weight = counts[mask].astype(np.float64)
-    del mask, counts
-    if log_tf:
-        np.log(weight, out=weight)
-        weight += 1
-    for start in range(0, len(weight), CHUNK_ENTRIES):
-        weight[start:start + CHUNK_ENTRIES] *= idf[cols[start:start + CHUNK_ENTRIES]]
-    # Rows arrive sorted, so their boundaries form the CSR index.
-    indptr = np.searchsorted(rows, np.arange(n + 1, dtype=rows.dtype))
-    if keep is not None:
-        top = best_in_rows(indptr, weight, keep)
-        rows, cols, weight = rows[top], cols[top], weight[top]
-        del top
-        indptr = np.searchsorted(rows, np.arange(n + 1, dtype=rows.dtype))
-    norms = np.sqrt(np.bincount(rows, weights=weight * weight, minlength=n))
-    weight /= norms[rows]
-    matrix = sp.csr_matrix((weight, cols, indptr), shape=(n, len(names)))  # no COO copy on the way
+    indptr, cols, weight = weigh_rows(len(sealed), rows, cols, counts, df, idf_of(effective, sealed), keep, log_tf)
+    matrix = sp.csr_matrix((weight, cols, indptr), shape=(len(sealed), len(names)))  # no COO copy on the way
     matrix.sort_indices()
-    return matrix, tuple(names), effective
-
-
-def effective_df(df: np.ndarray, sealed_df: np.ndarray) -> np.ndarray:
-    """The document frequency a feature is weighed by: its count in the sealed part,
-    doubled for each time the whole archive's count has doubled it.
-
-    The sealed part's count stands until the newer stories carry a feature as often
-    as the sealed ones (a new event's names, a word the sealed part lacks): weighing
-    those by the sealed count alone would make a word on every recent story as rare
-    as a typo. Doublings, not the count itself, so a new story moves the weight of
-    such a feature once in a while, not every time. At least 1.
-    """
-    base = np.maximum(sealed_df, 1)
-    ratio = np.maximum(df, 1) // base  # >= 1: the whole archive holds the sealed part
-    _, exponent = np.frexp(ratio.astype(np.float64))  # ratio = m * 2^exponent, m in [0.5, 1): exact
-    return base << (exponent.astype(np.int64) - 1)
+    return matrix, tuple(names), effective, df, old
