@@ -95,3 +95,30 @@ def test_a_feature_is_counted_in_the_sealed_part_doubled_as_the_archive_doubles_
     # double it; a feature the sealed part lacks counts by powers of two.
     whole, sealed = np.array([5, 3, 4, 9, 5, 1, 8, 9]), np.array([2, 3, 2, 4, 0, 0, 0, 0])
     assert vectors.effective_df(whole, sealed).tolist() == [4, 3, 4, 8, 4, 1, 8, 8]
+
+
+@pytest.mark.parametrize("candidates", [1, 40, 500, 5000])
+def test_a_query_is_the_longest_run_of_the_most_telling_features_within_the_budget(
+        before_and_after: tuple[list, list], candidates: int) -> None:
+    import math
+    from dataclasses import replace
+
+    from generator.related.rank import query_matrices
+
+    config = replace(RelatedConfig(), candidates=candidates)
+    signals = make_signals(before_and_after[0], config)
+    query, _ = query_matrices(signals, config)
+    combined = sp.hstack([signals.tags * math.sqrt(config.tags), signals.text * math.sqrt(config.text)], format="csr")
+    df = np.concatenate([signals.tag_df, signals.term_df])
+    for row in range(0, combined.shape[0], 7):
+        a, b = combined.indptr[row], combined.indptr[row + 1]
+        features = sorted(zip(combined.indices[a:b].tolist(), combined.data[a:b].tolist()),
+                          key=lambda f: (-f[1] / max(df[f[0]], 1), f[0]))  # most weight per story first
+        spent, chosen = 0, []
+        for column, weight in features:
+            spent += df[column]
+            if spent > candidates:
+                break
+            chosen.append((column, weight))
+        a, b = query.indptr[row], query.indptr[row + 1]
+        assert sorted(chosen) == sorted(zip(query.indices[a:b].tolist(), query.data[a:b].tolist()))

@@ -60,11 +60,23 @@ def query_matrices(signals: Signals, config: RelatedConfig) -> tuple[sp.csr_matr
     # looked up: salient and rare first.  Rarity alone wastes the budget on words two
     # articles share by chance; salience alone on words half the archive uses.
     value = combined.data / np.maximum(df[combined.indices], 1)
-    order = order_in_rows(combined.indptr, -value)
+    # A row's query is the longest run of its features, in that order, whose counts add
+    # up to the budget at most. A feature carried more often than the whole budget ends
+    # it wherever it comes, so a feature ordered after the row's first such one can never
+    # be in it: only the others are sorted (an eighth of them at 10,000 stories).
+    lengths = np.diff(combined.indptr)
+    over = np.where(df[combined.indices] > config.candidates, value, -np.inf)
+    cut = np.full(combined.shape[0], -np.inf)
+    filled = lengths > 0
+    if filled.any():
+        cut[filled] = np.maximum.reduceat(over, combined.indptr[:-1][filled])
+    kept = np.flatnonzero(value >= np.repeat(cut, lengths))
+    bounds = np.searchsorted(kept, combined.indptr)
+    order = kept[order_in_rows(bounds, -value[kept])]
     cols, vals = combined.indices[order], combined.data[order]
     spent = np.cumsum(df[cols])
-    lengths = np.diff(combined.indptr)
-    before = np.repeat(np.concatenate(([0], spent))[combined.indptr[:-1]], lengths)
+    lengths = np.diff(bounds)
+    before = np.repeat(np.concatenate(([0], spent))[bounds[:-1]], lengths)
     within = spent - before <= config.candidates
     rows = np.repeat(np.arange(combined.shape[0]), lengths)
     query = sp.csr_matrix((vals[within], (rows[within], cols[within])), shape=combined.shape)
