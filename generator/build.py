@@ -295,11 +295,13 @@ def related_lists(content: Content, config: SiteConfig, cache: BuildCache, fp: F
 
         packed = None if clean else decode_words(cache.load_pickle(cache.words_path, WORDS_KEY))
         words = unpack_words(packed) if packed is not None else {}  # a new dict: `packed` may be shared
+        counted = list(words)  # the counts are named by their text: the same names, the same counts
         # A copy: a state from memory is shared with earlier builds (load_pickle).
         state = {} if clean else dict(cache.load_pickle(cache.ranking_path, RANKING_KEY) or {})
         lists = compute_related(content.articles, config.related, words, state, fp.record_digest)
         cache.save_pickle(cache.related_path, key, lists)
-        cache.save_pickle(cache.words_path, WORDS_KEY, encode_words(pack_words(words)))
+        if list(words) != counted:  # an edit to tags, dates or pins leaves the 14 MB at 10,000 as they were
+            cache.save_pickle(cache.words_path, WORDS_KEY, encode_words(pack_words(words)))
         cache.save_pickle(cache.ranking_path, RANKING_KEY, state)
     return lists
 

@@ -222,3 +222,18 @@ def test_a_build_after_a_new_story_writes_the_pages_of_a_clean_build(tmp_path: P
     assert len(pages) > 300 and differ == []
     assert any(re.search(rb"cerita-baru-hari-ini", (tmp_path / "out" / p).read_bytes()) for p in pages
                if "cerita-baru" not in str(p))
+
+
+def test_an_edit_to_tags_only_leaves_the_word_counts_file_as_it_was(tmp_path: Path) -> None:
+    site = make_archive(tmp_path / "site", 120, seed=3)
+    build_into(site, tmp_path / "out", future=True)
+    words, ranking = site / ".sitegen" / "words.pickle", site / ".sitegen" / "ranking.pickle"
+    before = words.stat().st_ino, ranking.stat().st_ino  # a cache file is replaced whole when written
+    story = stories(site)[40]
+    story.write_text(re.sub(r"(?m)^tags: \[", 'tags: ["tag-baru-sekali", ', story.read_text(encoding="utf-8"), count=1),
+                     encoding="utf-8")
+    build_into(site, tmp_path / "out", future=True)
+    assert words.stat().st_ino == before[0] and ranking.stat().st_ino != before[1]
+    add_story(site)
+    build_into(site, tmp_path / "out", future=True)
+    assert words.stat().st_ino != before[0]
