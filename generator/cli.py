@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from generator import __version__
+from generator.collector import tune_collection
 from generator.cli_help import described
 from generator.config.links import BROKEN_CHOICES
 from generator.config.options import BuildOptions, build_time
@@ -27,6 +28,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
+    tune_collection()  # a build's heap is large and long-lived (generator/collector.py)
     try:
         with sigterm_as_interrupt(), dropped_interrupts_redelivered():
             return args.run(args)
