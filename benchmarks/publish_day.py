@@ -115,6 +115,13 @@ def publish(origin: Path, runner: Path, saved: Path, search: bool) -> dict[str, 
             "cache": size_mb(saved / ".sitegen") + size_mb(saved / "public"), "restore": restore, "save": save}
 
 
+def show(row: tuple[str, dict[str, float | str]]) -> None:
+    """Print one publication's row of the table at once."""
+    label, r = row
+    print(f"| {label} | {r['wall']:.1f} s | {r['rss']} MB | {r['written']} | {r['indexed']} | {r['cache']:.0f} MB "
+          f"| {r['restore']:.1f} s | {r['save']:.1f} s |", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=10_000)
@@ -131,20 +138,19 @@ def main() -> None:
         git("reset", "-q", "--hard", first, cwd=origin)
     runner, saved = work / "runner" / "site", work / "actions-cache"
     shutil.rmtree(saved, ignore_errors=True)
-    rows = [("first publication", publish(origin, runner, saved, not args.no_search))]
-    rows.append(("the same commit again", publish(origin, runner, saved, not args.no_search)))
+    # Each row is printed as its publication finishes: at 100,000 stories the first one
+    # alone takes most of an hour.
+    print(f"{args.articles} articles, search {'off' if args.no_search else 'on'}; work folder {work}", flush=True)
+    print("| publication | build wall | peak RSS | files written | shards indexed | cache (.sitegen + public) "
+          "| restore | save |")
+    print("|---|---|---|---|---|---|---|---|", flush=True)
+    show(("first publication", publish(origin, runner, saved, not args.no_search)))
+    show(("the same commit again", publish(origin, runner, saved, not args.no_search)))
     for change in (new_story, correction, new_tag):
         label = change(origin)
         git("add", "-A", cwd=origin)
         git("commit", "-q", "-m", label, cwd=origin)
-        rows.append((label, publish(origin, runner, saved, not args.no_search)))
-    print(f"{args.articles} articles, search {'off' if args.no_search else 'on'}; work folder {work}")
-    print("| publication | build wall | peak RSS | files written | shards indexed | cache (.sitegen + public) "
-          "| restore | save |")
-    print("|---|---|---|---|---|---|---|---|")
-    for label, r in rows:
-        print(f"| {label} | {r['wall']:.1f} s | {r['rss']} MB | {r['written']} | {r['indexed']} | {r['cache']:.0f} MB "
-              f"| {r['restore']:.1f} s | {r['save']:.1f} s |")
+        show((label, publish(origin, runner, saved, not args.no_search)))
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)
 
