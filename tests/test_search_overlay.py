@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.output.cache import BuildCache
 from generator.search import incremental
 from generator.search.incremental import IndexState, ShardState, read_state
 from generator.search.overlay import OVERLAY, Patch, Sealed, diff, page_url, result_ids, within_limit
@@ -18,7 +19,7 @@ from generator.search.shards import Shard
 from tests.browser import serve
 from tests.conftest import build_into
 from tests.test_search import open_page, result_links, write_site
-from tests.test_search_incremental import inodes, make, searchable, story
+from tests.test_search_incremental import NEW, inodes, make, searchable, story
 from tests.test_search_progressive import make_archive
 
 
@@ -109,6 +110,36 @@ def test_a_deleted_sealed_story_is_hidden_without_running_pagefind(tmp_path: Pat
     report = build_into(site, out, search=True)
     assert report.search.indexed == () and report.search.pages == 4
     assert "/kota/2022/03/kebun-kelapa/" not in searchable(out) and "overlay" not in listing(out)
+
+
+def test_a_shard_hiding_the_same_results_keeps_its_counts_and_equals_counting_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.search import counts, saved
+
+    monkeypatch.setattr(saved, "KEEP", 2)  # two stories make a word saved, with its count, in this small site
+    docs = []
+    for run, cached in (("kept", True), ("counted", False)):
+        site, out = make(tmp_path / run)
+        correct(site, "hujan-meteor", "2022", "bukit kapur", "puncak gunung")
+        build_into(site, out, search=True)
+        assert hidden_ids(out)  # 2022-1 hides the old version from now on
+        story(site, "gerhana", "2023").write_text(NEW, encoding="utf-8")
+        state = read_state(BuildCache(site, out).load_manifest().search)
+        stored = set(state.words["2022-1"].counts)
+        counted: list[str] = []
+        count = counts._Reader.count
+        monkeypatch.setattr(counts._Reader, "count", lambda self, stem: (
+            counted.append(stem) if self.bundle.folder.name == "2022-1" else None) or count(self, stem))
+        if not cached:  # the same build without the counts the manifest keeps: every bundle read again
+            monkeypatch.setattr(incremental, "read_words", lambda data, names: {})
+        assert build_into(site, out, search=True).search.indexed == ("2023-2",)
+        # Hiding the same ids as when its counts were made, the sealed shard counts only the
+        # words newly saved (the new story's), not those it has counts for.
+        assert stored and (not set(counted) & stored) is cached
+        docs.append((out / "pagefind/saved.json").read_bytes())
+        monkeypatch.undo()
+        monkeypatch.setattr(saved, "KEEP", 2)
+    assert docs[0] == docs[1] and json.loads(docs[0])["lists"]
 
 
 def test_a_correction_undone_empties_the_overlay(tmp_path: Path) -> None:

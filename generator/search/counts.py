@@ -221,9 +221,9 @@ class ShardIndex:
 
     def words(self, stems: Iterable[str]) -> ShardWords:
         """Its top words, and the one-word count of each of `stems` (only those)."""
-        # A kept bundle's counts hold while it hides nothing: a shard with corrections (their
-        # old versions hidden, overlay.py) is counted again; one chunk a saved word.
-        known = self.known.counts if self.known is not None and not self.hidden else {}
+        # A kept bundle's counts hold while it hides the same results as when they were made:
+        # the caller passes no counts otherwise (incremental._kept_words); one chunk a word missing.
+        known = self.known.counts if self.known is not None else {}
         return ShardWords(self.top(), {s: known[s] if s in known else self._read().count(s) for s in stems})
 
 

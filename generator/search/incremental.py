@@ -233,9 +233,9 @@ def index_search(root: Path, config: SiteConfig, articles: Sequence[Article] | N
     if overlay is not None and not redo_overlay and was_overlay is not None:
         pages[OVERLAY], sizes[OVERLAY] = was_overlay[1], was_overlay[2]
     listing = _shard_list(layout, pages, hidden, overlay)
-    old_words = previous.words if previous is not None else {}  # kept bundles' counts (counts.py)
     bundles = [(s.name, (root / s.folder) if s.name in runs or old_index is None else old_index / s.name,
-                None if s.name in runs else old_words.get(s.name), frozenset(hidden.get(s.name, {}).values()))
+                None if s.name in runs else _kept_words(previous, s.name, hidden.get(s.name, {})),
+                frozenset(hidden.get(s.name, {}).values()))
                for s in layout.shards]
     if overlay is not None:
         bundles.append((OVERLAY, root / overlay.folder if redo_overlay or old_index is None else old_index / OVERLAY,
@@ -341,6 +341,18 @@ def _saved(root: Path, entries: Sequence[tuple[str, datetime]], config: SiteConf
     except OSError as exc:
         raise BuildError([Diagnostic("pagefind", f"could not read the newest articles in {root}: {exc}",
                                      hint=_SKIP_HINT)]) from None
+
+
+def _kept_words(previous: IndexState | None, name: str, hidden: Mapping[str, str]) -> ShardWords | None:
+    """What the last build read of a kept shard's bundle: its top words always (the bundle is
+    the same), its counts only when it hides the same results as then (counts leave them out)."""
+    words = previous.words.get(name) if previous is not None else None
+    if words is None or previous is None:
+        return None
+    was = previous.sealed[name].hidden if name in previous.sealed else {}
+    # The counts stored were made with the hidden ids stored beside them (each build keeps
+    # counts only under this same condition), so equal ids mean equal counts.
+    return words if set(was.values()) == set(hidden.values()) else ShardWords(words.top, {})
 
 
 def _patches(todo: Sequence[Shard], sealed: set[str], previous: IndexState, fingerprints: Mapping[str, str],
