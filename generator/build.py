@@ -58,7 +58,7 @@ T = TypeVar("T")
 SEARCH_DIR = BUNDLE_DIR  # the search index, inside the output folder
 WORDS_KEY = "words-3"  # the word counts' format (the cache also checks the sitegen version)
 RANKING_KEY = "ranking-2"  # the related ranking state's format (generator/related/incremental.py)
-STORIES_KEY = "saved-stories-1"  # what saved.json was made from (generator/search/saved.py)
+STORIES_KEY = "saved-stories-2"  # what saved.json was made from, and stems (generator/search/saved.py)
 
 
 @dataclass
@@ -314,16 +314,17 @@ def index(root: Path, config: SiteConfig, content: Content, *, fingerprints: Map
     the switch; pages `root` lacks, and the shards kept, are in `base`, the output folder
     of an incremental build (generator.search.incremental.IndexResult). `cache` keeps
     what saved.json was made from; without it, or with `reuse` off (--clean), every page
-    saved.json needs is read."""
+    saved.json needs is read and every word stemmed."""
     from generator.search.incremental import index_search
-    from generator.search.saved import read_known
+    from generator.search.saved import cache_value, read_cache
 
-    known = read_known(cache.load_pickle(cache.stories_path, STORIES_KEY)) if cache is not None and reuse else {}
+    known, stems = read_cache(cache.load_pickle(cache.stories_path, STORIES_KEY), config.language) \
+        if cache is not None and reuse else ({}, {})
     result = index_search(root, config, content.articles, base=base, scratch=scratch,
-                          fingerprints=fingerprints, previous=previous, old=base, stories=known)
-    if cache is not None and result.stories != known:
+                          fingerprints=fingerprints, previous=previous, old=base, stories=known, stems=stems)
+    if cache is not None and (result.stories != known or result.stems != stems):
         # Saved before the switch: it describes pages, not the output, so it is right either way.
-        cache.save_pickle(cache.stories_path, STORIES_KEY, dict(result.stories))
+        cache.save_pickle(cache.stories_path, STORIES_KEY, cache_value(result.stories, result.stems, config.language))
     return result
 
 

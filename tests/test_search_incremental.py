@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
+from generator.build import STORIES_KEY
 from generator.output.cache import BuildCache
 from generator.search.incremental import IndexState, ShardState, read_state
 from tests.browser import serve
@@ -268,13 +269,52 @@ def test_saved_lists_read_only_the_pages_that_changed_and_equal_a_clean_builds(
 
 
 def test_a_crafted_saved_stories_cache_is_read_as_empty() -> None:
-    from generator.search.saved import read_known
+    from generator.search.saved import cache_value, read_cache
 
-    good = ("f" * 32, "kota/x/", 1, (("title", "X"),), frozenset({"banjir"}))
-    assert read_known({"kota/x/index.html": good}) == {"kota/x/index.html": good}
-    assert read_known({"a": ("f", "u", "1", (), frozenset())}) == {}  # a stamp that is not an int
-    assert read_known({"a": ("f", "u", 1, (), {"banjir"})}) == {}  # words not a frozenset
-    assert read_known(["not", "a", "dict"]) == {}
+    good = ("f" * 32, "kota/x/", 1, (("title", "X"),), "banjir warga")
+    value = cache_value({"kota/x/index.html": good}, {"banjir": "banjir"}, "id")
+    assert read_cache(value, "id") == ({"kota/x/index.html": good}, {"banjir": "banjir"})
+    assert read_cache(value, "en") == ({"kota/x/index.html": good}, {})  # another stemmer: no stems
+    for page in (("f", "u", "1", (), ""),  # a stamp that is not an int
+                 ("f", "u", 1, (), frozenset({"banjir"})),  # words not one string
+                 ("f", "u", 1, (("title",),), "")):  # metadata not pairs
+        assert read_cache({**value, "pages": {"a": page}}, "id")[0] == {}
+    assert read_cache({**value, "stems": {"banjir": 1}}, "id") == ({"kota/x/index.html": good}, {})
+    assert read_cache({**value, "format": 1}, "id") == ({}, {})  # an older layout
+    assert read_cache({"kota/x/index.html": good}, "id") == ({}, {})
+    assert read_cache(["not", "a", "dict"], "id") == ({}, {})
+
+
+def test_saved_stems_are_kept_for_the_window_and_equal_stemming_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.search import saved
+
+    monkeypatch.setattr(saved, "KEEP", 2)
+    site, out = make(tmp_path)
+    cache = BuildCache(site, out)
+    value = cache.load_pickle(cache.stories_path, STORIES_KEY)
+    _, stems = saved.read_cache(value, "id")
+    assert stems["warga"] == "warga" and stems["memetik"] == "petik"  # every word of the window, stemmed once
+    stemmed: list[str] = []
+    real = saved._Stems._stem
+    monkeypatch.setattr(saved._Stems, "_stem", lambda self, word: stemmed.append(word) or real(self, word))
+    story(site, "gerhana", "2023").write_text(NEW, encoding="utf-8")
+    build_into(site, out, search=True)
+    # Only the new story's words unseen before are stemmed: "warga" and "bulan" are known.
+    assert "gerhana" in stemmed and "warga" not in stemmed and "bulan" not in stemmed
+    # A stem that does not fit the word (a crafted cache) would change the lists: a cache of
+    # another stemmer is not used, and a build without stems writes what one with them does.
+    with_stems = (out / "pagefind/saved.json").read_bytes()
+    clean = tmp_path / "clean"
+    build_into(site, clean, search=True, clean=True)
+    assert (clean / "pagefind/saved.json").read_bytes() == with_stems
+    value = cache.load_pickle(cache.stories_path, STORIES_KEY)
+    cache.save_pickle(cache.stories_path, STORIES_KEY, {**value, "stemmer": "english 0", "stems": {
+        w: "x" for w in value["stems"]}})
+    story(site, "gerhana", "2023").write_text(NEW.replace("teropong", "teropong bintang"), encoding="utf-8")
+    build_into(site, out, search=True)
+    build_into(site, clean, search=True, clean=True)
+    assert (out / "pagefind/saved.json").read_bytes() == (clean / "pagefind/saved.json").read_bytes()
 
 
 def test_counts_read_only_the_bundles_indexed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -19,7 +19,6 @@ import importlib.util
 import json
 import os
 import re
-import shutil
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,17 +28,14 @@ from typing import Any, Mapping, Sequence
 from generator.config.site import SiteConfig
 from generator.content.model import Article
 from generator.errors import BuildError, Diagnostic
-from generator.search import pagefind
 from generator.search.pagefind import (
     BUNDLE_DIR,
     SearchReport,
     _SKIP_HINT,
-    bundle_pages,
     find_article_pages,
     index_language,
-    mirror,
     pagefind_version,
-    tree_size,
+    run_shards,
 )
 from generator.search.overlay import (
     LIMIT,
@@ -143,6 +139,7 @@ class IndexResult:
     staged: tuple[str, ...]  # paths under the root built here, to move in as units
     removed: tuple[str, ...]  # paths of the output that no longer belong to the index
     stories: Known = field(default_factory=dict)  # what saved.json was made from, for the next build
+    stems: Mapping[str, str] = field(default_factory=dict)  # the stems of the words it looked up, likewise
 
 
 def shard_key(shard: Shard, fingerprints: Mapping[str, str] | None, language: str) -> str | None:
@@ -163,7 +160,8 @@ def index_site(root: Path, config: SiteConfig, articles: Sequence[Article] | Non
 def index_search(root: Path, config: SiteConfig, articles: Sequence[Article] | None = None, *,
                  base: Path | None = None, scratch: Path | None = None,
                  fingerprints: Mapping[str, str] | None = None, previous: IndexState | None = None,
-                 old: Path | None = None, stories: Known | None = None) -> IndexResult:
+                 old: Path | None = None, stories: Known | None = None,
+                 stems: Mapping[str, str] | None = None) -> IndexResult:
     """Index the shards whose pages changed into `root/pagefind/`.
 
     `articles` are the site's published articles (without them the pages are found by
@@ -172,7 +170,8 @@ def index_search(root: Path, config: SiteConfig, articles: Sequence[Article] | N
     `scratch` is the folder of page links Pagefind reads. `fingerprints` (page -> digest),
     `previous` (the manifest's state) and `old` (the output folder holding the index that
     state describes) let unchanged shards be kept instead of indexed again; `stories`
-    (the last build's IndexResult.stories) lets saved.json read only the pages that changed.
+    (the last build's IndexResult.stories) lets saved.json read only the pages that changed,
+    and `stems` (its IndexResult.stems) stem only the words it has not seen.
     """
     start = time.perf_counter()
     root = Path(os.path.abspath(root))
@@ -222,8 +221,8 @@ def index_search(root: Path, config: SiteConfig, articles: Sequence[Article] | N
     redo_overlay = overlay is not None and not (
         was_overlay is not None and was_overlay[0] == okey and old_index is not None
         and (old_index / OVERLAY / "pagefind-entry.json").is_file())
-    runs, peak = _run_shards(root, todo + ([overlay] if overlay is not None and redo_overlay else []),
-                             config, base, scratch)
+    runs, peak = run_shards(root, todo + ([overlay] if overlay is not None and redo_overlay else []),
+                            config.language, base, scratch)
     index_root = root / BUNDLE_DIR
     pages = {name: count for name, (count, _) in runs.items()}
     sizes = {name: size for name, (_, size) in runs.items()}
@@ -240,7 +239,8 @@ def index_search(root: Path, config: SiteConfig, articles: Sequence[Article] | N
     if overlay is not None:
         bundles.append((OVERLAY, root / overlay.folder if redo_overlay or old_index is None else old_index / OVERLAY,
                         None, frozenset()))
-    saved, kept_stories, words = _saved(root, entries, config, base, fingerprints, stories, bundles)
+    saved, kept_stories, words, kept_stems = _saved(root, entries, config, base, fingerprints, stories, stems,
+                                                    bundles)
     staged: list[str] = []
     removed: list[str] = []
     drop_overlay = overlay is None and old_index is not None and (old_index / OVERLAY).exists()
@@ -282,43 +282,7 @@ def index_search(root: Path, config: SiteConfig, articles: Sequence[Article] | N
         indexed=tuple(s.name for s in todo) + ((OVERLAY,) if redo_overlay else ()),
         # What this build wrote: `root` is the staging folder or the update's, never the live output.
         files=sum(1 for path in index_root.rglob("*") if path.is_file()) if index_root.is_dir() else 0)
-    return IndexResult(report, state, tuple(staged), tuple(removed), kept_stories)
-
-
-def _run_shards(root: Path, shards: Sequence[Shard], config: SiteConfig, base: Path | None,
-                scratch: Path | None) -> tuple[dict[str, tuple[int, int]], int | None]:
-    """One Pagefind run per shard into root/pagefind[/name]: (pages, bytes) by name, and the peak memory."""
-    done: dict[str, tuple[int, int]] = {}
-    peak: int | None = None
-    if not shards:
-        return done, peak
-    base = Path(os.path.abspath(base)) if base is not None else None
-    # Beside the output (same file system, so hard links work), not inside it: a crash
-    # cannot leave it in a folder that gets published. Named before it is made, so an
-    # interrupt right after mkdir still finds it to remove; named by process, so the next
-    # build removes what a killed one left (remove_stale).
-    links = Path(os.path.abspath(scratch)) if scratch is not None \
-        else root.parent / f".{root.name}.search-{os.getpid()}"
-    try:
-        shutil.rmtree(links, ignore_errors=True)  # left by a dead process with our pid
-        links.mkdir()
-        for shard in shards:
-            folder = links / (shard.name or "all")
-            mirror(root, shard.pages, folder, base)
-            bundle = root / shard.folder
-            what = f"{len(shard.pages)} articles" + (f" of shard {shard.name}" if shard.name else "")
-            # Through the module, so that tests can stand in another command for Pagefind.
-            run = pagefind.run_pagefind(pagefind.pagefind_command(folder, bundle, config.language), what)
-            shutil.rmtree(folder, ignore_errors=True)
-            done[shard.name] = (bundle_pages(bundle), tree_size(bundle))
-            if run.max_rss is not None:
-                peak = max(peak or 0, run.max_rss)
-    except OSError as exc:  # an unreadable or vanished output folder, a full disk
-        raise BuildError([Diagnostic("pagefind", f"could not prepare the search index in {root}: {exc}",
-                                     hint=_SKIP_HINT)]) from None
-    finally:
-        shutil.rmtree(links, ignore_errors=True)
-    return done, peak
+    return IndexResult(report, state, tuple(staged), tuple(removed), kept_stories, kept_stems)
 
 
 def _read(path: Path) -> bytes | None:
@@ -330,14 +294,17 @@ def _read(path: Path) -> bytes | None:
 
 
 def _saved(root: Path, entries: Sequence[tuple[str, datetime]], config: SiteConfig, base: Path | None,
-           fingerprints: Mapping[str, str] | None, stories: Known | None,
-           bundles: Sequence[tuple[str, Path, ShardWords | None, frozenset[str]]]) -> tuple[bytes, Known, dict]:
-    """pagefind/saved.json (none without shards) with the whole-archive counts; the stories and bundles read."""
+           fingerprints: Mapping[str, str] | None, stories: Known | None, stems: Mapping[str, str] | None,
+           bundles: Sequence[tuple[str, Path, ShardWords | None, frozenset[str]]]
+           ) -> tuple[bytes, Known, dict, dict[str, str]]:
+    """pagefind/saved.json (none without shards) with the whole-archive counts; the stories,
+    bundles and stems read."""
     if not bundles:
-        return b"", {}, {}
+        return b"", {}, {}, {}
     try:
         return saved_file(root, [(page, int(when.timestamp())) for page, when in entries], config.language,
-                          Path(os.path.abspath(base)) if base is not None else None, fingerprints, stories, bundles)
+                          Path(os.path.abspath(base)) if base is not None else None, fingerprints, stories, bundles,
+                          stems)
     except OSError as exc:
         raise BuildError([Diagnostic("pagefind", f"could not read the newest articles in {root}: {exc}",
                                      hint=_SKIP_HINT)]) from None

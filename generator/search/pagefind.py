@@ -31,6 +31,7 @@ from typing import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
 from generator.errors import BuildError, Diagnostic
+from generator.search.shards import Shard
 
 BUNDLE_DIR = "pagefind"  # the bundle (or the folder of shard bundles) in the output
 _NAMES_SHOWN = 6  # shard names listed in the summary line
@@ -241,3 +242,39 @@ def tree_size(folder: Path) -> int:
 
 def _megabytes(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{size / 1000:.0f} kB"
+
+
+def run_shards(root: Path, shards: Sequence[Shard], language: str, base: Path | None,
+               scratch: Path | None) -> tuple[dict[str, tuple[int, int]], int | None]:
+    """One Pagefind run per shard into root/pagefind[/name]: (pages, bytes) by name, and the peak memory."""
+    done: dict[str, tuple[int, int]] = {}
+    peak: int | None = None
+    if not shards:
+        return done, peak
+    base = Path(os.path.abspath(base)) if base is not None else None
+    # Beside the output (same file system, so hard links work), not inside it: a crash
+    # cannot leave it in a folder that gets published. Named before it is made, so an
+    # interrupt right after mkdir still finds it to remove; named by process, so the next
+    # build removes what a killed one left (remove_stale).
+    links = Path(os.path.abspath(scratch)) if scratch is not None \
+        else root.parent / f".{root.name}.search-{os.getpid()}"
+    try:
+        shutil.rmtree(links, ignore_errors=True)  # left by a dead process with our pid
+        links.mkdir()
+        for shard in shards:
+            folder = links / (shard.name or "all")
+            mirror(root, shard.pages, folder, base)
+            bundle = root / shard.folder
+            what = f"{len(shard.pages)} articles" + (f" of shard {shard.name}" if shard.name else "")
+            # pagefind_command is looked up here at each run, so that tests can stand in another command.
+            run = run_pagefind(pagefind_command(folder, bundle, language), what)
+            shutil.rmtree(folder, ignore_errors=True)
+            done[shard.name] = (bundle_pages(bundle), tree_size(bundle))
+            if run.max_rss is not None:
+                peak = max(peak or 0, run.max_rss)
+    except OSError as exc:  # an unreadable or vanished output folder, a full disk
+        raise BuildError([Diagnostic("pagefind", f"could not prepare the search index in {root}: {exc}",
+                                     hint=_SKIP_HINT)]) from None
+    finally:
+        shutil.rmtree(links, ignore_errors=True)
+    return done, peak
