@@ -338,10 +338,38 @@ def test_counts_read_only_the_bundles_indexed_again(tmp_path: Path, monkeypatch:
     assert (out / "pagefind/saved.json").read_bytes() == (clean / "pagefind/saved.json").read_bytes()
 
 
+def test_a_kept_shard_counts_a_newly_saved_word_from_its_stored_chunk_list(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.search import counts, saved
+
+    monkeypatch.setattr(saved, "KEEP", 2)
+    site, out = make(tmp_path)
+    state = read_state(BuildCache(site, out).load_manifest().search)
+    assert state.words["2022-1"].chunks  # each shard's chunk list is kept with its counts
+    metadata: list[str] = []
+    opened: list[str] = []
+    bundle, reader = counts.read_bundle, counts._Reader
+    monkeypatch.setattr(counts, "read_bundle", lambda folder: metadata.append(folder.name) or bundle(folder))
+    monkeypatch.setattr(counts, "_Reader", lambda folder, *a: opened.append(folder.name) or reader(folder, *a))
+    story(site, "gerhana", "2023").write_text(NEW, encoding="utf-8")
+    assert build_into(site, out, search=True).search.indexed == ("2023-2",)
+    # The new story's words are newly saved: every kept shard counts them (one chunk each),
+    # finding the chunk from the stored list; only the bundle indexed again has its metadata read.
+    assert sorted(opened) == ["2022-1", "2023-1", "2023-2"] and metadata == ["2023-2"]
+    clean = tmp_path / "clean"
+    build_into(site, clean, search=True, clean=True)
+    assert (out / "pagefind/saved.json").read_bytes() == (clean / "pagefind/saved.json").read_bytes()
+
+
 def test_a_crafted_counts_state_is_counted_again() -> None:
     base = IndexState(10, 2, (ShardState("2023-1", "2023-05-20", "a" * 32, 2, 10),)).to_json()
     good = read_state({**base, "words": {"2023-1": {"top": [["kota", 2]], "counts": {"kota": 2}}}})
     assert good is not None and good.words["2023-1"].counts == {"kota": 2}
+    chunked = read_state({**base, "words": {"2023-1": {"top": [], "counts": {}, "chunks": [["a", "k", "id_4f2a"]]}}})
+    assert chunked is not None and chunked.words["2023-1"].chunks == (("a", "k", "id_4f2a"),)
+    for chunks in ([["a", "k", "../../x"]], [["a", "k"]], "id_4f2a"):  # a name that is no file name; not a list
+        state = read_state({**base, "words": {"2023-1": {"top": [], "counts": {"kota": 2}, "chunks": chunks}}})
+        assert state is not None and state.words["2023-1"].chunks == () and state.words["2023-1"].counts == {"kota": 2}
     for words in ({"2023-1": {"top": [["kota", -1]], "counts": {}}}, {"2023-1": {"top": [], "counts": {"kota": "2"}}},
                   {"9999-9": {"top": [], "counts": {}}}, ["not", "a", "dict"]):
         state = read_state({**base, "words": words})

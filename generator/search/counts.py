@@ -43,6 +43,9 @@ _ARRAY = rb"(?:[\x80-\x97]|\x98[\x00-\xff]|\x99[\x00-\xff]{2}|\x9a[\x00-\xff]{4}
 _ONE_ENTRY = re.compile(rb"\x83(" + _INT + rb")" + _ARRAY + _INT + b"*" + _ARRAY + _INT + b"*")
 
 
+_CHUNK = re.compile(r"[\w-]+")  # a chunk's file name without .pf_index
+
+
 class IndexFormatError(ValueError):
     """A bundle file that is not laid out as Pagefind 1.5 writes it."""
 
@@ -144,8 +147,12 @@ class _Reader:
     """One bundle's chunks, each read once; results whose id is in `hidden` are not counted
     (the search page drops them: superseded versions of corrected stories, overlay.py)."""
 
-    def __init__(self, folder: Path, hidden: frozenset[str] = frozenset()) -> None:
-        self.bundle = read_bundle(folder)
+    def __init__(self, folder: Path, hidden: frozenset[str] = frozenset(),
+                 chunks: tuple[tuple[str, str, str], ...] = ()) -> None:
+        # The chunk list an earlier build read of this same bundle spares reading its metadata
+        # (0.1 to 0.3 s for 8,775 pages, decoding every page's entry); the pages' result ids
+        # in it are needed only to leave hidden results out.
+        self.bundle = Bundle(folder, chunks, ()) if chunks and not hidden else read_bundle(folder)
         self.hidden = {n for n, page in enumerate(self.bundle.pages) if page in hidden}
         self.read: dict[str, list[tuple[str, list[int]]]] = {}
 
@@ -185,7 +192,7 @@ def read_bundle(folder: Path) -> Bundle:
     chunks = []
     for chunk in meta[2]:
         if not (isinstance(chunk, list) and len(chunk) == 3 and all(isinstance(x, str) for x in chunk)
-                and re.fullmatch(r"[\w-]+", chunk[2])):
+                and _CHUNK.fullmatch(chunk[2])):
             raise IndexFormatError(f"{metas[0].name}: bad chunk entry")
         chunks.append((chunk[0], chunk[1], chunk[2]))
     ids = tuple(page[0] if isinstance(page, list) and page and isinstance(page[0], str) else "" for page in meta[1])
@@ -198,6 +205,12 @@ class ShardWords:
 
     top: tuple[tuple[str, int], ...]
     counts: Mapping[str, int]
+    chunks: tuple[tuple[str, str, str], ...] = ()  # the bundle's chunk list (Bundle.chunks), when read
+
+    def to_json(self) -> dict[str, object]:
+        """The manifest's value for the shard (read back by `read_words`)."""
+        return {"top": [list(t) for t in self.top], "counts": dict(self.counts),
+                "chunks": [list(c) for c in self.chunks]}
 
 
 class ShardIndex:
@@ -212,7 +225,7 @@ class ShardIndex:
 
     def _read(self) -> _Reader:
         if self._reader is None:
-            self._reader = _Reader(self.folder, self.hidden)
+            self._reader = _Reader(self.folder, self.hidden, self.known.chunks if self.known is not None else ())
         return self._reader
 
     def top(self) -> tuple[tuple[str, int], ...]:
@@ -224,7 +237,9 @@ class ShardIndex:
         # A kept bundle's counts hold while it hides the same results as when they were made:
         # the caller passes no counts otherwise (incremental._kept_words); one chunk a word missing.
         known = self.known.counts if self.known is not None else {}
-        return ShardWords(self.top(), {s: known[s] if s in known else self._read().count(s) for s in stems})
+        counts = {s: known[s] if s in known else self._read().count(s) for s in stems}
+        chunks = self._reader.bundle.chunks if self._reader is not None else self.known.chunks if self.known else ()
+        return ShardWords(self.top(), counts, chunks)
 
 
 def read_words(data: object, names: set[str]) -> dict[str, ShardWords]:
@@ -233,11 +248,16 @@ def read_words(data: object, names: set[str]) -> dict[str, ShardWords]:
     for name, value in (data.items() if isinstance(data, dict) else ()):
         if name not in names or not isinstance(value, dict):
             continue
-        top, counts = value.get("top"), value.get("counts")
+        top, counts, chunks = value.get("top"), value.get("counts"), value.get("chunks", [])
         if isinstance(top, list) and all(isinstance(t, list) and len(t) == 2 and isinstance(t[0], str)
                                          and _whole(t[1]) for t in top) \
                 and isinstance(counts, dict) and all(_whole(n) for n in counts.values()):
-            found[name] = ShardWords(tuple((w, n) for w, n in top), dict(counts))
+            # A chunk's name becomes a file name: only Pagefind's form is taken, else none is.
+            good = isinstance(chunks, list) and all(
+                isinstance(c, list) and len(c) == 3 and all(isinstance(x, str) for x in c)
+                and _CHUNK.fullmatch(c[2]) for c in chunks)
+            found[name] = ShardWords(tuple((w, n) for w, n in top), dict(counts),
+                                     tuple((a, b, c) for a, b, c in chunks) if good else ())
     return found
 
 

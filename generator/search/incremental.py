@@ -88,8 +88,7 @@ class IndexState:
                 "shards": [[s.name, s.start, s.key, s.pages, s.size] for s in self.shards],
                 "sealed": {name: entry.to_json() for name, entry in sorted(self.sealed.items())},
                 "overlay": list(self.overlay) if self.overlay else None,
-                "words": {name: {"top": [list(t) for t in w.top], "counts": dict(w.counts)}
-                          for name, w in self.words.items()}}
+                "words": {name: w.to_json() for name, w in self.words.items()}}
 
 
 def read_state(data: object) -> IndexState | None:
@@ -319,7 +318,7 @@ def _kept_words(previous: IndexState | None, name: str, hidden: Mapping[str, str
     was = previous.sealed[name].hidden if name in previous.sealed else {}
     # The counts stored were made with the hidden ids stored beside them (each build keeps
     # counts only under this same condition), so equal ids mean equal counts.
-    return words if set(was.values()) == set(hidden.values()) else ShardWords(words.top, {})
+    return words if set(was.values()) == set(hidden.values()) else dataclasses.replace(words, counts={})
 
 
 def _patches(todo: Sequence[Shard], sealed: set[str], previous: IndexState, fingerprints: Mapping[str, str],
