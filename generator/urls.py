@@ -23,6 +23,10 @@ def paged_url(first: str, page: int) -> str:
 
 def output_path(url: str) -> str:
     """Map a site URL to its file: "/" -> index.html, "/a/b/" -> a/b/index.html."""
+    # Nearly every URL is plain: no empty, "." or ".." segment, so its path is the URL
+    # itself. Called several times per page (planning, routes, fingerprints).
+    if url.startswith("/") and "//" not in url and "/." not in url:
+        return url[1:] + "index.html" if url.endswith("/") else url[1:]
     if not url.startswith("/"):
         raise ValueError(f"site URLs start with '/': {url!r}")
     parts = [p for p in url.split("/") if p]
