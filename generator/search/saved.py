@@ -29,7 +29,8 @@ import html
 import json
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
+from itertools import chain
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence
@@ -152,26 +153,20 @@ def saved_lists(stories: Iterable[Story], language: str, common: Sequence[str] =
 def _lists(stories: Iterable[Story], common: Sequence[str],
            counter: Callable[[list[str]], Mapping[str, int]] | None, stem: _Stems) -> dict[str, object]:
     newest = sorted(stories, key=lambda s: (-s.stamp, s.url))[:WINDOW]
-    stem_of: dict[str, str] = {}
-    for story in newest:
-        for w in story.words:
-            if w not in stem_of:
-                stem_of[w] = stem(w)
-    stems = [frozenset(stem_of[w] for w in s.words) for s in newest]
-    holding: dict[str, list[int]] = defaultdict(list)
-    for i, own in enumerate(stems):
-        for s in own:
-            holding[s].append(i)
-    vocabulary = sorted(holding)
+    # The set union and map run in C: a loop over every story's every word took 0.1 s.
+    stem_of = {w: stem(w) for w in set().union(*(s.words for s in newest))}
+    own = [frozenset(map(stem_of.__getitem__, story.words)) for story in newest]
+    held = Counter(chain.from_iterable(own))  # stem -> stories holding it
+    vocabulary = sorted(held)
 
     def prefixed(stem: str) -> list[int]:
         lo = bisect.bisect_left(vocabulary, stem)
         hi = bisect.bisect_left(vocabulary, stem + "\uffff")
         return sorted(set().union(*(holding[v] for v in vocabulary[lo:hi])))
 
-    frequent = sorted((s for s, ids in holding.items()
-                       if len(ids) >= KEEP and s not in STOP_WORDS and s.isalpha() and len(s) >= 3),
-                      key=lambda s: (-len(holding[s]), s))[:WORDS]
+    frequent = sorted((s for s, n in held.items()
+                       if n >= KEEP and s not in STOP_WORDS and s.isalpha() and len(s) >= 3),
+                      key=lambda s: (-held[s], s))[:WORDS]
     chosen = set(frequent)
     for s in common:  # the archive's commonest words, whatever the newest stories hold
         if len(frequent) >= WORDS + ARCHIVE:
@@ -181,7 +176,16 @@ def _lists(stories: Iterable[Story], common: Sequence[str],
             chosen.add(s)
     # A word of the archive that fewer than KEEP of the newest stories hold gets its count
     # only: the page then shows the newest shard's results, as for any other word.
-    lists = [{"p": prefixed(s)[:KEEP], "e": holding[s][:KEEP]} if len(holding.get(s, ())) >= KEEP
+    # Which stories hold a stem, only for the stems a list is made of (the saved ones and the
+    # longer stems they start): listing every stem's stories took 0.1 s.
+    listed = [s for s in frequent if held.get(s, 0) >= KEEP]
+    holding: dict[str, list[int]] = {v: [] for s in listed for v in vocabulary[
+        bisect.bisect_left(vocabulary, s):bisect.bisect_left(vocabulary, s + "\uffff")]}
+    needed = holding.keys()
+    for i, stems in enumerate(own):
+        for v in stems & needed:
+            holding[v].append(i)
+    lists = [{"p": prefixed(s)[:KEEP], "e": holding[s][:KEEP]} if held.get(s, 0) >= KEEP
              else {"p": [], "e": []} for s in frequent]
     if counter is not None:
         counts = counter(frequent)
