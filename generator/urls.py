@@ -29,8 +29,6 @@ def output_path(url: str) -> str:
         return url[1:] + "index.html" if url.endswith("/") else url[1:]
     if not url.startswith("/"):
         raise ValueError(f"site URLs start with '/': {url!r}")
-    if url.endswith("/") and "//" not in url and "/." not in url:
-        return url[1:] + "index.html"  # no empty, "." or ".." segment: what the general way gives, 3x faster
     parts = [p for p in url.split("/") if p]
     if any(p in (".", "..") for p in parts):
         raise ValueError(f"URL leaves the output folder: {url!r}")
