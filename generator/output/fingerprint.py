@@ -118,6 +118,6 @@ def theme_digest(theme: Theme) -> str:
     """
     files = []
     for place, folder in enumerate(theme.templates + theme.static):
-        files += [(place, p.relative_to(folder).as_posix(), digest_files([p], folder))
-                  for p in sorted(folder.rglob("*")) if p.is_file()]
+        # digest_files names each file relative to `folder`, so its name is in its digest.
+        files += [(place, digest_files([p], folder)) for p in sorted(folder.rglob("*")) if p.is_file()]
     return Fingerprinter().digest(files, dict(theme.strings))

@@ -25,7 +25,6 @@ in a dict, which is what makes tokenising 100,000 articles take seconds.
 
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Sequence
 
@@ -76,20 +75,6 @@ def compute_related(articles: Sequence[Article], config: RelatedConfig,
     text: an article whose digest is the last build's is not hashed again.
     """
     _check_config(config)
-    # The engine makes many short-lived small objects; with the collector on, a build's
-    # related stage ran a full collection over the whole build's objects (0.09 s at 10,000
-    # stories). Whatever cycles the stage leaves are collected once it is switched back on.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _compute(articles, config, words, state, record)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _compute(articles: Sequence[Article], config: RelatedConfig, words: dict[bytes, TermCounts] | None,
-             state: dict[str, Any] | None, record: Callable[[Article], bytes] | None) -> dict[str, tuple[str, ...]]:
     signals = make_signals(articles, config, words, previous=previous_text(state, config) if words is not None else None,
                            record=record)
     pins = _resolve_pins(signals.articles)
