@@ -6,7 +6,8 @@ It makes a synthetic archive of N articles with benchmarks/archive_corpus.py (on
 in the work folder), runs the pipeline up to the plan (load, read, related lists, plan)
 as `sitegen build` does, then renders and writes every page of the site in plan order with the build's own worker
 function (`output/write.py:_render_chunk`), in this one process, as one render worker
-would. Feeds and sitemaps are text made at plan time: their cost is that planning step
+would (with the garbage collector's thresholds a build sets, generator/collector.py).
+Feeds and sitemaps are text made at plan time: their cost is that planning step
 (timed again here) plus the write.
 
 Three passes, each with a new renderer (cold card and date caches, as in a worker):
@@ -47,6 +48,7 @@ from urllib.parse import urlsplit
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from generator.collector import tune_collection  # noqa: E402
 from generator.config.options import BuildOptions  # noqa: E402
 from generator.output.files import Output  # noqa: E402
 from generator.output import write  # noqa: E402
@@ -276,6 +278,10 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "sitegen-render-profile")
     parser.add_argument("--top", type=int, default=25, help="functions to list by own time")
     args = parser.parse_args()
+    # The collector runs as in `sitegen build` (generator/collector.py), whose render workers
+    # are forked with its thresholds: with Python's default ones it walks the whole plan
+    # every few pages, which a build's worker does not.
+    tune_collection()
     site = make_site(args.work / f"site-{args.articles}", args.articles)
     out = args.work / "out"
     options = BuildOptions(source=site, out=out, build_time=BUILD_TIME, search=False, jobs=1)
