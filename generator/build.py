@@ -78,6 +78,7 @@ class BuildReport:
     scheduled: tuple[Article, ...] = ()  # stories dated after the build time, next first
     future: bool = False  # --future: the scheduled stories were built anyway
     output_bytes: int = 0  # size of the finished output folder
+    remembered: int = 0  # pages taken from the last build's plan, not planned again (generator/plan/memo.py)
     size: SizeSummary | None = None  # files and bytes by kind against the host's limit
     warnings: list[Diagnostic] = field(default_factory=list)  # printed on stderr
     plan: Plan | None = None  # what was planned; None when nothing had changed and no plan was asked for
@@ -165,6 +166,7 @@ def _build(options: BuildOptions, progress: Progress | None, limits: SizeLimits 
     from generator.linkcheck import BOOK_KEY, LinkBook, build_links, left_out
     from generator.output.files import fingerprint_outputs
     from generator.output.write import write_outputs
+    from generator.plan.memo import GroupPlanner
     from generator.render.renderer import Renderer
 
     # Parsed stories are kept by their file's stamp (size and digest of its bytes).
@@ -178,12 +180,18 @@ def _build(options: BuildOptions, progress: Progress | None, limits: SizeLimits 
         raise BuildError(sorted([*stories.problems, *stories.warnings], key=sort_key))
     skip = left_out(stories.problems)
     deferred = list(stories.problems)  # raised with the broken links, before the switch
+    # Pages an edit does not reach are taken from the last build's plan; `serve` keeps
+    # every page's data for its live patches, and so plans them all.
+    groups = None if memory is not None or need_plan else GroupPlanner(fp, settings, last_plan(cache, manifest))
     planned = plan(loaded, stories, report.timed,
-                   related=lambda content, config: related_lists(content, config, cache, fp, options.clean))
+                   related=lambda content, config: related_lists(content, config, cache, fp, options.clean),
+                   groups=groups)
     content, pages = planned.content, planned.pages
     outputs = report.timed("fingerprint", lambda: fingerprint_outputs(pages, content, sources, theme, config,
                                                                       settings, fp))
     search_fps = {o.rel: o.indexed for o in outputs if o.indexed is not None} if options.search else None
+    kept_plan = groups.remember({id(o.page): (o.fingerprint, o.indexed) for o in outputs if o.page is not None}) \
+        if groups is not None else None
     if memory is not None:
         memory.records = fp.records()  # this build's records only: the old ones can go
     renderer = Renderer(theme, config, planned.site, options.safe, memory.templates if memory is not None else None)
@@ -210,8 +218,11 @@ def _build(options: BuildOptions, progress: Progress | None, limits: SizeLimits 
             raise_if_errors(size_errors(sizes, limits, origins))  # before the switch: the old output stays
             report.timed("switch", staging.commit)
         cache.save_manifest(_manifest(inputs, outputs, search_state, content, options, sizes))
+        save_plan(cache, inputs, kept_plan)
     else:
         changed = [o for o in outputs if manifest.files.get(o.rel) != o.fingerprint]
+        if any(o.page is not None and o.page.known is not None for o in changed):  # read_remembered rules it out
+            raise RuntimeError("a page taken from the last build's plan has to be rendered: run with --clean")
         current = {o.rel for o in outputs}
         removed = [rel for rel in manifest.files if rel not in current]
         stale_index = [SEARCH_DIR] if not options.search and (options.out / SEARCH_DIR).exists() else []
@@ -245,6 +256,7 @@ def _build(options: BuildOptions, progress: Progress | None, limits: SizeLimits 
         # only makes the next build rewrite some files; saved earlier, a crash that undoes the
         # update would leave a manifest describing files that are not there.
         cache.save_manifest(_manifest(inputs, outputs, search_state, content, options, sizes))
+        save_plan(cache, inputs, kept_plan)
         report.unchanged = len(outputs) - len(changed)
         report.removed = len(removed)
         report.changed += removed
@@ -260,7 +272,25 @@ def _build(options: BuildOptions, progress: Progress | None, limits: SizeLimits 
     report.pages = len(pages)
     report.drafts_skipped = content.skipped_drafts
     report.plan = planned
+    report.remembered = groups.reused if groups is not None else 0
     return report
+
+
+def last_plan(cache: BuildCache, manifest: Manifest | None) -> dict[str, Any]:
+    """The groups of pages the last build planned, as far as its manifest vouches for them."""
+    if manifest is None:
+        return {}
+    from generator.plan.memo import read_remembered
+    from generator.urls import output_path
+
+    return read_remembered(cache.load_pickle(cache.plan_path, manifest.inputs), manifest.files,
+                           lambda url: str(output_path(url)))
+
+
+def save_plan(cache: BuildCache, inputs: str, kept: Any) -> None:
+    """Keep this build's groups of pages for the next one, under the inputs its manifest names."""
+    if kept is not None:
+        cache.save_pickle(cache.plan_path, inputs, kept)
 
 
 def remember_digests(entries: dict[str, Any], fp: Fingerprinter) -> None:

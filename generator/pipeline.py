@@ -25,6 +25,7 @@ from generator.parallel import default_jobs
 from generator.render.theme import Theme, load_theme
 
 if TYPE_CHECKING:
+    from generator.plan.memo import GroupPlanner
     from generator.plan.pages import Page, SiteData
 
 # Parsing and planning (Markdown, YAML, Babel, the page planners) are imported where they
@@ -151,13 +152,15 @@ def compute_related(content: Content, config: SiteConfig) -> RelatedLists:
 
 
 def plan(loaded: Loaded, stories: Stories, timed: Timer = untimed,
-         related: Callable[[Content, SiteConfig], RelatedLists] = compute_related) -> Plan:
+         related: Callable[[Content, SiteConfig], RelatedLists] = compute_related,
+         groups: GroupPlanner | None = None) -> Plan:
     """Rank the related lists, plan every page, and check that no two claim one path.
 
-    `related` computes the lists; the build passes one that keeps them in its cache.
+    `related` computes the lists; the build passes one that keeps them in its cache, and
+    `groups`, which takes the pages an edit did not reach from the last build's plan.
     """
     try:
-        return _plan(loaded, stories, timed, related)
+        return _plan(loaded, stories, timed, related, groups)
     except BuildError as exc:  # with the errors of the files left out, if any
         if not stories.problems:
             raise
@@ -165,24 +168,26 @@ def plan(loaded: Loaded, stories: Stories, timed: Timer = untimed,
 
 
 def _plan(loaded: Loaded, stories: Stories, timed: Timer,
-          related: Callable[[Content, SiteConfig], RelatedLists]) -> Plan:
+          related: Callable[[Content, SiteConfig], RelatedLists], groups: GroupPlanner | None) -> Plan:
     from generator.plan.claims import check_routes
     from generator.plan.pages import build_site_data
 
     options, config, content = loaded.options, loaded.config, stories.content
     lists = timed("related", lambda: related(content, config))
     site = build_site_data(content, config, lists)
-    pages = timed("plan", lambda: plan_all(content, site, config, options))
+    pages = timed("plan", lambda: plan_all(content, site, config, options, groups))
     timed("route", lambda: check_routes(pages, content, copied_files(loaded, content)))
     return Plan(loaded=loaded, stories=stories, related=lists, site=site, pages=pages)
 
 
-def plan_all(content: Content, site: SiteData, config: SiteConfig, options: BuildOptions) -> tuple[Page, ...]:
+def plan_all(content: Content, site: SiteData, config: SiteConfig, options: BuildOptions,
+             groups: GroupPlanner | None = None) -> tuple[Page, ...]:
     """Every page: the site's own, then the aliases of stories and of renamed tag and person pages."""
     from generator.plan.aliases import plan_aliases, plan_slug_aliases
     from generator.plan.pages import plan_pages
 
-    pages = tuple(plan_pages(content, site, config, options.build_time, options.search)) + tuple(plan_aliases(content))
+    pages = tuple(plan_pages(content, site, config, options.build_time, options.search, groups)) \
+        + tuple(plan_aliases(content))
     return pages + tuple(plan_slug_aliases(site, (page.url for page in pages)))
 
 

@@ -101,7 +101,7 @@ def test_every_cache_file_of_a_build_loads_with_the_restricted_unpickler(basic_s
     build_into(basic_site, out)
     files = sorted((basic_site / ".sitegen").rglob("*.pickle"))
     assert {f.name.split("-")[0] if f.parent.name != "parsed" else "parsed" for f in files} == {
-        "parsed", "summary", "related.pickle", "words.pickle", "ranking.pickle", "links"}
+        "parsed", "summary", "related.pickle", "words.pickle", "ranking.pickle", "links", "plan"}
     for path in files:
         with path.open("rb") as handle:
             expected = pickle.load(handle)

@@ -117,6 +117,7 @@ class BuildCache:
         # What a build with nothing to do still reports: scheduled stories and warnings.
         self.summary_path = self.root / f"summary-{key}.pickle"
         self.links_path = self.root / f"links-{key}.pickle"  # each page's links and ids (generator/linkcheck.py)
+        self.plan_path = self.root / f"plan-{key}.pickle"  # the pages of each group (generator/plan/memo.py)
         self.related_path = self.root / "related.pickle"
         self.words_path = self.root / "words.pickle"  # each article's word counts, for the related engine
         self.ranking_path = self.root / "ranking.pickle"  # each story's shortlist, for ranking only what changed

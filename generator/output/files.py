@@ -38,6 +38,8 @@ def page_fingerprints(page: Page, settings: str, fp: Fingerprinter) -> tuple[str
     so a story whose list moved is not indexed again. The page's own fingerprint is then
     made from that one and the list, so its context is pickled once, not twice.
     """
+    if page.known is not None:  # taken from the last build's plan (generator/plan/memo.py)
+        return page.known
     if page.template != INDEXED_TEMPLATE:
         return fp.digest(settings, page.url, page.template, page.text, page.maker, page.markdown, page.context), None
     # The body is a field of the article, which the article's record digest already covers

@@ -18,30 +18,18 @@ from generator.plan.listings import (
     group_by_section,
     group_by_tag,
     paginate,
+    MonthSummary,
     summarise,
     summarise_month,
 )
+from generator.plan.memo import GroupPlanner
+from generator.plan.page import Page
 from generator.plan.sitemaps import NEWS_WINDOW, SitemapEntry, render_news_sitemap, render_robots, render_sitemaps
 from generator.search.pagefind import BUNDLE_DIR
 from generator.urls import link
 
 
 ATOM_MAKER = "atom"  # Page.maker of an Atom feed: generator.plan.feeds.render_atom(**context)
-
-
-@dataclass(frozen=True)
-class Page:
-    """One file to write: a template to render, or text ready as it is."""
-
-    url: str
-    source: str  # what the page is built from, named in collision errors
-    template: str | None = None
-    context: Mapping[str, Any] = field(default_factory=dict)
-    markdown: str | None = None  # rendered into `content` at render time, never kept
-    text: str | None = None  # sitemaps, JSON: already rendered
-    maker: str | None = None  # text made from `context` at render time by a named function (ATOM_MAKER)
-    lastmod: datetime | None = None  # for the sitemap; None keeps a page out of it
-    in_sitemap: bool = True
 
 
 @dataclass(frozen=True)
@@ -118,22 +106,27 @@ def build_site_data(content: Content, config: SiteConfig,
 
 
 def plan_pages(content: Content, site: SiteData, config: SiteConfig, build_time: datetime,
-               search: bool = True) -> list[Page]:
-    """Every file of the site, in a stable order; without `search` the search page says it has no index."""
+               search: bool = True, groups: GroupPlanner | None = None) -> list[Page]:
+    """Every file of the site, in a stable order; without `search` the search page says it has no index.
+
+    `groups` takes the groups of pages an edit did not reach from the last build
+    (generator/plan/memo.py); without it every page is planned.
+    """
+    groups = groups or GroupPlanner()
     pages: list[Page] = [plan_home(site, config)]
-    pages += plan_sections(site, config)
-    pages += plan_articles(site, config)
+    pages += plan_sections(site, config, groups)
+    pages += plan_articles(site, config, groups)
     for page in content.pages:
         pages.append(Page(url=page.url, template="page.html", source=page.source,
                           context={"page": page}, markdown=page.body))
-    pages += plan_groups(site.tags, "tag.html", "tag", site.tag_url, config)
+    pages += plan_groups(site.tags, "tag.html", "tag", site.tag_url, config, groups=groups)
     pages.append(Page(url=site.tags_url(), template="tags.html", source="tags-index",
                       context={"groups": [(summarise(g), site.tag_url(g.name))
                                  for g in sorted(site.tags, key=lambda g: (-len(g.articles), g.slug))]}))
-    pages += plan_groups(site.people, "person.html", "person", site.person_url, config, site.profiles)
+    pages += plan_groups(site.people, "person.html", "person", site.person_url, config, site.profiles, groups)
     pages.append(Page(url=site.people_url(), template="people.html", source="people-index",
                       context={"groups": [(summarise(g), site.person_url(g.name)) for g in site.people]}))
-    pages += plan_archives(site, config)
+    pages += plan_archives(site, config, groups)
     pages.append(Page(url="/404.html", template="404.html", source="theme:404.html", in_sitemap=False))
     pages.append(Page(url=site.search_url(), template="search.html", source="search", in_sitemap=False,
                       # The index's folder; its shards are listed in shards.json there, read by the
@@ -146,7 +139,7 @@ def plan_pages(content: Content, site: SiteData, config: SiteConfig, build_time:
                                                    key=str.casefold)}))
     pages += plan_feeds(site, config)
     pages.append(plan_latest(site, config))
-    pages += plan_sitemaps(pages, site, config, build_time)
+    pages += plan_sitemaps(pages, site, config, build_time, groups)
     pages.append(Page(url="/.nojekyll", source="nojekyll", text="", in_sitemap=False))
     return pages
 
@@ -163,62 +156,94 @@ def plan_home(site: SiteData, config: SiteConfig) -> Page:
                 context={"latest": latest, "blocks": blocks}, lastmod=_newest(latest))
 
 
-def plan_articles(site: SiteData, config: SiteConfig) -> list[Page]:
+def plan_articles(site: SiteData, config: SiteConfig, groups: GroupPlanner | None = None) -> list[Page]:
     """One page per article, with its related list and structured data."""
-    return [plan_article(article, site, config) for article in site.articles]
+    groups = groups or GroupPlanner()
+    pages: list[Page] = []
+    for article in site.articles:
+        section = config.section(article.section)
+        related = site.related.get(article.source, ())
+        # Link targets are part of the page's data (and so of its fingerprint): a slug can
+        # change when a look-alike name appears.
+        person_urls = {name: site.person_url(name) for name in article.reporters + article.editors}
+        tag_urls = {tag: site.tag_url(tag) for tag in article.tags}
+        pages += groups.plan_story(article, section, related, [*person_urls.items(), *tag_urls.items()],
+                                   lambda: [article_page(article, section, related, person_urls, tag_urls)])
+    return pages
 
 
 def plan_article(article: Article, site: SiteData, config: SiteConfig) -> Page:
     """The page of one article."""
+    return article_page(article, config.section(article.section), site.related.get(article.source, ()),
+                        {name: site.person_url(name) for name in article.reporters + article.editors},
+                        {tag: site.tag_url(tag) for tag in article.tags})
+
+
+def article_page(article: Article, section: Section, related: Sequence[Article], person_urls: Mapping[str, str],
+                 tag_urls: Mapping[str, str]) -> Page:
+    """The page of one article, from everything it shows besides the article."""
     return Page(url=article.url, template="article.html", source=article.source,
-                context={"article": article, "section": config.section(article.section),
-                         "related": site.related.get(article.source, ()),
-                         # Link targets are part of the page's data (and so of its
-                         # fingerprint): a slug can change when a look-alike name appears.
-                         "person_urls": {name: site.person_url(name)
-                                         for name in article.reporters + article.editors},
-                         "tag_urls": {tag: site.tag_url(tag) for tag in article.tags}},
+                context={"article": article, "section": section, "related": related,
+                         "person_urls": person_urls, "tag_urls": tag_urls},
                 markdown=article.body, lastmod=article.modified)
 
 
-def plan_sections(site: SiteData, config: SiteConfig) -> list[Page]:
+def plan_sections(site: SiteData, config: SiteConfig, groups: GroupPlanner | None = None) -> list[Page]:
     """Paginated listing pages for every section."""
-    groups = site.by_section
+    groups = groups or GroupPlanner()
     pages = []
     for section in site.sections:
-        items: Sequence[Article] = groups.get(section.key, ())
         # A declared section with no stories yet still gets its page: the menu links to it.
-        for listing in paginate(items, config.per_page, site.section_url(section.key)):
-            pages.append(Page(url=listing.url, template="section.html", source=f"section:{section.key}",
-                              context={"section": section, "listing": listing,
-                                       "feed_url": site.section_url(section.key) + "feed.xml"},
-                              lastmod=_newest(listing.items)))
+        items = tuple(site.by_section.get(section.key, ()))
+        first = site.section_url(section.key)
+        pages += groups.plan(("section", section, items, config.per_page, first),
+                             lambda: section_pages(section, items, config.per_page, first))
     return pages
 
 
-def plan_groups(groups: Sequence[Group], template: str, kind: str, url_of: Any,
-                config: SiteConfig, profiles: Mapping[str, Profile] | None = None) -> list[Page]:
+def section_pages(section: Section, items: Sequence[Article], per_page: int, first: str) -> list[Page]:
+    """The pages of one section's listing."""
+    return [Page(url=listing.url, template="section.html", source=f"section:{section.key}",
+                 context={"section": section, "listing": listing, "feed_url": first + "feed.xml"},
+                 lastmod=_newest(listing.items))
+            for listing in paginate(items, per_page, first)]
+
+
+def plan_groups(groups_of: Sequence[Group], template: str, kind: str, url_of: Any,
+                config: SiteConfig, profiles: Mapping[str, Profile] | None = None,
+                groups: GroupPlanner | None = None) -> list[Page]:
     """Paginated pages for each tag or person; a person's newest page shows their profile, if any."""
+    groups = groups or GroupPlanner()
     pages = []
-    for group in groups:
-        summary = summarise(group)
-        for listing in paginate(group.articles, config.per_page, url_of(group.name)):
-            # Only the newest page shows the story count: archived pages stay byte-stable
-            # while the tag grows (see ListingPage).
-            shown = summary if listing.is_newest else replace(summary, count=None)
-            context = {"group": shown, "listing": listing, "feed_url": url_of(group.name) + "feed.xml"}
-            profile = None
-            if profiles is not None:
-                # Archived pages keep only the stories: editing a bio rewrites one page.
-                profile = profiles.get(group.slug) if listing.is_newest else None
-                context["profile"] = profile
-            pages.append(Page(url=listing.url, template=template, source=f"{kind}:{group.name}", context=context,
-                              markdown=profile.body if profile is not None else None,
-                              lastmod=_newest(listing.items)))
+    for group in groups_of:
+        first = url_of(group.name)
+        profiled = profiles is not None
+        profile = profiles.get(group.slug) if profiles is not None else None
+        pages += groups.plan((kind, template, group, first, config.per_page, profiled, profile),
+                             lambda: group_pages(group, template, kind, first, config.per_page, profiled, profile))
     return pages
 
 
-def plan_archives(site: SiteData, config: SiteConfig) -> list[Page]:
+def group_pages(group: Group, template: str, kind: str, first: str, per_page: int, profiled: bool,
+                profile: Profile | None) -> list[Page]:
+    """The pages of one tag's or person's listing (`profiled`: a person's, which may show a profile)."""
+    summary = summarise(group)
+    pages = []
+    for listing in paginate(group.articles, per_page, first):
+        # Only the newest page shows the story count: archived pages stay byte-stable
+        # while the tag grows (see ListingPage).
+        shown = summary if listing.is_newest else replace(summary, count=None)
+        context: dict[str, Any] = {"group": shown, "listing": listing, "feed_url": first + "feed.xml"}
+        # Archived pages keep only the stories: editing a bio rewrites one page.
+        own = profile if listing.is_newest else None
+        if profiled:
+            context["profile"] = own
+        pages.append(Page(url=listing.url, template=template, source=f"{kind}:{group.name}", context=context,
+                          markdown=own.body if own is not None else None, lastmod=_newest(listing.items)))
+    return pages
+
+
+def plan_archives(site: SiteData, config: SiteConfig, groups: GroupPlanner | None = None) -> list[Page]:
     """The archive index, a page per year and a paginated page per month."""
     years: dict[int, list[Month]] = {}
     for month in site.months:
@@ -233,18 +258,27 @@ def plan_archives(site: SiteData, config: SiteConfig) -> list[Page]:
     # site.months is newest first: the "newer" neighbour of month i is i - 1.
     # Neighbours are named without their counts, so a story added to this month does not
     # change the pages of the month before.
+    groups = groups or GroupPlanner()
     summaries = [summarise_month(m) for m in site.months]
     uncounted = [replace(s, count=None) for s in summaries]
     for index, month in enumerate(site.months):
         newer = uncounted[index - 1] if index > 0 else None
         older = uncounted[index + 1] if index + 1 < len(site.months) else None
-        for listing in paginate(month.articles, config.per_page, site.archive_url(month.year, month.month)):
-            shown = summaries[index] if listing.is_newest else uncounted[index]
-            pages.append(Page(url=listing.url, template="archive_month.html",
-                              source=f"archive:{month.year}-{month.month:02d}",
-                              context={"month": shown, "listing": listing, "newer": newer, "older": older},
-                              lastmod=_newest(listing.items)))
+        first = site.archive_url(month.year, month.month)
+        shown, archived = summaries[index], uncounted[index]
+        pages += groups.plan(("month", month, shown, archived, newer, older, config.per_page, first),
+                             lambda: month_pages(month, shown, archived, newer, older, config.per_page, first))
     return pages
+
+
+def month_pages(month: Month, shown: MonthSummary, archived: MonthSummary, newer: MonthSummary | None,
+                older: MonthSummary | None, per_page: int, first: str) -> list[Page]:
+    """The pages of one month's archive listing: `shown` names it on the newest, `archived` on the others."""
+    return [Page(url=listing.url, template="archive_month.html", source=f"archive:{month.year}-{month.month:02d}",
+                 context={"month": shown if listing.is_newest else archived, "listing": listing,
+                          "newer": newer, "older": older},
+                 lastmod=_newest(listing.items))
+            for listing in paginate(month.articles, per_page, first)]
 
 
 def plan_feeds(site: SiteData, config: SiteConfig) -> list[Page]:
@@ -294,12 +328,19 @@ def plan_latest(site: SiteData, config: SiteConfig) -> Page:
                 context={"items": items, "dates": tuple(a.date for a in stories)})
 
 
-def plan_sitemaps(pages: Sequence[Page], site: SiteData, config: SiteConfig, build_time: datetime) -> list[Page]:
+def plan_sitemaps(pages: Sequence[Page], site: SiteData, config: SiteConfig, build_time: datetime,
+                  groups: GroupPlanner | None = None) -> list[Page]:
     """sitemap.xml (split past the protocol's limits), the news sitemap and robots.txt."""
-    entries = [SitemapEntry(path=p.url, lastmod=p.lastmod) for p in pages
-               if p.in_sitemap and p.template is not None]
-    result = [Page(url=f"/{name}", source="sitemap", text=text, in_sitemap=False)
-              for name, text in render_sitemaps(entries, config.base_url).items()]
+    groups = groups or GroupPlanner()
+    listed = [p for p in pages if p.in_sitemap and p.template is not None]
+    paths, dates = [p.url for p in listed], [p.lastmod for p in listed]
+
+    def sitemaps() -> list[Page]:
+        entries = [SitemapEntry(path=path, lastmod=lastmod) for path, lastmod in zip(paths, dates)]
+        return [Page(url=f"/{name}", source="sitemap", text=text, in_sitemap=False)
+                for name, text in render_sitemaps(entries, config.base_url).items()]
+
+    result = groups.plan(("sitemap", paths, dates), sitemaps)
     result.append(Page(url="/sitemap-news.xml", source="sitemap-news", in_sitemap=False,
                        text=render_news_sitemap(site.articles, config, build_time,
                                                 publication_name=config.publisher or config.title)))
@@ -313,7 +354,10 @@ def next_change(articles: Sequence[Article], build_time: datetime) -> datetime |
     That is a scheduled story going live (give it the withheld stories too) or entering
     the news sitemap, or a story leaving the news sitemap.
     """
-    moments = [moment for a in articles for moment in (a.date, a.date + NEWS_WINDOW) if moment > build_time]
+    # A story more than NEWS_WINDOW old has no moment left: one comparison each for most.
+    settled = build_time - NEWS_WINDOW
+    moments = [moment for a in articles if a.date > settled
+               for moment in (a.date, a.date + NEWS_WINDOW) if moment > build_time]
     return min(moments, default=None)
 
 
