@@ -300,7 +300,7 @@ def test_a_sharded_build_writes_one_bundle_per_shard_and_a_list_the_page_reads(t
     assert [(s["bundle"], s["pages"], s["first"], s["last"]) for s in listed] == [
         ("2023-1/", 2, "2023-05-20", "2023-11-02"), ("2022-1/", 2, "2022-03-04", "2022-08-12")]
     html = (out / "cari/index.html").read_text()
-    assert 'data-index="/pagefind/"' in html and '<script type="module" src="/static/search.js"></script>' in html
+    assert 'data-index="/pagefind/"' in html and '<script type="module" src="/static/search.js" async></script>' in html
     assert "2023-1" not in html  # the page reads the layout at run time: it does not change with it
 
 
@@ -343,7 +343,7 @@ def test_only_article_pages_carry_the_index_markers(sample_public_subpath: Path)
     assert '<form class="site-search" role="search" action="/arsip/cari/" method="get">' in home
     page = (root / "cari/index.html").read_text(encoding="utf-8")
     assert 'data-index="/arsip/pagefind/"' in page and 'data-base="/arsip/"' in page
-    assert '<script type="module" src="/arsip/static/search.js"></script>' in page
+    assert '<script type="module" src="/arsip/static/search.js" async></script>' in page
     assert '<link rel="preload" href="/arsip/pagefind/shards.json" as="fetch" crossorigin>' in page
     assert '<meta name="robots" content="noindex">' in page
     assert "/cari/" not in (root / "sitemap.xml").read_text(encoding="utf-8")

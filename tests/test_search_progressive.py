@@ -4,11 +4,17 @@ archive's, and the final list is the one a plain Pagefind search gives."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import shutil
+import threading
+import time
 from datetime import date, timedelta
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -211,4 +217,79 @@ def test_a_saved_word_shows_its_complete_count_at_once_and_the_ranking_s_progres
         assert done[0] == 0 and done == sorted(done) and done[-1] < shards and len(set(done)) > 1
         assert all(f"dari {shards} bagian arsip" in t for t in texts)
         assert page.locator("[data-search-status]").inner_text() == f"Ditemukan {BANJIR:,} berita".replace(",", ".")
+        page.close()
+
+
+class _SlowHandler(SimpleHTTPRequestHandler):
+    """Serves like GitHub Pages (max-age=600), holding back chosen files, logging what it sent."""
+
+    delays: dict[str, float] = {}
+    served: list[tuple[float, str]]
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "max-age=600")
+        super().end_headers()
+
+    def do_GET(self) -> None:
+        time.sleep(self.delays.get(self.path.split("?", 1)[0].rsplit("/", 1)[-1], 0))
+        super().do_GET()
+        self.served.append((time.monotonic(), self.path))
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False  # a file still held back does not hold up the test's end
+
+
+@contextlib.contextmanager
+def serve_slowly(root: Path, delays: dict[str, float]) -> Iterator[tuple[str, list[tuple[float, str]]]]:
+    """Serve `root` with each file named in `delays` sent that many seconds late; yields the
+    base URL and the log of (time sent, path)."""
+    served: list[tuple[float, str]] = []
+    handler = type("Handler", (_SlowHandler,), {"delays": delays, "served": served})
+    server = _Server(("127.0.0.1", 0), partial(handler, directory=str(root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/", served
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_the_newest_bundles_set_up_files_are_fetched_beside_pagefind_js_and_read_once(browser,
+                                                                                        archive: Path) -> None:
+    # Pagefind fetches its worker, then pagefind-entry.json, then the WebAssembly and the
+    # metadata, each after the one before. The page asks for them as soon as the shard list
+    # is in: with pagefind.js held back, all four are sent before it, and the worker then
+    # reads them from the browser's cache (each sent once).
+    newest = "/pagefind/" + json.loads((archive / "pagefind/shards.json").read_text())["shards"][0]["bundle"]
+    with serve_slowly(archive, {"pagefind.js": 1.0}) as (url, served):
+        page = browser.new_page(locale="id-ID")
+        page.goto(url + "cari/?q=kemarau")
+        links = result_links(page, 10)
+        page.close()
+    sent = {path.split("?", 1)[0]: when for when, path in served}
+    paths = [path.split("?", 1)[0] for _, path in served]
+    setup = [newest + name for name in ("pagefind-worker.js", "pagefind-entry.json", "wasm.id.pagefind")]
+    meta = [p for p in paths if p.startswith(newest + "pagefind.") and p.endswith(".pf_meta")]
+    assert len(meta) == 1 and all(paths.count(p) == 1 for p in setup + meta), paths
+    assert all(sent[p] < sent[newest + "pagefind.js"] for p in setup + meta)
+    assert len(links) == 10
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_the_search_does_not_wait_for_the_pages_other_scripts(browser, archive: Path) -> None:
+    # search.js is an async module: sitegen.js (relative dates, deferred) held back for
+    # 20 s does not hold back the search, whose results are complete long before.
+    with serve_slowly(archive, {"sitegen.js": 20.0}) as (url, served):
+        page = browser.new_page(locale="id-ID")
+        page.goto(url + "cari/?q=kemarau", wait_until="commit")
+        result_links(page, 10)
+        assert not any(path.endswith("/sitegen.js") for _, path in served)
         page.close()

@@ -75,6 +75,37 @@ async function start(page) {
   for (const s of shards) for (let y = s.last; y >= s.first; y--) if (!years.includes(y)) years.push(y);
   years.sort((a, b) => b - a).forEach((y) => yearSelect.append(new Option(String(y), String(y))));
 
+  // Pagefind asks for pagefind-entry.json with a new ?ts= each time (so that it is never
+  // stale); one tag per page load keeps that, and lets the page's own early request for
+  // the newest bundle's entry (fetchAhead) be the one the worker reads.
+  const entryTag = String(Date.now());
+  if (shards.length) fetchAhead(shards[0]);
+
+  function fetchAhead(shard) {
+    // Pagefind's set-up is a chain of requests, each sent when the one before has been
+    // read: pagefind.js, then its worker's script, then pagefind-entry.json, then the
+    // WebAssembly and the index metadata. Asked for here as soon as the shard list is in,
+    // in parallel with pagefind.js, they are in the browser's cache (or on their way)
+    // when the worker asks; max-age on the server keeps them there for the page's life.
+    const get = (file) => fetch(shard.path + file).then((r) => {
+      if (!r.ok) throw new Error(file);
+      return r;
+    });
+    const read = (file) => get(file).then((r) => r.arrayBuffer());
+    read("pagefind-worker.js").catch(() => {});
+    get("pagefind-entry.json?ts=" + entryTag).then((r) => r.json()).then((entry) => {
+      // The language Pagefind picks: the page's, else its primary subtag, else the
+      // language with most pages.
+      const lang = (root.getAttribute("lang") || "unknown").toLowerCase();
+      const languages = entry.languages || {};
+      const index = languages[lang] || languages[lang.split("-")[0]]
+        || Object.values(languages).sort((a, b) => b.page_count - a.page_count)[0];
+      if (!index) return;
+      read("pagefind." + index.hash + ".pf_meta").catch(() => {});
+      read("wasm." + (index.wasm || "unknown") + ".pagefind").catch(() => {});
+    }).catch(() => {});
+  }
+
   // Loaded when the first live search needs it, so a saved list does not wait for it.
   let pagefind = null;
   let creating = Promise.resolve();
@@ -83,7 +114,7 @@ async function start(page) {
       if (!pagefind) pagefind = import(shards[0].path + "pagefind.js");
       // One at a time: each waits for the previous one's set-up in the shared worker.
       shard.instance = creating.then(async () => {
-        const made = await (await pagefind).createInstance({ basePath: shard.path, baseUrl: baseUrl });
+        const made = await (await pagefind).createInstance({ basePath: shard.path, baseUrl: baseUrl, metaCacheTag: entryTag });
         await made.init();
         return made;
       });
