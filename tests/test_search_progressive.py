@@ -25,6 +25,7 @@ from tests.test_search import open_page, result_links
 ARTICLES = 3000  # "a few thousand stories" (issue 24): a dozen and more shards
 KEMARAU = ARTICLES // 50  # stories holding "kemarau" (every 50th)
 BANJIR = ARTICLES // 3  # and "banjir" (every third)
+GERHANA = range(7, ARTICLES // 2, 40)  # "gerhana" only in the older half: none in the newest shards
 WORDS = ("pasar jembatan sekolah listrik sungai hujan warga kota desa nelayan petani harga beras "
          "jalan kereta pelabuhan gunung hutan pantai musim").split()
 
@@ -53,7 +54,8 @@ PLAIN = """async ([single, shards, term]) => {
 
 
 def make_archive(root: Path, count: int = ARTICLES) -> Path:
-    """`count` stories over 2021 to late 2023; "banjir" in every third, "kemarau" in every 50th."""
+    """`count` stories over 2021 to late 2023; "banjir" in every third, "kemarau" in every 50th,
+    "gerhana" in every 40th of the older half."""
     rng = random.Random(24)
     (root / "content/articles").mkdir(parents=True)
     (root / "site.toml").write_text(
@@ -70,7 +72,7 @@ def make_archive(root: Path, count: int = ARTICLES) -> Path:
         (folder / f"kabar-{i:04d}.md").write_text(
             f"---\ntitle: Kabar {i} {words[0]}\ndate: {year}-{month:02d}-{mday:02d} {8 + i % 10:02d}:{i % 60:02d}\n"
             f"section: {'kota' if i % 2 else 'sains'}\nreporter: Wartawan {i % 7}\ntags: [uji]\n---\n\n"
-            f"Warga {' '.join(words)} pagi ini.\n", encoding="utf-8")
+            f"Warga {' '.join(words)}{' gerhana' if i in GERHANA else ''} pagi ini.\n", encoding="utf-8")
     return root
 
 
@@ -117,6 +119,24 @@ def test_results_appear_newest_shard_first_then_complete(browser, archive: Path)
         marks = page.evaluate("performance.getEntriesByName('sitegen-search:shown').map(m => m.detail)")
         assert [m["stage"] for m in marks][-1] == "complete" and marks[0]["stage"] != "complete"
         assert marks[-1]["count"] == KEMARAU and marks[-1]["links"] == result_links(page, 10)
+        page.close()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_a_word_the_newest_shard_lacks_shows_the_first_older_shards_results_before_the_rest(
+        browser, archive: Path) -> None:
+    with serve(archive) as url:
+        page = browser.new_page(locale="id-ID")
+        page.goto(url + "cari/?q=gerhana")
+        links = result_links(page, 10)
+        marks = shown_marks(page, 3)
+        stages = [(m["stage"], len(m["links"])) for m in marks if m["stage"] != "count"]
+        # The newest shard found nothing; the first older shard holding the word is shown
+        # while the oldest ones are still searched, then the complete list.
+        assert stages[0] == ("partial", 0) and stages[1][0] == "partial" and stages[1][1] > 0
+        assert stages[-1] == ("complete", 10) and marks[-1]["count"] == len(GERHANA)
+        assert len(links) == 10
         page.close()
 
 

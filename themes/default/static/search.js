@@ -334,6 +334,7 @@ async function start(page) {
     }
     const perShard = [];
     let corrected = [];
+    let early = false; // results of the newest shards are on screen
     for (let i = 0; i < targets.length; i++) {
       const instance = await instanceOf(targets[i]);
       const found = await instance.search(term, options);
@@ -349,15 +350,20 @@ async function start(page) {
         else if (saved) say(strings.saved_progress.replace("{term}", term), sofar);
         else say(strings.recent, sofar);
       }
-      if (i === 0 && targets.length > 1 && !saved) {
+      // The newest shard's results first; when it has none (a rare word), the results of
+      // the first older shards that have some, rather than nothing until the end.
+      if (!saved && i < targets.length - 1 && (i === 0 || !early)) {
         const first = merge(perShard, sort);
-        const cards = await render(first, 0);
-        if (mine !== generation) return;
-        list.replaceChildren(...cards);
-        setState("partial");
-        if (total === null) say(strings.recent, first.length);
-        marked("partial", first.length, total);
-        if (focusResults && first.length) region.focus();
+        if (i === 0 || first.length) {
+          const cards = await render(first, 0);
+          if (mine !== generation) return;
+          list.replaceChildren(...cards);
+          setState("partial");
+          if (total === null) say(strings.recent, first.length);
+          marked("partial", first.length, total);
+          if (focusResults && first.length) region.focus();
+          early = first.length > 0;
+        }
       }
       await new Promise((resolve) => setTimeout(resolve, 0)); // let the page paint and respond
     }
