@@ -115,7 +115,9 @@ FINAL = """() => {
   if (b.marked) {
     const shown = b.marks.filter(m => m[1] && m[1].links && m[1].links.length);
     const done = b.marks.find(m => m[1] && m[1].stage === "complete");
-    const early = b.marks.find(m => m[1] && m[1].stage !== "complete");
+    // The early list is the first one shown with results (the newest shard may have none).
+    const early = b.marks.find(m => m[1] && m[1].stage !== "complete" && m[1].links && m[1].links.length)
+      || b.marks.find(m => m[1] && m[1].stage !== "complete");
     // The complete count can be on screen before the complete list (a saved word's "total").
     const counted = b.marks.find(m => m[1] && (m[1].total === done[1].count || m[1].stage === "complete"));
     return {first: shown.length ? shown[0][0] : done[0], complete: done[0], count: String(done[1].count), counted: counted[0],

@@ -5,6 +5,10 @@ runs reuse the build while the corpus, generator and theme are unchanged):
 
     .venv/bin/python benchmarks/search_latency.py 10000 --work "$WORK"
     .venv/bin/python benchmarks/search_latency.py --site path/to/site --work "$WORK"
+    .venv/bin/python benchmarks/search_latency.py 100000 --work "$WORK" --out OTHER_OUT
+
+(--out times an output folder built elsewhere as it is, without building: e.g. the same
+index under another version of the search page, to compare pages on one index.)
 
 1. Makes WORK/site-N with `benchmarks/archive_corpus.py WORK/site-N --articles N
    --images 40` (or takes --site) and builds it with search (search_archive.py).
@@ -94,6 +98,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder for the corpus, the build and the results (default: %(default)s)")
     parser.add_argument("--per-class", type=int, default=1, help="one-word queries per class (default: 1)")
     parser.add_argument("--label", default="run", help="names the result files (default: %(default)s)")
+    parser.add_argument("--out", type=Path,
+                        help="time this built output folder as it is, without building (the site folder, --site or "
+                             "WORK/site-N, gives its base path)")
     parser.add_argument("--rebuild", action="store_true", help="build again from scratch (--clean), even if an identical build is there")
     parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium",
                         help="the Chromium executable (default: %(default)s)")
@@ -101,9 +108,16 @@ def main(argv: list[str] | None = None) -> int:
     if (args.articles is None) == (args.site is None):
         parser.error("give a number of stories or --site, not both")
     args.work.mkdir(parents=True, exist_ok=True)
-    measured = commit()
-    out = archive(args.work, args.articles, args.site.resolve() if args.site else None, args.rebuild)
+    measured = "commit " + commit()
     site = args.site.resolve() if args.site else args.work / f"site-{args.articles}"
+    if args.out is not None:
+        out = args.out.resolve()
+        if not (out / "pagefind").is_dir() or not (site / "site.toml").is_file():
+            parser.error(f"--out needs a built output with pagefind/ and its site's site.toml in {site}")
+        # What is timed is that folder's page and index, whatever this checkout's code is.
+        measured = f"output {out.name}"
+    else:
+        out = archive(args.work, args.articles, args.site.resolve() if args.site else None, args.rebuild)
     stories = story_words(out)
     queries = pick_queries(stories, args.per_class)
     print(f"{len(stories):,} stories indexed; queries: " + ", ".join(f"{q.label}: {q.text!r}" for q in queries),
@@ -126,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             browser.close()
     # The machine's load is part of the figure: other jobs slow the browser down.
-    report = (f"{len(stories):,} stories, commit {measured}, Chromium cold and warm cache, "
+    report = (f"{len(stories):,} stories, {measured}, Chromium cold and warm cache, "
               f"load average {load_before:.1f} at the start and {os.getloadavg()[0]:.1f} at the end\n\n"
               f"{table(rows)}\n\n{summary(rows)}\n")
     print("\n" + report)
