@@ -103,6 +103,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path,
                         help="time this built output folder as it is, without building (the site folder, --site or "
                              "WORK/site-N, gives its base path)")
+    parser.add_argument("--queries-of", metavar="LABEL",
+                        help="time the queries of an earlier run (WORK/search_latency-LABEL.json) instead of "
+                             "picking them from the stories again")
     parser.add_argument("--no-settle", action="store_true",
                         help="send each query as soon as its tab is open, without waiting for Chromium's own "
                              "start-up of the new window to end (as this benchmark did before)")
@@ -123,10 +126,17 @@ def main(argv: list[str] | None = None) -> int:
         measured = f"output {out.name}"
     else:
         out = archive(args.work, args.articles, args.site.resolve() if args.site else None, args.rebuild)
-    stories = story_words(out)
-    queries = pick_queries(stories, args.per_class)
-    print(f"{len(stories):,} stories indexed; queries: " + ", ".join(f"{q.label}: {q.text!r}" for q in queries),
-          flush=True)
+    if args.queries_of:
+        # The queries of an earlier run on the same archive: reading 100,000 stories to pick
+        # them again takes minutes, and a comparison wants the same queries anyway.
+        rows = json.loads((args.work / f"search_latency-{args.queries_of}.json").read_text(encoding="utf-8"))
+        queries = list(dict.fromkeys(Query(**row["query"]) for row in rows))
+        archive_size = f"the archive of run {args.queries_of}"
+    else:
+        stories = story_words(out)
+        queries = pick_queries(stories, args.per_class)
+        archive_size = f"{len(stories):,} stories"
+    print(f"{archive_size}; queries: " + ", ".join(f"{q.label}: {q.text!r}" for q in queries), flush=True)
     from playwright.sync_api import sync_playwright
 
     prefix, search_page = search_page_path(site)
@@ -146,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
             browser.close()
     # The machine's load is part of the figure: other jobs slow the browser down.
     sent = "at once" if args.no_settle else "once Chromium was quiet after opening the tab"
-    report = (f"{len(stories):,} stories, {measured}, Chromium cold and warm cache, query sent {sent}, "
+    report = (f"{archive_size}, {measured}, Chromium cold and warm cache, query sent {sent}, "
               f"load average {load_before:.1f} at the start and {os.getloadavg()[0]:.1f} at the end\n\n"
               f"{table(rows)}\n\n{summary(rows)}\n")
     print("\n" + report)

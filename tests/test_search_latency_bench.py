@@ -89,6 +89,18 @@ def test_the_benchmark_reports_figures_for_every_query_class_cold_and_warm(tmp_p
     for label in CLASSES:
         assert any(line.startswith(f"| {label} | ") and " s | " in line for line in report.splitlines()), label
 
+    # The same output and queries again, as a comparison of two pages on one index runs
+    # them: no build (--out), no story read (--queries-of), the query sent at once.
+    again = subprocess.run(
+        [sys.executable, "benchmarks/search_latency.py", "--site", str(site), "--work", str(work),
+         "--out", str(work / "out-kecil"), "--queries-of", "tiny", "--no-settle", "--label", "again",
+         "--chromium", executable], cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
+    rows_again = json.loads((work / "search_latency-again.json").read_text())
+    assert [r["query"] for r in rows_again] == [r["query"] for r in rows]
+    assert all(r["sample"]["settled_s"] is None for r in rows_again)
+    assert "output out-kecil" in (work / "search_latency-again.md").read_text()
+
 
 def test_the_probe_reads_no_layout() -> None:
     # Reading layout while the page works forces style and layout passes that the page
