@@ -47,6 +47,7 @@ class GroupPlanner:
         self._last = last or {}
         self.groups: list[tuple[str, tuple[Page, ...]]] = []  # each group's name and pages, in plan order
         self.reused = 0  # pages taken from the last build
+        self._member: dict[int, str] = {}  # id of each grouped page -> its group's name
 
     @property
     def remembering(self) -> bool:
@@ -60,13 +61,14 @@ class GroupPlanner:
         return self.plan_named(self._digests.digest(self._settings, *values), make)
 
     def plan_story(self, article: Any, section: Any, related: Sequence[Any],
-                   links: Iterable[tuple[str, str]], make: Callable[[], list[Page]]) -> list[Page]:
+                   slugs: Iterable[str], make: Callable[[], list[Page]]) -> list[Page]:
         """A story's page: named from digests already made (the article's is kept in the parse
-        cache), without pickling anything, since there is one such group per story."""
+        cache) and the slugs of its people and tags, in the article's order, without pickling
+        anything, since there is one such group per story."""
         if self._digests is None:
             return make()
         record = self._digests.record_digest
-        named = "\x00".join(f"{name}\x01{url}" for name, url in links).encode("utf-8", "surrogatepass")
+        named = "\x00".join(slugs).encode("utf-8", "surrogatepass")
         parts = [self._settings.encode(), b"\0story\0", record(article), record(section),
                  len(related).to_bytes(4, "big"), *map(record, related), named]
         return self.plan_named(hashlib.blake2b(b"".join(parts), digest_size=16).hexdigest(), make)
@@ -82,7 +84,18 @@ class GroupPlanner:
         else:
             pages = make()
         self.groups.append((name, tuple(pages)))  # kept as planned: callers may extend `pages`
+        for page in pages:
+            self._member[id(page)] = name
         return pages
+
+    def outline(self, pages: Sequence[Page]) -> list[Any]:
+        """What names `pages` for a group planned from them (the sitemap): each grouped page by
+        its group's name, which fixes its address and date, and each other page by those.
+
+        Digesting this instead of every address and date costs one name per page, not a
+        pickled datetime (1.5 s at 100,000 stories)."""
+        member = self._member
+        return [member.get(id(p)) or (p.url, p.lastmod) for p in pages]
 
     def remember(self, fingerprints: Mapping[int, tuple[str, str | None]]) -> dict[str, tuple[Entry, ...]]:
         """What the next build may take: each group's pages, with `fingerprints` (by id of page)."""

@@ -160,15 +160,19 @@ def plan_articles(site: SiteData, config: SiteConfig, groups: GroupPlanner | Non
     """One page per article, with its related list and structured data."""
     groups = groups or GroupPlanner()
     pages: list[Page] = []
+    people, tags = site._person_slugs, site._tag_slugs
     for article in site.articles:
         section = config.section(article.section)
         related = site.related.get(article.source, ())
         # Link targets are part of the page's data (and so of its fingerprint): a slug can
-        # change when a look-alike name appears.
-        person_urls = {name: site.person_url(name) for name in article.reporters + article.editors}
-        tag_urls = {tag: site.tag_url(tag) for tag in article.tags}
-        pages += groups.plan_story(article, section, related, [*person_urls.items(), *tag_urls.items()],
-                                   lambda: [article_page(article, section, related, person_urls, tag_urls)])
+        # change when a look-alike name appears. The names are the article's; with the
+        # folders (settings), their slugs make the addresses.
+        names = article.reporters + article.editors
+        slugs = [*(people[name] for name in names), *(tags[tag.casefold()] for tag in article.tags)]
+        pages += groups.plan_story(article, section, related, slugs,
+                                   lambda: [article_page(article, section, related,
+                                                         {name: site.person_url(name) for name in names},
+                                                         {tag: site.tag_url(tag) for tag in article.tags})])
     return pages
 
 
@@ -333,14 +337,13 @@ def plan_sitemaps(pages: Sequence[Page], site: SiteData, config: SiteConfig, bui
     """sitemap.xml (split past the protocol's limits), the news sitemap and robots.txt."""
     groups = groups or GroupPlanner()
     listed = [p for p in pages if p.in_sitemap and p.template is not None]
-    paths, dates = [p.url for p in listed], [p.lastmod for p in listed]
 
     def sitemaps() -> list[Page]:
-        entries = [SitemapEntry(path=path, lastmod=lastmod) for path, lastmod in zip(paths, dates)]
+        entries = [SitemapEntry(path=p.url, lastmod=p.lastmod) for p in listed]
         return [Page(url=f"/{name}", source="sitemap", text=text, in_sitemap=False)
                 for name, text in render_sitemaps(entries, config.base_url).items()]
 
-    result = groups.plan(("sitemap", paths, dates), sitemaps)
+    result = list(groups.plan(("sitemap", groups.outline(listed)) if groups.remembering else (), sitemaps))
     result.append(Page(url="/sitemap-news.xml", source="sitemap-news", in_sitemap=False,
                        text=render_news_sitemap(site.articles, config, build_time,
                                                 publication_name=config.publisher or config.title)))
