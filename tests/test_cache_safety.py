@@ -253,3 +253,25 @@ def test_word_counts_round_trip_as_bytes_and_inconsistent_ones_are_refused() -> 
                 (keys, sizes, hashes, counts + b"x"), (keys, np.array([1, 1, 2], "<i8").tobytes(), hashes, counts),
                 (keys, np.array([4, -1, 0], "<i8").tobytes(), hashes, counts), ([1, 2, 3], sizes, hashes, counts)]:
         assert safeload.decode_words(bad) is None
+
+
+def test_a_crafted_manifest_removes_nothing_outside_the_output(basic_site: Path, tmp_path: Path) -> None:
+    """The manifest lists the files the last build wrote, and a build removes those it no
+    longer makes: a manifest from a CI cache naming files elsewhere must not remove them."""
+    out = tmp_path / "public"
+    build_into(basic_site, out)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("a reporter's notes\n")
+    manifest_path = BuildCache(basic_site, out).manifest_path
+    data = json.loads(manifest_path.read_text(encoding="utf-8"))
+    data["files"]["../victim.txt"] = "0" * 32
+    data["files"][str(victim)] = "0" * 32
+    manifest_path.write_text(json.dumps(data), encoding="utf-8")
+    story = basic_site / "content/articles/2023/10/gerhana-bulan-terlihat.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("Langit cerah", "Langit sangat cerah"),
+                     encoding="utf-8")
+    build_into(basic_site, out)
+    assert victim.read_text() == "a reporter's notes\n"
+    fresh = tmp_path / "fresh"
+    build_into(basic_site, fresh, clean=True)
+    assert snapshot(out) == snapshot(fresh)

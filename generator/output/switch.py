@@ -171,7 +171,12 @@ class Update(_Writer):
         The journal is written first and names every path and whether it existed, so
         `recover` can undo a half-done apply whatever moment it stopped at.
         """
-        removed = sorted(set(removed) - set(self.staged))
+        from generator.output.safeload import sound_rel
+
+        # Removed paths come from the last manifest, which may come from a CI cache: one
+        # naming a place outside the output folder was never written by a build, and a
+        # crafted one must not move files from elsewhere into the backup (deleted after).
+        removed = sorted({rel for rel in removed if sound_rel(rel)} - set(self.staged))
         existed = [rel for rel in self.staged if _exists(self.out / rel)]
         self.plan = {"out": str(self.out), "backup": str(self.backup), "staged": self.staged,
                      "existed": existed, "removed": removed}
