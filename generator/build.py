@@ -167,6 +167,7 @@ def _build(options: BuildOptions, progress: Progress | None, limits: SizeLimits 
     from generator.output.files import fingerprint_outputs
     from generator.output.write import write_outputs
     from generator.plan.memo import GroupPlanner
+    from generator.plan.pages import plan_again
     from generator.render.renderer import Renderer
 
     # Parsed stories are kept by their file's stamp (size and digest of its bytes).
@@ -232,7 +233,7 @@ def _build(options: BuildOptions, progress: Progress | None, limits: SizeLimits 
             old_book = LinkBook.from_cache(cache.load_pickle(cache.links_path, BOOK_KEY))
             book, link_diags = report.timed("links", lambda: build_links(
                 old_book, fresh, outputs, removed, options, config, content, lambda rel: _read(options.out / rel),
-                skip))
+                skip, lambda page: plan_again(page, planned.site, config)))
             raise_if_errors([*deferred, *in_mode(link_diags, broken_mode)])  # before the switch: the old output stays
             report.changed += [o.rel for o in changed]
             if options.search:

@@ -142,10 +142,13 @@ def update_book(book: LinkBook | None, fresh: Mapping[str, PageLinks], html: Map
 
 def build_links(book: LinkBook | None, fresh: Mapping[str, PageLinks], outputs: Sequence[Output],
                 removed: Sequence[str], options: BuildOptions, config: SiteConfig, content: Content,
-                read_output: Callable[[str], str | None], skip: frozenset[str] = frozenset()
-                ) -> tuple[LinkBook, list[Diagnostic]]:
+                read_output: Callable[[str], str | None], skip: frozenset[str] = frozenset(),
+                full_page: Callable[[Page], Page] = lambda page: page) -> tuple[LinkBook, list[Diagnostic]]:
     """A build's link check: the updated book and a diagnostic (an error, whatever the
-    `[links] broken` mode: see `in_mode`) for each broken link in the output."""
+    `[links] broken` mode: see `in_mode`) for each broken link in the output.
+
+    `full_page` gives the data of a page taken from the last build's plan, whose broken
+    link is then found at its line in the story's text."""
     targets = frozenset(o.rel for o in outputs)
     html = {o.rel: o.page for o in outputs if o.page is not None and o.page.template is not None}
     prefixes = (BUNDLE_DIR + "/",) if options.search else ()
@@ -153,7 +156,7 @@ def build_links(book: LinkBook | None, fresh: Mapping[str, PageLinks], outputs: 
     if not book.broken:
         return book, []
     scheduled = {str(output_path(a.url)): a for a in content.scheduled if not options.future}
-    broken = [(html[rel], link, target, fragment) for rel, found in sorted(book.broken.items())
+    broken = [(full_page(html[rel]), link, target, fragment) for rel, found in sorted(book.broken.items())
               for link, target, fragment in found]
     return book, sorted(link_diagnostics(broken, config, targets, scheduled, options.safe, book.ids_of, skip),
                         key=sort_key)

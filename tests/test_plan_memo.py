@@ -142,3 +142,21 @@ def test_serve_plans_every_page(tmp_path: Path) -> None:
     (site / "content/articles/2023/11/jalur-sepeda.md").write_text(NEW_STORY, encoding="utf-8")
     report = build(options, memory=memory, need_plan=True)
     assert report.plan is not None and all(page.known is None for page in report.plan.pages)
+
+
+def test_a_link_broken_in_an_unchanged_story_is_reported_at_its_line(basic_site: Path, tmp_path: Path) -> None:
+    """The linking story's page is taken from the last plan; its broken link is still found in its text."""
+    out = tmp_path / "public"
+    target = basic_site / "content/articles/2023/11/jalur-sepeda.md"
+    target.write_text(NEW_STORY, encoding="utf-8")
+    story = basic_site / "content/articles/2023/10/gerhana-bulan-terlihat.md"
+    first = build_into(basic_site, out)
+    (url,) = [rel for rel in first.changed if rel.endswith("jalur-sepeda/index.html")]
+    story.write_text(story.read_text(encoding="utf-8") + f"\nBaca juga [jalur sepeda](/{url.removesuffix('index.html')}).\n",
+                     encoding="utf-8")
+    build_into(basic_site, out)
+    target.unlink()
+    report = build_into(basic_site, out, broken_links="warn")
+    assert report.remembered > 0
+    (diag,) = [d for d in report.warnings if "jalur-sepeda" in d.message]
+    assert diag.path == "content/articles/2023/10/gerhana-bulan-terlihat.md" and diag.line is not None

@@ -192,6 +192,22 @@ def article_page(article: Article, section: Section, related: Sequence[Article],
                 markdown=article.body, lastmod=article.modified)
 
 
+def plan_again(page: Page, site: SiteData, config: SiteConfig) -> Page:
+    """The full page behind one taken from the last build's plan (`Page.known`), for what
+    needs its data: the line of a broken link in a story's or profile's text."""
+    if page.known is None:
+        return page
+    if page.template == "article.html":
+        article = next((a for a in site.articles if a.source == page.source), None)
+        return plan_article(article, site, config) if article is not None else page
+    kind, _, name = page.source.partition(":")
+    if kind == "person":
+        groups = [g for g in site.people if g.name == name]
+        planned = plan_groups(groups, "person.html", "person", site.person_url, config, site.profiles)
+        return next((p for p in planned if p.url == page.url), page)
+    return page  # listings and the rest show no text of a story's or page's own
+
+
 def plan_sections(site: SiteData, config: SiteConfig, groups: GroupPlanner | None = None) -> list[Page]:
     """Paginated listing pages for every section."""
     groups = groups or GroupPlanner()

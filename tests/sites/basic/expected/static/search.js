@@ -75,6 +75,37 @@ async function start(page) {
   for (const s of shards) for (let y = s.last; y >= s.first; y--) if (!years.includes(y)) years.push(y);
   years.sort((a, b) => b - a).forEach((y) => yearSelect.append(new Option(String(y), String(y))));
 
+  // Pagefind asks for pagefind-entry.json with a new ?ts= each time (so that it is never
+  // stale); one tag per page load keeps that, and lets the page's own early request for
+  // the newest bundle's entry (fetchAhead) be the one the worker reads.
+  const entryTag = String(Date.now());
+  if (shards.length) fetchAhead(shards[0]);
+
+  function fetchAhead(shard) {
+    // Pagefind's set-up is a chain of requests, each sent when the one before has been
+    // read: pagefind.js, then its worker's script, then pagefind-entry.json, then the
+    // WebAssembly and the index metadata. Asked for here as soon as the shard list is in,
+    // in parallel with pagefind.js, they are in the browser's cache (or on their way)
+    // when the worker asks; max-age on the server keeps them there for the page's life.
+    const get = (file) => fetch(shard.path + file).then((r) => {
+      if (!r.ok) throw new Error(file);
+      return r;
+    });
+    const read = (file) => get(file).then((r) => r.arrayBuffer());
+    read("pagefind-worker.js").catch(() => {});
+    get("pagefind-entry.json?ts=" + entryTag).then((r) => r.json()).then((entry) => {
+      // The language Pagefind picks: the page's, else its primary subtag, else the
+      // language with most pages.
+      const lang = (root.getAttribute("lang") || "unknown").toLowerCase();
+      const languages = entry.languages || {};
+      const index = languages[lang] || languages[lang.split("-")[0]]
+        || Object.values(languages).sort((a, b) => b.page_count - a.page_count)[0];
+      if (!index) return;
+      read("pagefind." + index.hash + ".pf_meta").catch(() => {});
+      read("wasm." + (index.wasm || "unknown") + ".pagefind").catch(() => {});
+    }).catch(() => {});
+  }
+
   // Loaded when the first live search needs it, so a saved list does not wait for it.
   let pagefind = null;
   let creating = Promise.resolve();
@@ -83,7 +114,7 @@ async function start(page) {
       if (!pagefind) pagefind = import(shards[0].path + "pagefind.js");
       // One at a time: each waits for the previous one's set-up in the shared worker.
       shard.instance = creating.then(async () => {
-        const made = await (await pagefind).createInstance({ basePath: shard.path, baseUrl: baseUrl });
+        const made = await (await pagefind).createInstance({ basePath: shard.path, baseUrl: baseUrl, metaCacheTag: entryTag });
         await made.init();
         return made;
       });
@@ -303,6 +334,7 @@ async function start(page) {
     }
     const perShard = [];
     let corrected = [];
+    let early = false; // results of the newest shards are on screen
     for (let i = 0; i < targets.length; i++) {
       const instance = await instanceOf(targets[i]);
       const found = await instance.search(term, options);
@@ -318,15 +350,20 @@ async function start(page) {
         else if (saved) say(strings.saved_progress.replace("{term}", term), sofar);
         else say(strings.recent, sofar);
       }
-      if (i === 0 && targets.length > 1 && !saved) {
+      // The newest shard's results first; when it has none (a rare word), the results of
+      // the first older shards that have some, rather than nothing until the end.
+      if (!saved && i < targets.length - 1 && (i === 0 || !early)) {
         const first = merge(perShard, sort);
-        const cards = await render(first, 0);
-        if (mine !== generation) return;
-        list.replaceChildren(...cards);
-        setState("partial");
-        if (total === null) say(strings.recent, first.length);
-        marked("partial", first.length, total);
-        if (focusResults && first.length) region.focus();
+        if (i === 0 || first.length) {
+          const cards = await render(first, 0);
+          if (mine !== generation) return;
+          list.replaceChildren(...cards);
+          setState("partial");
+          if (total === null) say(strings.recent, first.length);
+          marked("partial", first.length, total);
+          if (focusResults && first.length) region.focus();
+          early = first.length > 0;
+        }
       }
       await new Promise((resolve) => setTimeout(resolve, 0)); // let the page paint and respond
     }
